@@ -1,0 +1,41 @@
+"""Typed errors raised by the miot library."""
+
+from __future__ import annotations
+
+
+class MiotError(Exception):
+    """Base class of every error the library raises."""
+
+
+class MiotConnectionError(MiotError):
+    """The device or service could not be reached, or did not answer in time."""
+
+
+class MiotAuthenticationError(MiotError):
+    """The token or credentials were refused: replies cannot be verified or decrypted."""
+
+
+class MiotProtocolError(MiotError):
+    """A packet or message did not follow the protocol."""
+
+
+class MiotChecksumError(MiotProtocolError):
+    """A packet's checksum does not match: corrupted, or made with another token."""
+
+
+class MiotDeviceError(MiotError):
+    """The device answered with an error code."""
+
+    def __init__(self, code: int, message: str = "") -> None:
+        """Keep the device's code and message."""
+        super().__init__(f"device error {code}: {message}" if message else f"device error {code}")
+        self.code = code
+        self.message = message
+
+
+class MiotSpecError(MiotError):
+    """A spec document is malformed, or names something it does not define."""
+
+
+class MiotValueError(MiotError, ValueError):
+    """A value does not fit the property or action it is meant for."""
