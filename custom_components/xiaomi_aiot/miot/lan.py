@@ -1,0 +1,212 @@
+"""miIO over UDP: one session per device, sharing the caller's event loop.
+
+A session learns the device id and clock with a "hello", then sends JSON commands stamped with
+the device's clock. Replies are matched by message id; strays (late duplicates, garbage) are
+dropped. A failed attempt is retried after a fresh handshake, so a rebooted device (its clock
+reset) or a lost packet costs one retry, not an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from typing import Any, Final
+
+from .errors import (
+    MiotAuthenticationError,
+    MiotChecksumError,
+    MiotConnectionError,
+    MiotDeviceError,
+    MiotError,
+    MiotProtocolError,
+)
+from .packet import HEADER_SIZE, HELLO, Frame, FrameCodec, read_header
+
+_LOGGER = logging.getLogger(__name__)
+
+PORT: Final = 54321
+DEFAULT_TIMEOUT: Final = 2.0
+DEFAULT_RETRIES: Final = 2
+MAX_MESSAGE_ID: Final = 9999
+_HELLO: Final = -1
+
+
+class _Endpoint(asyncio.DatagramProtocol):
+    """Hands datagrams and socket errors to the session."""
+
+    def __init__(self, session: DeviceSession) -> None:
+        self._session = session
+
+    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
+        self._session._datagram_received(data)
+
+    def error_received(self, exc: Exception) -> None:
+        self._session._fail_pending(MiotConnectionError(f"socket error: {exc}"))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._session._connection_lost()
+
+
+class DeviceSession:
+    """A miIO conversation with one device: handshake, clock, message ids, retries."""
+
+    def __init__(
+        self,
+        host: str,
+        token: str | bytes,
+        *,
+        port: int = PORT,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
+    ) -> None:
+        """Prepare a session; the socket opens on the first request."""
+        self.host = host
+        self.port = port
+        self.timeout = timeout
+        self.retries = retries
+        self._codec = FrameCodec(token)
+        self._did: int | None = None
+        self._clock_offset: float | None = None
+        self._next_id = random.randint(1, MAX_MESSAGE_ID)
+        self._lock = asyncio.Lock()
+        self._transport: asyncio.DatagramTransport | None = None
+        self._pending: tuple[int, asyncio.Future[Any]] | None = None
+
+    @property
+    def did(self) -> int | None:
+        """The device id learned in the handshake."""
+        return self._did
+
+    def device_clock(self) -> int:
+        """The device's clock now, as last learned from its replies."""
+        if self._clock_offset is None:
+            raise MiotConnectionError("no handshake yet")
+        return int(asyncio.get_running_loop().time() + self._clock_offset)
+
+    async def send(self, method: str, params: Any = None) -> Any:
+        """Send a command and return its `result`; retried with a fresh handshake on failure."""
+        async with self._lock:
+            failures: list[MiotError] = []
+            for _attempt in range(self.retries + 1):
+                try:
+                    if self._clock_offset is None:
+                        await self._exchange(_HELLO, HELLO)
+                    return await self._request(method, params)
+                except (MiotConnectionError, MiotProtocolError, MiotAuthenticationError) as err:
+                    _LOGGER.debug("%s: %s failed: %s", self.host, method, err)
+                    failures.append(err)
+                    self._clock_offset = None
+            if all(isinstance(f, MiotChecksumError | MiotAuthenticationError) for f in failures):
+                raise MiotAuthenticationError(
+                    f"{self.host} answers, but its replies do not verify with this token"
+                ) from failures[-1]
+            raise MiotConnectionError(
+                f"{self.host} did not answer {method} ({len(failures)} attempts)"
+            ) from failures[-1]
+
+    async def handshake(self) -> int:
+        """Say hello and learn the device id and clock; return the device id."""
+        async with self._lock:
+            await self._exchange(_HELLO, HELLO)
+        assert self._did is not None
+        return self._did
+
+    async def close(self) -> None:
+        """Close the socket; a later request opens a new one."""
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
+
+    async def _request(self, method: str, params: Any) -> Any:
+        assert self._did is not None
+        message_id = self._next_id
+        self._next_id = message_id % MAX_MESSAGE_ID + 1
+        message: dict[str, Any] = {"id": message_id, "method": method}
+        message["params"] = [] if params is None else params
+        payload = json.dumps(message, separators=(",", ":")).encode()
+        _LOGGER.debug("%s <- %s", self.host, payload)
+        packet = self._codec.encode(self._did, self.device_clock(), payload)
+        reply = await self._exchange(message_id, packet)
+        if "error" in reply:
+            error = reply["error"]
+            if isinstance(error, dict):
+                raise MiotDeviceError(int(error.get("code", -1)), str(error.get("message", "")))
+            raise MiotDeviceError(-1, str(error))
+        if "result" not in reply:
+            raise MiotProtocolError("reply has neither result nor error")
+        return reply["result"]
+
+    async def _exchange(self, message_id: int, packet: bytes) -> Any:
+        """Send one packet and wait for the reply with this id (or the hello reply)."""
+        transport = await self._open()
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending = (message_id, future)
+        try:
+            transport.sendto(packet)
+            async with asyncio.timeout(self.timeout):
+                return await future
+        except TimeoutError:
+            raise MiotConnectionError(f"{self.host} did not answer in {self.timeout} s") from None
+        finally:
+            self._pending = None
+
+    async def _open(self) -> asyncio.DatagramTransport:
+        if self._transport is None or self._transport.is_closing():
+            loop = asyncio.get_running_loop()
+            try:
+                transport, _ = await loop.create_datagram_endpoint(
+                    lambda: _Endpoint(self), remote_addr=(self.host, self.port)
+                )
+            except OSError as err:
+                raise MiotConnectionError(f"cannot reach {self.host}: {err}") from err
+            self._transport = transport
+        return self._transport
+
+    def _datagram_received(self, data: bytes) -> None:
+        if self._pending is None or self._pending[1].done():
+            _LOGGER.debug("%s: dropped a datagram nobody waits for", self.host)
+            return
+        expected, future = self._pending
+        if (len(data) == HEADER_SIZE) != (expected == _HELLO):
+            _LOGGER.debug("%s: dropped a datagram of another exchange", self.host)
+            return
+        try:
+            if expected == _HELLO:
+                self._hello_received(read_header(data), future)
+                return
+            frame = self._codec.decode(data)
+        except MiotChecksumError as err:
+            future.set_exception(err)
+            return
+        except MiotError as err:
+            _LOGGER.debug("%s: dropped a malformed datagram: %s", self.host, err)
+            return
+        self._reply_received(frame, expected, future)
+
+    def _hello_received(self, frame: Frame, future: asyncio.Future[Any]) -> None:
+        self._did = frame.did
+        self._clock_offset = frame.stamp - asyncio.get_running_loop().time()
+        future.set_result(frame)
+
+    def _reply_received(self, frame: Frame, expected: int, future: asyncio.Future[Any]) -> None:
+        try:
+            reply = json.loads(frame.payload)
+        except ValueError:
+            future.set_exception(MiotProtocolError("reply is not JSON"))
+            return
+        if not isinstance(reply, dict) or reply.get("id") != expected:
+            _LOGGER.debug("%s: dropped a stray reply", self.host)
+            return
+        _LOGGER.debug("%s -> %s", self.host, frame.payload)
+        self._clock_offset = frame.stamp - asyncio.get_running_loop().time()
+        future.set_result(reply)
+
+    def _fail_pending(self, error: MiotError) -> None:
+        if self._pending is not None and not self._pending[1].done():
+            self._pending[1].set_exception(error)
+
+    def _connection_lost(self) -> None:
+        self._transport = None
+        self._fail_pending(MiotConnectionError("socket closed"))
