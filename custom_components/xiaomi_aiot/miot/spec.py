@@ -376,6 +376,7 @@ def _parse_service(item: Mapping[str, Any]) -> MiotService:
 def _parse_spec(data: Any) -> MiotSpec:
     if not isinstance(data, Mapping):
         raise MiotSpecError("a spec is a JSON object")
+    urn_name(data["type"])
     services = {s.siid: s for s in (_parse_service(raw) for raw in data["services"])}
     return MiotSpec(data["type"], str(data.get("description", "")), services)
 

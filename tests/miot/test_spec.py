@@ -1,0 +1,256 @@
+"""The MIoT spec model: parsing, lookup and value validation."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from custom_components.xiaomi_aiot.miot.errors import MiotSpecError, MiotValueError
+from custom_components.xiaomi_aiot.miot.spec import (
+    MiotSpec,
+    bundled_models,
+    load_bundled_spec,
+    urn_name,
+)
+
+
+def test_every_bundled_spec_parses() -> None:
+    """Each shipped spec file is a valid spec named after its model."""
+    assert {"yeelink.light.color1", "xiaomi.aircondition.mc4", "loock.lock.v6"} <= (
+        bundled_models()
+    )
+    for model in bundled_models():
+        spec = load_bundled_spec(model)
+        assert model.replace(".", "-") in spec.type
+
+
+def test_properties_are_found_by_service_and_name() -> None:
+    """Properties are addressed by spec names, not only by numbers."""
+    spec = load_bundled_spec("xiaomi.aircondition.mc4")
+    target = spec.find("air-conditioner", "target-temperature")
+    assert target is not None
+    assert (target.siid, target.piid, target.unit, target.format) == (2, 4, "celsius", "float")
+    assert spec.find("indicator-light", "on") == spec.property(5, 1)
+    assert spec.find("air-conditioner", "nothing") is None
+    assert spec.device_type == "air-conditioner"
+
+
+def test_value_lists_give_named_choices() -> None:
+    """A value list maps numbers to descriptions with identifier-like names."""
+    mode = load_bundled_spec("xiaomi.aircondition.mc4").property(2, 2)
+    choice = mode.choice(1)
+    assert choice is not None
+    assert (choice.description, choice.name) == ("Cool", "cool")
+    assert mode.choice(99) is None
+
+
+def test_actions_and_events_name_their_properties() -> None:
+    """Actions list inputs, events list arguments, all as property ids of their service."""
+    spec = load_bundled_spec("loock.lock.v6")
+    assert spec.event(2, 1).arguments == (1, 2, 3)
+    assert spec.action(2, 1).name == "lock"
+    speaker = load_bundled_spec("xiaomi.wifispeaker.lx06")
+    assert speaker.validate_action_inputs(4, 3, ["开灯", True]) == ["开灯", True]
+    assert len(list(speaker.actions())) == 7
+    assert len(list(spec.events())) == 1
+
+
+@pytest.mark.parametrize(
+    ("siid", "piid", "value", "expected"),
+    [
+        (2, 1, True, True),
+        (2, 1, 0, False),
+        (2, 4, 26, 26),
+        (2, 4, 26.5, 26.5),
+        (2, 2, 3, 3),
+        (2, 2, 3.0, 3),
+        (4, 1, -12.3, -12.3),
+    ],
+)
+def test_valid_values_are_returned_in_canonical_form(
+    siid: int, piid: int, value: Any, expected: Any
+) -> None:
+    """Values that fit come back typed as the spec's format."""
+    prop = load_bundled_spec("xiaomi.aircondition.mc4").property(siid, piid)
+    result = prop.validate(value)
+    assert result == expected
+    assert type(result) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("siid", "piid", "value"),
+    [
+        (2, 1, "on"),
+        (2, 1, 2),
+        (2, 4, 15.5),
+        (2, 4, 31.5),
+        (2, 4, 26.3),
+        (2, 4, "26"),
+        (2, 4, True),
+        (2, 4, float("nan")),
+        (2, 2, 9),
+        (2, 2, 1.5),
+        (1, 1, 5),
+    ],
+)
+def test_invalid_values_are_refused_before_sending(siid: int, piid: int, value: Any) -> None:
+    """Wrong types, out-of-range or off-step numbers and unlisted values are refused."""
+    prop = load_bundled_spec("xiaomi.aircondition.mc4").property(siid, piid)
+    with pytest.raises(MiotValueError):
+        prop.validate(value)
+
+
+def test_integer_formats_are_bounded() -> None:
+    """An integer must fit its format even without a value range."""
+    spec = MiotSpec.from_dict(
+        {
+            "type": "urn:miot-spec-v2:device:x:0:m:1",
+            "services": [
+                {
+                    "iid": 2,
+                    "type": "urn:miot-spec-v2:service:s:0:m:1",
+                    "properties": [
+                        {"iid": 1, "type": "urn:miot-spec-v2:property:p:0:m:1", "format": "int8"}
+                    ],
+                }
+            ],
+        }
+    )
+    prop = spec.property(2, 1)
+    assert prop.validate(-128) == -128
+    with pytest.raises(MiotValueError):
+        prop.validate(128)
+    assert not prop.readable
+    assert not prop.writable
+
+
+@pytest.mark.parametrize(
+    ("siid", "aiid", "values"),
+    [(4, 2, []), (4, 2, [5]), (4, 3, ["x"])],
+)
+def test_action_inputs_are_checked(siid: int, aiid: int, values: list[Any]) -> None:
+    """Actions take exactly their inputs, each valid for its property."""
+    with pytest.raises(MiotValueError):
+        load_bundled_spec("xiaomi.wifispeaker.lx06").validate_action_inputs(siid, aiid, values)
+
+
+def test_unknown_ids_are_spec_errors() -> None:
+    """Asking for something the spec does not define raises a spec error."""
+    spec = load_bundled_spec("yeelink.light.mono1")
+    for lookup in (
+        lambda: spec.property(9, 1),
+        lambda: spec.action(2, 9),
+        lambda: spec.event(2, 1),
+    ):
+        with pytest.raises(MiotSpecError):
+            lookup()
+    with pytest.raises(MiotSpecError):
+        load_bundled_spec("no.such.model")
+
+
+PROPERTY = {"iid": 1, "type": "urn:miot-spec-v2:property:on:0:m:1", "format": "bool"}
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        [],
+        {},
+        {"type": "urn:miot-spec-v2:device:x:0:m:1"},
+        {"type": "bad", "services": []},
+        {"type": "urn:a:device:x", "services": [{"iid": 0, "type": "urn:a:service:s"}]},
+        {"type": "urn:a:device:x", "services": [{"iid": True, "type": "urn:a:service:s"}]},
+        {
+            "type": "urn:a:device:x",
+            "services": [
+                {"iid": 2, "type": "urn:a:service:s", "properties": [{**PROPERTY, "format": "x"}]}
+            ],
+        },
+        {
+            "type": "urn:a:device:x",
+            "services": [
+                {
+                    "iid": 2,
+                    "type": "urn:a:service:s",
+                    "properties": [{**PROPERTY, "access": ["fly"]}],
+                }
+            ],
+        },
+        {
+            "type": "urn:a:device:x",
+            "services": [
+                {
+                    "iid": 2,
+                    "type": "urn:a:service:s",
+                    "properties": [{**PROPERTY, "value-range": [5, 1, 1]}],
+                }
+            ],
+        },
+        {
+            "type": "urn:a:device:x",
+            "services": [
+                {
+                    "iid": 2,
+                    "type": "urn:a:service:s",
+                    "actions": [{"iid": 1, "type": "urn:a:action:go", "in": [7]}],
+                }
+            ],
+        },
+    ],
+)
+def test_malformed_specs_are_spec_errors(document: Any) -> None:
+    """Every defect in a spec document is reported as a spec error."""
+    with pytest.raises(MiotSpecError):
+        MiotSpec.from_dict(document)
+
+
+def test_urn_names() -> None:
+    """The name is the fourth field of a type URN."""
+    assert urn_name("urn:miot-spec-v2:property:color-temperature:0000000F:yeelink-ct2:1") == (
+        "color-temperature"
+    )
+    with pytest.raises(MiotSpecError):
+        urn_name("urn:miot-spec-v2:property")
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "type",
+                    "iid",
+                    "services",
+                    "properties",
+                    "format",
+                    "access",
+                    "value-range",
+                    "value-list",
+                    "value",
+                    "description",
+                    "actions",
+                    "events",
+                    "in",
+                    "out",
+                    "arguments",
+                ]
+            ),
+            inner,
+            max_size=6,
+        )
+    ),
+    max_leaves=30,
+)
+
+
+@given(JSON)
+def test_spec_parser_only_raises_spec_errors(document: Any) -> None:
+    """Any JSON document either parses or raises a spec error."""
+    with contextlib.suppress(MiotSpecError):
+        MiotSpec.from_dict(document)
