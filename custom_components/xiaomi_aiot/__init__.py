@@ -1,5 +1,77 @@
-"""The Xiaomi AIoT integration."""
+"""The Xiaomi AIoT integration: Xiaomi's home devices, car and people in Home Assistant."""
 
 from __future__ import annotations
 
-DOMAIN = "xiaomi_aiot"
+from datetime import timedelta
+
+from homeassistant.const import CONF_HOST, CONF_NAME, CONF_SCAN_INTERVAL, CONF_TOKEN, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import ConfigType
+
+from .const import CONF_DID, CONF_MODEL, DEFAULT_SCAN_INTERVAL, DOMAIN
+from .coordinator import MiotCoordinator, XiaomiConfigEntry, XiaomiRuntimeData
+from .miot import MiotSpecError, load_bundled_spec
+from .miot.device import MiotDevice
+from .miot.lan import DeviceSession
+from .services import async_setup_services
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.CLIMATE,
+    Platform.EVENT,
+    Platform.LIGHT,
+    Platform.LOCK,
+    Platform.MEDIA_PLAYER,
+    Platform.NUMBER,
+    Platform.SELECT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's services, once for all entries."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> bool:
+    """Connect to the device, read it once, then set up its entities."""
+    try:
+        spec = await hass.async_add_executor_job(load_bundled_spec, entry.data[CONF_MODEL])
+    except MiotSpecError as err:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="unsupported_model",
+            translation_placeholders={"model": entry.data[CONF_MODEL]},
+        ) from err
+    session = DeviceSession(entry.data[CONF_HOST], entry.data[CONF_TOKEN])
+    entry.async_on_unload(session.close)
+    seconds = entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL.total_seconds())
+    coordinator = MiotCoordinator(
+        hass,
+        entry,
+        MiotDevice(session, spec),
+        did=entry.data[CONF_DID],
+        name=entry.data.get(CONF_NAME) or entry.title,
+        update_interval=timedelta(seconds=seconds),
+    )
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = XiaomiRuntimeData(coordinators={coordinator.did: coordinator})
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> bool:
+    """Unload the entities; the session closes with the entry."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: XiaomiConfigEntry) -> None:
+    await hass.config_entries.async_reload(entry.entry_id)

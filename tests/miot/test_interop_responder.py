@@ -112,7 +112,7 @@ async def test_our_client_reads_and_writes_a_python_miio_device(
             "get_properties",
         ]
     finally:
-        await session.close()
+        session.close()
 
 
 async def test_a_python_miio_device_with_another_token_is_an_authentication_error(
@@ -126,4 +126,4 @@ async def test_a_python_miio_device_with_another_token_is_an_authentication_erro
             await session.send("miIO.info")
         assert device_protocol.requests == []
     finally:
-        await session.close()
+        session.close()

@@ -113,7 +113,7 @@ class DeviceSession:
         assert self._did is not None
         return self._did
 
-    async def close(self) -> None:
+    def close(self) -> None:
         """Close the socket; a later request opens a new one."""
         if self._transport is not None:
             self._transport.close()

@@ -1,0 +1,42 @@
+"""Binary sensors: read-only boolean properties."""
+
+from __future__ import annotations
+
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass, BinarySensorEntity
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .entity import XiaomiPropertyEntity, property_items
+from .mapping import PropertyItem
+
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: XiaomiConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a binary sensor for each read-only boolean property."""
+    async_add_entities(
+        XiaomiBinarySensor(coordinator, item)
+        for coordinator, item in property_items(entry, Platform.BINARY_SENSOR)
+    )
+
+
+class XiaomiBinarySensor(XiaomiPropertyEntity, BinarySensorEntity):
+    """A boolean property."""
+
+    def __init__(self, coordinator: MiotCoordinator, item: PropertyItem) -> None:
+        """Set the device class from the traits."""
+        super().__init__(coordinator, item)
+        if item.traits.device_class:
+            self._attr_device_class = BinarySensorDeviceClass(item.traits.device_class)
+
+    @property
+    def is_on(self) -> bool | None:
+        """Whether the property is true."""
+        value = self.raw_value
+        return None if value is None else bool(value)

@@ -1,0 +1,47 @@
+"""Buttons: actions without inputs that no richer entity represents."""
+
+from __future__ import annotations
+
+from homeassistant.components.button import ButtonEntity
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .entity import XiaomiEntity, exception_handler
+from .mapping import ActionItem
+
+PARALLEL_UPDATES = 1
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: XiaomiConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a button for each spare action without inputs."""
+    async_add_entities(
+        XiaomiButton(coordinator, item)
+        for coordinator in entry.runtime_data.coordinators.values()
+        for item in coordinator.plan.buttons
+    )
+
+
+class XiaomiButton(XiaomiEntity, ButtonEntity):
+    """Calls an action."""
+
+    def __init__(self, coordinator: MiotCoordinator, item: ActionItem) -> None:
+        """Name the button by its traits, else by the spec."""
+        action = item.action
+        super().__init__(coordinator, f"a-{action.siid}-{action.aiid}")
+        self.action = action
+        if item.traits.translation_key:
+            self._attr_translation_key = item.traits.translation_key
+        else:
+            self._attr_name = action.description or action.name
+        self._attr_entity_category = item.traits.category
+        self._attr_entity_registry_enabled_default = item.traits.enabled
+
+    @exception_handler
+    async def async_press(self) -> None:
+        """Call the action."""
+        await self.coordinator.async_action(self.action.siid, self.action.aiid)

@@ -1,0 +1,183 @@
+"""Air conditioners: HVAC modes, target temperature, fan modes and swing, from the spec."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from homeassistant.components.climate import ClimateEntity
+from homeassistant.components.climate.const import (
+    ATTR_HVAC_MODE,
+    SWING_BOTH,
+    SWING_HORIZONTAL,
+    SWING_OFF,
+    SWING_VERTICAL,
+    ClimateEntityFeature,
+    HVACMode,
+)
+from homeassistant.const import ATTR_TEMPERATURE, Platform, UnitOfTemperature
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .entity import XiaomiRoleEntity, exception_handler, role_items
+from .mapping import RoleItem
+from .miot.spec import Value
+
+PARALLEL_UPDATES = 1
+
+HVAC_MODES: Final = {
+    "auto": HVACMode.AUTO,
+    "cool": HVACMode.COOL,
+    "dry": HVACMode.DRY,
+    "heat": HVACMode.HEAT,
+    "fan": HVACMode.FAN_ONLY,
+    "fan_only": HVACMode.FAN_ONLY,
+}
+"""Names in a mode value list and the HVAC modes they are."""
+
+SWING_PROPERTIES: Final = {
+    SWING_VERTICAL: ("vertical-swing",),
+    SWING_HORIZONTAL: ("horizontal-swing",),
+    SWING_BOTH: ("vertical-swing", "horizontal-swing"),
+}
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: XiaomiConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a climate entity for each air-conditioner service."""
+    async_add_entities(
+        XiaomiClimate(coordinator, item)
+        for coordinator, item in role_items(entry, Platform.CLIMATE)
+    )
+
+
+class XiaomiClimate(XiaomiRoleEntity, ClimateEntity):
+    """An air conditioner."""
+
+    _attr_translation_key = "air_conditioner"
+
+    def __init__(self, coordinator: MiotCoordinator, item: RoleItem) -> None:
+        """Take modes, ranges and fan levels from the spec."""
+        super().__init__(coordinator, item)
+        features = ClimateEntityFeature(0)
+        self._modes: dict[HVACMode, int] = {}
+        if mode := item.prop("mode"):
+            for choice in mode.value_list:
+                if (hvac := HVAC_MODES.get(choice.name)) and hvac not in self._modes:
+                    self._modes[hvac] = choice.value
+        hvac_modes = list(self._modes)
+        if item.prop("on"):
+            hvac_modes.insert(0, HVACMode.OFF)
+            features |= ClimateEntityFeature.TURN_ON | ClimateEntityFeature.TURN_OFF
+        self._attr_hvac_modes = hvac_modes
+        if (target := item.prop("target-temperature")) and target.value_range:
+            features |= ClimateEntityFeature.TARGET_TEMPERATURE
+            self._attr_min_temp = target.value_range.min
+            self._attr_max_temp = target.value_range.max
+            self._attr_target_temperature_step = target.value_range.step
+        self._attr_temperature_unit = (
+            UnitOfTemperature.FAHRENHEIT
+            if target and target.unit == "fahrenheit"
+            else UnitOfTemperature.CELSIUS
+        )
+        if fan := item.prop("fan-level"):
+            features |= ClimateEntityFeature.FAN_MODE
+            self._attr_fan_modes = [choice.name for choice in fan.value_list]
+        swings = [
+            swing
+            for swing, names in SWING_PROPERTIES.items()
+            if all(item.prop(name) for name in names)
+        ]
+        if swings:
+            features |= ClimateEntityFeature.SWING_MODE
+            self._attr_swing_modes = [SWING_OFF, *swings]
+        self._attr_supported_features = features
+        self._current = coordinator.spec.find("environment", "temperature")
+
+    @property
+    def hvac_mode(self) -> HVACMode | None:
+        """Off when powered off, else the mode."""
+        if self.value("on") is False:
+            return HVACMode.OFF
+        mode = self.value("mode")
+        return next((hvac for hvac, value in self._modes.items() if value == mode), None)
+
+    @property
+    def current_temperature(self) -> float | None:
+        """The indoor temperature, where the spec has one."""
+        value = None if self._current is None else self.coordinator.value(self._current.key)
+        return None if value is None else float(value)
+
+    @property
+    def target_temperature(self) -> float | None:
+        """The target temperature."""
+        value = self.value("target-temperature")
+        return None if value is None else float(value)
+
+    @property
+    def fan_mode(self) -> str | None:
+        """The fan level's name."""
+        return self.choice_name("fan-level")
+
+    @property
+    def swing_mode(self) -> str | None:
+        """Which swings are on."""
+        on = {name for name in ("vertical-swing", "horizontal-swing") if self.value(name)}
+        return next(
+            (swing for swing, names in SWING_PROPERTIES.items() if on == set(names)), SWING_OFF
+        )
+
+    @exception_handler
+    async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
+        """Power off, or power on in a mode."""
+        await self.write(self._hvac_values(hvac_mode))
+
+    @exception_handler
+    async def async_turn_on(self) -> None:
+        """Power on in the last mode."""
+        await self.write({"on": True})
+
+    @exception_handler
+    async def async_turn_off(self) -> None:
+        """Power off."""
+        await self.write({"on": False})
+
+    @exception_handler
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        """Set the target temperature, and the mode if one is given."""
+        values: dict[str, Value] = {}
+        if (mode := kwargs.get(ATTR_HVAC_MODE)) is not None:
+            values |= self._hvac_values(HVACMode(mode))
+        if (temperature := kwargs.get(ATTR_TEMPERATURE)) is not None:
+            values["target-temperature"] = float(temperature)
+        await self.write(values)
+
+    @exception_handler
+    async def async_set_fan_mode(self, fan_mode: str) -> None:
+        """Set the fan level by name."""
+        level = self.choice_value("fan-level", fan_mode)
+        if level is not None:
+            await self.write({"fan-level": level})
+
+    @exception_handler
+    async def async_set_swing_mode(self, swing_mode: str) -> None:
+        """Turn the swings on or off."""
+        wanted = set(SWING_PROPERTIES.get(swing_mode, ()))
+        await self.write(
+            {
+                name: name in wanted
+                for name in ("vertical-swing", "horizontal-swing")
+                if self.role.prop(name)
+            }
+        )
+
+    def _hvac_values(self, hvac_mode: HVACMode) -> dict[str, Value]:
+        if hvac_mode == HVACMode.OFF:
+            return {"on": False}
+        values: dict[str, Value] = {"mode": self._modes[hvac_mode]}
+        if self.role.prop("on"):
+            values["on"] = True
+        return values

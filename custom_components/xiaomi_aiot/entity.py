@@ -1,0 +1,200 @@
+"""The base of every Xiaomi AIoT entity, and the one place library errors become HA errors."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Coroutine, Iterator, Mapping
+from typing import Any
+
+from homeassistant.const import Platform
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import DOMAIN, MANUFACTURERS
+from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .mapping import PropertyItem, RoleItem
+from .miot import (
+    MiotAuthenticationError,
+    MiotConnectionError,
+    MiotDeviceError,
+    MiotError,
+    MiotProperty,
+    MiotValueError,
+)
+from .miot.spec import Value
+
+
+def device_info(coordinator: MiotCoordinator) -> DeviceInfo:
+    """The device registry entry of a coordinator's device."""
+    model = coordinator.device.spec.description or None
+    info = coordinator.info
+    model_id = info.model if info else None
+    vendor = (model_id or "").split(".", 1)[0]
+    return DeviceInfo(
+        identifiers={(DOMAIN, coordinator.did)},
+        connections={(CONNECTION_NETWORK_MAC, info.mac.lower())} if info and info.mac else set(),
+        manufacturer=MANUFACTURERS.get(vendor, "Xiaomi"),
+        model=model,
+        model_id=model_id,
+        name=coordinator.name,
+        sw_version=info.firmware if info else None,
+        hw_version=info.hardware if info else None,
+    )
+
+
+class XiaomiEntity(CoordinatorEntity[MiotCoordinator]):
+    """An entity of one device, named by translation key, identified by did and spec ids."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: MiotCoordinator, key: str) -> None:
+        """`key` names the entity within its device (spec ids, e.g. ``p-2-1``)."""
+        super().__init__(coordinator)
+        self._attr_unique_id = f"{coordinator.did}-{key}"
+        self._attr_device_info = device_info(coordinator)
+
+
+class XiaomiPropertyEntity(XiaomiEntity):
+    """An entity showing one property, named and classed by the mapping's traits."""
+
+    def __init__(self, coordinator: MiotCoordinator, item: PropertyItem) -> None:
+        """Take the name from the traits' translation key, else from the spec."""
+        prop = item.prop
+        super().__init__(coordinator, f"p-{prop.siid}-{prop.piid}")
+        self.prop: MiotProperty = prop
+        traits = item.traits
+        if traits.translation_key:
+            self._attr_translation_key = traits.translation_key
+        elif traits.device_class is None or traits.device_class == "enum":
+            self._attr_name = prop.description or prop.name
+        self._attr_entity_category = traits.category
+        self._attr_entity_registry_enabled_default = traits.enabled
+
+    @property
+    def raw_value(self) -> Value | None:
+        """The property's last value; None when unknown."""
+        value: Value | None = self.coordinator.value(self.prop.key)
+        return value
+
+    async def write(self, value: Value) -> None:
+        """Write the property."""
+        await self.coordinator.async_write({self.prop.key: value})
+
+
+def role_items(
+    entry: XiaomiConfigEntry, platform: str
+) -> Iterator[tuple[MiotCoordinator, RoleItem]]:
+    """Each device's rich entities of a platform."""
+    for coordinator in entry.runtime_data.coordinators.values():
+        for item in coordinator.plan.role_items(Platform(platform)):
+            yield coordinator, item
+
+
+class XiaomiRoleEntity(XiaomiEntity):
+    """A rich entity made of several properties and actions of a role."""
+
+    _attr_name = None
+
+    def __init__(self, coordinator: MiotCoordinator, item: RoleItem) -> None:
+        """The device's main entity for its role: it carries the device's name."""
+        super().__init__(coordinator, f"{item.role.platform}-{item.siid}")
+        self.role = item
+
+    def value(self, name: str) -> Value | None:
+        """The last value of one of the role's properties; None when unknown or absent."""
+        prop = self.role.prop(name)
+        return None if prop is None else self.coordinator.value(prop.key)
+
+    def choice_name(self, name: str) -> str | None:
+        """The value-list name of one of the role's properties."""
+        prop = self.role.prop(name)
+        value = self.value(name)
+        if prop is None or value is None:
+            return None
+        choice = prop.choice(int(value))
+        return choice.name if choice else None
+
+    def choice_value(self, name: str, choice_name: str) -> int | None:
+        """The value of a value-list entry of one of the role's properties, by its name."""
+        prop = self.role.prop(name)
+        if prop is None:
+            return None
+        return next((c.value for c in prop.value_list if c.name == choice_name), None)
+
+    async def write(self, values: Mapping[str, Value]) -> None:
+        """Write several of the role's properties in one request."""
+        await self.coordinator.async_write(
+            {self.role.properties[name].key: value for name, value in values.items()}
+        )
+
+    async def act(self, action: str, effects: Mapping[str, Value] | None = None) -> None:
+        """Call one of the role's actions; `effects` are the property values it causes."""
+        target = self.role.actions[action]
+        await self.coordinator.async_action(
+            target.siid,
+            target.aiid,
+            effects={
+                self.role.properties[name].key: value
+                for name, value in (effects or {}).items()
+                if name in self.role.properties
+            },
+        )
+
+
+def property_items(
+    entry: XiaomiConfigEntry, platform: str
+) -> Iterator[tuple[MiotCoordinator, PropertyItem]]:
+    """Each device's generic entities of a platform."""
+    for coordinator in entry.runtime_data.coordinators.values():
+        for item in coordinator.plan.property_items(Platform(platform)):
+            yield coordinator, item
+
+
+def translate_error(err: MiotError) -> HomeAssistantError:
+    """The translated Home Assistant error for a library error."""
+    if isinstance(err, MiotValueError):
+        return ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_value",
+            translation_placeholders={"error": str(err)},
+        )
+    if isinstance(err, MiotDeviceError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="device_error",
+            translation_placeholders={"code": str(err.code)},
+        )
+    if isinstance(err, MiotAuthenticationError):
+        return HomeAssistantError(translation_domain=DOMAIN, translation_key="invalid_token")
+    if isinstance(err, MiotConnectionError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="cannot_connect",
+            translation_placeholders={"error": str(err)},
+        )
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key="unexpected_error",
+        translation_placeholders={"error": str(err)},
+    )
+
+
+def exception_handler[**P](
+    func: Callable[P, Coroutine[Any, Any, Any]],
+) -> Callable[P, Coroutine[Any, Any, None]]:
+    """Turn library errors raised by an entity's action into translated HA errors."""
+
+    @functools.wraps(func)
+    async def handler(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            await func(*args, **kwargs)
+        except MiotAuthenticationError as err:
+            entity = args[0]
+            if isinstance(entity, XiaomiEntity):
+                entity.coordinator.config_entry.async_start_reauth(entity.hass)
+            raise translate_error(err) from err
+        except MiotError as err:
+            raise translate_error(err) from err
+
+    return handler

@@ -1,0 +1,74 @@
+"""Events: a spec event (a lock operation, say) fires when its arguments change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.event import EventEntity
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .entity import XiaomiEntity
+from .mapping import EVENT_ATTRIBUTES, EventItem
+
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: XiaomiConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add an event entity for each spec event."""
+    async_add_entities(
+        XiaomiEvent(coordinator, item)
+        for coordinator in entry.runtime_data.coordinators.values()
+        for item in coordinator.plan.events
+    )
+
+
+class XiaomiEvent(XiaomiEntity, EventEntity):
+    """A spec event; its type is the name of its first listed argument's value.
+
+    With polling, an event is seen when the values of its arguments differ from the last
+    poll: two identical operations between polls show as one.
+    """
+
+    def __init__(self, coordinator: MiotCoordinator, item: EventItem) -> None:
+        """Event types come from the first argument that has a value list."""
+        event = item.event
+        super().__init__(coordinator, f"e-{event.siid}-{event.eiid}")
+        self.item = item
+        if item.traits.translation_key:
+            self._attr_translation_key = item.traits.translation_key
+        else:
+            self._attr_name = event.description or event.name
+        self._kind = next((prop for prop in item.arguments if prop.value_list), None)
+        self._attr_event_types = (
+            [choice.name for choice in self._kind.value_list] if self._kind else [event.name]
+        )
+        self._last = self._arguments()
+
+    def _arguments(self) -> tuple[Any, ...] | None:
+        values = tuple(self.coordinator.value(prop.key) for prop in self.item.arguments)
+        return None if all(value is None for value in values) else values
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        current = self._arguments()
+        if current is not None and current != self._last:
+            self._last = current
+            self._fire(current)
+        super()._handle_coordinator_update()
+
+    def _fire(self, values: tuple[Any, ...]) -> None:
+        attributes: dict[str, Any] = {}
+        event_type = self.item.event.name
+        for prop, value in zip(self.item.arguments, values, strict=True):
+            choice = prop.choice(int(value)) if prop.value_list and value is not None else None
+            shown = choice.name if choice else value
+            attributes[EVENT_ATTRIBUTES.get(prop.name, prop.name.replace("-", "_"))] = shown
+            if prop is self._kind and choice:
+                event_type = choice.name
+        self._trigger_event(event_type, attributes)

@@ -1,0 +1,55 @@
+"""Locks: lock and unlock through the spec's actions, state from its status property."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from homeassistant.components.lock import LockEntity
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import XiaomiConfigEntry
+from .entity import XiaomiRoleEntity, exception_handler, role_items
+
+PARALLEL_UPDATES = 1
+
+LOCKED: Final = "locked"
+UNLOCKED: Final = "unlocked"
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: XiaomiConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a lock for each lock service."""
+    async_add_entities(
+        XiaomiLock(coordinator, item) for coordinator, item in role_items(entry, Platform.LOCK)
+    )
+
+
+class XiaomiLock(XiaomiRoleEntity, LockEntity):
+    """A door lock."""
+
+    _attr_translation_key = "lock"
+
+    @property
+    def is_locked(self) -> bool | None:
+        """Whether the status says locked."""
+        status = self.choice_name("status")
+        return None if status not in (LOCKED, UNLOCKED) else status == LOCKED
+
+    @exception_handler
+    async def async_lock(self, **kwargs: Any) -> None:
+        """Lock."""
+        await self.act("lock", self._status_effect(LOCKED))
+
+    @exception_handler
+    async def async_unlock(self, **kwargs: Any) -> None:
+        """Unlock."""
+        await self.act("unlock", self._status_effect(UNLOCKED))
+
+    def _status_effect(self, name: str) -> dict[str, Any]:
+        value = self.choice_value("status", name)
+        return {} if value is None else {"status": value}

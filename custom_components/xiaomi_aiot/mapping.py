@@ -1,0 +1,307 @@
+"""What a device's spec becomes in Home Assistant: declarative tables, no per-model code.
+
+A spec's services are matched against `ROLES`: a light service makes a light entity, an
+air-conditioner service a climate entity, and so on; each role names the properties and actions
+its entity represents. Every other property becomes a generic entity chosen by its format and
+access (sensor, binary sensor, switch, number, select), every other action without inputs a
+button, and every event an event entity. `TRAITS` adds what the spec cannot say: translation
+keys, device and state classes, categories, and what is disabled by default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+from homeassistant.const import (
+    LIGHT_LUX,
+    PERCENTAGE,
+    EntityCategory,
+    Platform,
+    UnitOfEnergy,
+    UnitOfLength,
+    UnitOfPower,
+    UnitOfPressure,
+    UnitOfSpeed,
+    UnitOfTemperature,
+    UnitOfTime,
+)
+
+from .miot.spec import INTEGER_BOUNDS, MiotAction, MiotEvent, MiotProperty, MiotSpec
+
+type SpecName = tuple[str, str]
+"""(service name, element name) as in the spec's type URNs."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Role:
+    """A service that becomes one rich entity, and the spec elements that entity represents."""
+
+    platform: Platform
+    service: str
+    properties: tuple[SpecName, ...]
+    actions: tuple[SpecName, ...] = ()
+
+
+PLAYBACK_ACTIONS: Final = tuple(
+    ("play-control", name) for name in ("play", "pause", "next", "previous")
+)
+ROLES: Final = (
+    Role(
+        platform=Platform.LIGHT,
+        service="light",
+        properties=tuple(
+            ("light", name) for name in ("on", "brightness", "color-temperature", "color", "mode")
+        ),
+        actions=(("light", "toggle"),),
+    ),
+    Role(
+        platform=Platform.CLIMATE,
+        service="air-conditioner",
+        properties=(
+            ("air-conditioner", "on"),
+            ("air-conditioner", "mode"),
+            ("air-conditioner", "target-temperature"),
+            ("fan-control", "fan-level"),
+            ("fan-control", "vertical-swing"),
+            ("fan-control", "horizontal-swing"),
+        ),
+    ),
+    # A television's speaker is part of the television, so it comes before "speaker".
+    Role(
+        platform=Platform.MEDIA_PLAYER,
+        service="television",
+        properties=(
+            ("television", "on"),
+            ("television", "input-control"),
+            ("speaker", "volume"),
+            ("speaker", "mute"),
+            ("play-control", "playing-state"),
+        ),
+        actions=(("television", "turn-off"), *PLAYBACK_ACTIONS),
+    ),
+    Role(
+        platform=Platform.MEDIA_PLAYER,
+        service="speaker",
+        properties=(
+            ("speaker", "volume"),
+            ("speaker", "mute"),
+            ("play-control", "playing-state"),
+        ),
+        actions=PLAYBACK_ACTIONS,
+    ),
+    Role(
+        platform=Platform.LOCK,
+        service="lock",
+        properties=(("lock", "status"),),
+        actions=(("lock", "lock"), ("lock", "unlock")),
+    ),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Traits:
+    """What Home Assistant needs to know about a spec element beyond the spec itself."""
+
+    translation_key: str | None = None
+    device_class: str | None = None
+    state_class: str | None = None
+    category: EntityCategory | None = None
+    enabled: bool = True
+
+
+TRAITS: Final[dict[SpecName, Traits]] = {
+    ("air-conditioner", "fault"): Traits(
+        translation_key="fault", device_class="enum", category=EntityCategory.DIAGNOSTIC
+    ),
+    ("air-conditioner", "eco"): Traits(translation_key="eco"),
+    ("air-conditioner", "heater"): Traits(translation_key="heater"),
+    ("air-conditioner", "dryer"): Traits(translation_key="dryer"),
+    ("air-conditioner", "sleep-mode"): Traits(translation_key="sleep_mode"),
+    ("air-conditioner", "soft-wind"): Traits(translation_key="soft_wind"),
+    ("indicator-light", "on"): Traits(
+        translation_key="indicator_light", category=EntityCategory.CONFIG, enabled=False
+    ),
+    ("alarm", "alarm"): Traits(
+        translation_key="beep", category=EntityCategory.CONFIG, enabled=False
+    ),
+    ("physical-controls-locked", "physical-controls-locked"): Traits(
+        translation_key="child_lock", category=EntityCategory.CONFIG
+    ),
+    ("environment", "temperature"): Traits(device_class="temperature", state_class="measurement"),
+    ("environment", "relative-humidity"): Traits(
+        device_class="humidity", state_class="measurement"
+    ),
+    ("power-consumption", "power-consumption"): Traits(
+        device_class="energy", state_class="total_increasing"
+    ),
+    ("door", "status"): Traits(translation_key="door_status", device_class="enum"),
+    ("battery", "battery-level"): Traits(
+        device_class="battery", state_class="measurement", category=EntityCategory.DIAGNOSTIC
+    ),
+    ("intelligent-speaker", "wake-up"): Traits(translation_key="wake_up"),
+    ("lock", "lock-event"): Traits(translation_key="lock_event"),
+}
+
+UNITS: Final[dict[str, str]] = {
+    "celsius": UnitOfTemperature.CELSIUS,
+    "fahrenheit": UnitOfTemperature.FAHRENHEIT,
+    "kelvin": UnitOfTemperature.KELVIN,
+    "percentage": PERCENTAGE,
+    "kWh": UnitOfEnergy.KILO_WATT_HOUR,
+    "watt": UnitOfPower.WATT,
+    "kPa": UnitOfPressure.KPA,
+    "bar": UnitOfPressure.BAR,
+    "km": UnitOfLength.KILOMETERS,
+    "meters": UnitOfLength.METERS,
+    "km/h": UnitOfSpeed.KILOMETERS_PER_HOUR,
+    "seconds": UnitOfTime.SECONDS,
+    "minutes": UnitOfTime.MINUTES,
+    "hours": UnitOfTime.HOURS,
+    "days": UnitOfTime.DAYS,
+    "lux": LIGHT_LUX,
+}
+"""MIoT unit names and the Home Assistant units they stand for."""
+
+EVENT_ATTRIBUTES: Final[dict[str, str]] = {
+    "operation-method": "method",
+    "operation-id": "key_id",
+    "lock-action": "action",
+}
+"""Event arguments and the attribute names they are published under."""
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyItem:
+    """A property that becomes an entity of a generic platform."""
+
+    platform: Platform
+    prop: MiotProperty
+    traits: Traits
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    """An action without inputs that becomes a button."""
+
+    action: MiotAction
+    traits: Traits
+
+
+@dataclass(frozen=True, slots=True)
+class EventItem:
+    """A spec event that becomes an event entity."""
+
+    event: MiotEvent
+    arguments: tuple[MiotProperty, ...]
+    traits: Traits
+
+
+@dataclass(frozen=True, slots=True)
+class RoleItem:
+    """A service that became a rich entity, with the spec elements it found."""
+
+    role: Role
+    siid: int
+    properties: dict[str, MiotProperty]
+    actions: dict[str, MiotAction]
+
+    def prop(self, name: str) -> MiotProperty | None:
+        """A property the role represents, by its name; None when the spec lacks it."""
+        return self.properties.get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class DevicePlan:
+    """Every entity a device's spec makes."""
+
+    roles: tuple[RoleItem, ...] = ()
+    properties: tuple[PropertyItem, ...] = ()
+    buttons: tuple[ActionItem, ...] = ()
+    events: tuple[EventItem, ...] = ()
+    platforms: frozenset[Platform] = field(default_factory=frozenset)
+
+    def role_items(self, platform: Platform) -> list[RoleItem]:
+        """The rich entities of a platform."""
+        return [item for item in self.roles if item.role.platform == platform]
+
+    def property_items(self, platform: Platform) -> list[PropertyItem]:
+        """The generic entities of a platform."""
+        return [item for item in self.properties if item.platform == platform]
+
+
+def traits_of(service: str, name: str) -> Traits:
+    """The traits of a spec element; defaults for elements the table does not know."""
+    return TRAITS.get((service, name), Traits())
+
+
+def generic_platform(prop: MiotProperty) -> Platform | None:
+    """The platform of a property no role represents, by its format and access."""
+    if not prop.readable:
+        return None
+    if prop.format == "bool":
+        return Platform.SWITCH if prop.writable else Platform.BINARY_SENSOR
+    if prop.value_list:
+        return Platform.SELECT if prop.writable else Platform.SENSOR
+    numeric = prop.format == "float" or prop.format in INTEGER_BOUNDS
+    if numeric and prop.writable and prop.value_range is not None:
+        return Platform.NUMBER
+    return Platform.SENSOR
+
+
+def plan_device(spec: MiotSpec) -> DevicePlan:
+    """Decide every entity a spec makes."""
+    roles: list[RoleItem] = []
+    taken_properties: set[SpecName] = set()
+    taken_actions: set[SpecName] = set()
+    taken_services: set[str] = set()
+    services = {service.name for service in spec.services.values()}
+    for role in ROLES:
+        if role.service not in services or role.service in taken_services:
+            continue
+        found = {
+            name: prop
+            for service, name in role.properties
+            if (prop := spec.find(service, name)) is not None
+            and (service, name) not in taken_properties
+        }
+        actions = {
+            name: action
+            for action in spec.actions()
+            for service, name in role.actions
+            if (action.service, action.name) == (service, name)
+        }
+        siid = next(s.siid for s in spec.services.values() if s.name == role.service)
+        roles.append(RoleItem(role, siid, found, actions))
+        taken_properties.update((p.service, p.name) for p in found.values())
+        taken_services.update(service for service, _ in role.properties)
+        taken_actions.update((a.service, a.name) for a in actions.values())
+
+    events = tuple(
+        EventItem(
+            event,
+            tuple(spec.property(event.siid, piid) for piid in event.arguments),
+            traits_of(event.service, event.name),
+        )
+        for event in spec.events()
+    )
+    taken_properties.update((p.service, p.name) for item in events for p in item.arguments)
+
+    properties = tuple(
+        PropertyItem(platform, prop, traits_of(prop.service, prop.name))
+        for prop in spec.properties()
+        if prop.service != "device-information"
+        and (prop.service, prop.name) not in taken_properties
+        and (platform := generic_platform(prop)) is not None
+    )
+    buttons = tuple(
+        ActionItem(action, traits_of(action.service, action.name))
+        for action in spec.actions()
+        if not action.inputs and (action.service, action.name) not in taken_actions
+    )
+    platforms = {item.role.platform for item in roles} | {item.platform for item in properties}
+    if buttons:
+        platforms.add(Platform.BUTTON)
+    if events:
+        platforms.add(Platform.EVENT)
+    return DevicePlan(tuple(roles), properties, buttons, events, frozenset(platforms))

@@ -1,0 +1,155 @@
+"""Televisions and speakers: power, volume, mute, sources and playback, from the spec."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from homeassistant.components.media_player import MediaPlayerDeviceClass, MediaPlayerEntity
+from homeassistant.components.media_player.const import MediaPlayerEntityFeature, MediaPlayerState
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .entity import XiaomiRoleEntity, exception_handler, role_items
+from .mapping import RoleItem
+
+PARALLEL_UPDATES = 1
+
+PLAYING_STATES: Final = {
+    "playing": MediaPlayerState.PLAYING,
+    "pause": MediaPlayerState.PAUSED,
+    "paused": MediaPlayerState.PAUSED,
+}
+ACTION_FEATURES: Final = {
+    "play": MediaPlayerEntityFeature.PLAY,
+    "pause": MediaPlayerEntityFeature.PAUSE,
+    "next": MediaPlayerEntityFeature.NEXT_TRACK,
+    "previous": MediaPlayerEntityFeature.PREVIOUS_TRACK,
+    "turn-off": MediaPlayerEntityFeature.TURN_OFF,
+}
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: XiaomiConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a media player for each television or speaker service."""
+    async_add_entities(
+        XiaomiMediaPlayer(coordinator, item)
+        for coordinator, item in role_items(entry, Platform.MEDIA_PLAYER)
+    )
+
+
+class XiaomiMediaPlayer(XiaomiRoleEntity, MediaPlayerEntity):
+    """A television or a speaker."""
+
+    def __init__(self, coordinator: MiotCoordinator, item: RoleItem) -> None:
+        """Offer what the spec's properties and actions allow."""
+        super().__init__(coordinator, item)
+        television = item.role.service == "television"
+        self._attr_device_class = (
+            MediaPlayerDeviceClass.TV if television else MediaPlayerDeviceClass.SPEAKER
+        )
+        self._attr_translation_key = "television" if television else "speaker"
+        features = MediaPlayerEntityFeature(0)
+        for action, feature in ACTION_FEATURES.items():
+            if action in item.actions:
+                features |= feature
+        if (on := item.prop("on")) and on.writable:
+            features |= MediaPlayerEntityFeature.TURN_ON | MediaPlayerEntityFeature.TURN_OFF
+        volume = item.prop("volume")
+        self._volume_max = 100.0
+        if volume and volume.value_range:
+            features |= MediaPlayerEntityFeature.VOLUME_SET | MediaPlayerEntityFeature.VOLUME_STEP
+            self._volume_max = volume.value_range.max
+        if item.prop("mute"):
+            features |= MediaPlayerEntityFeature.VOLUME_MUTE
+        if source := item.prop("input-control"):
+            features |= MediaPlayerEntityFeature.SELECT_SOURCE
+            self._sources = {choice.description: choice.value for choice in source.value_list}
+            self._attr_source_list = list(self._sources)
+        self._attr_supported_features = features
+
+    @property
+    def state(self) -> MediaPlayerState | None:
+        """Off when powered off; else playing, paused, or on/idle."""
+        if self.value("on") is False:
+            return MediaPlayerState.OFF
+        playing = PLAYING_STATES.get(self.choice_name("playing-state") or "")
+        if playing:
+            return playing
+        return MediaPlayerState.ON if self.role.prop("on") else MediaPlayerState.IDLE
+
+    @property
+    def volume_level(self) -> float | None:
+        """Volume on a 0..1 scale."""
+        value = self.value("volume")
+        return None if value is None else float(value) / self._volume_max
+
+    @property
+    def is_volume_muted(self) -> bool | None:
+        """Whether it is muted."""
+        value = self.value("mute")
+        return None if value is None else bool(value)
+
+    @property
+    def source(self) -> str | None:
+        """The input source."""
+        prop = self.role.prop("input-control")
+        value = self.value("input-control")
+        choice = None if prop is None or value is None else prop.choice(int(value))
+        return choice.description if choice else None
+
+    @exception_handler
+    async def async_turn_on(self) -> None:
+        """Power on."""
+        await self.write({"on": True})
+
+    @exception_handler
+    async def async_turn_off(self) -> None:
+        """Power off, by property where it is writable, else by action."""
+        if (on := self.role.prop("on")) and on.writable:
+            await self.write({"on": False})
+        else:
+            await self.act("turn-off", {"on": False})
+
+    @exception_handler
+    async def async_set_volume_level(self, volume: float) -> None:
+        """Set the volume."""
+        await self.write({"volume": round(volume * self._volume_max)})
+
+    @exception_handler
+    async def async_mute_volume(self, mute: bool) -> None:
+        """Mute or unmute."""
+        await self.write({"mute": mute})
+
+    @exception_handler
+    async def async_select_source(self, source: str) -> None:
+        """Switch the input source."""
+        await self.write({"input-control": self._sources[source]})
+
+    @exception_handler
+    async def async_media_play(self) -> None:
+        """Play."""
+        await self.act("play", self._playing_effect("playing"))
+
+    @exception_handler
+    async def async_media_pause(self) -> None:
+        """Pause."""
+        await self.act("pause", self._playing_effect("pause"))
+
+    @exception_handler
+    async def async_media_next_track(self) -> None:
+        """Next track or channel."""
+        await self.act("next")
+
+    @exception_handler
+    async def async_media_previous_track(self) -> None:
+        """Previous track or channel."""
+        await self.act("previous")
+
+    def _playing_effect(self, name: str) -> dict[str, int]:
+        value = self.choice_value("playing-state", name)
+        return {} if value is None else {"playing-state": value}

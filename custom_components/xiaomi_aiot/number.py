@@ -1,0 +1,53 @@
+"""Numbers: writable numeric properties with a value range."""
+
+from __future__ import annotations
+
+from homeassistant.components.number import NumberEntity, NumberMode
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .entity import XiaomiPropertyEntity, exception_handler, property_items
+from .mapping import UNITS, PropertyItem
+
+PARALLEL_UPDATES = 1
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: XiaomiConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a number for each writable numeric property."""
+    async_add_entities(
+        XiaomiNumber(coordinator, item)
+        for coordinator, item in property_items(entry, Platform.NUMBER)
+    )
+
+
+class XiaomiNumber(XiaomiPropertyEntity, NumberEntity):
+    """A writable number within the spec's range and step."""
+
+    _attr_mode = NumberMode.AUTO
+
+    def __init__(self, coordinator: MiotCoordinator, item: PropertyItem) -> None:
+        """Take bounds, step and unit from the spec."""
+        super().__init__(coordinator, item)
+        value_range = self.prop.value_range
+        assert value_range is not None
+        self._attr_native_min_value = value_range.min
+        self._attr_native_max_value = value_range.max
+        self._attr_native_step = value_range.step or 1.0
+        self._attr_native_unit_of_measurement = UNITS.get(self.prop.unit or "")
+
+    @property
+    def native_value(self) -> float | None:
+        """The property's value."""
+        value = self.raw_value
+        return None if value is None else float(value)
+
+    @exception_handler
+    async def async_set_native_value(self, value: float) -> None:
+        """Write the value; integral formats get an integer."""
+        await self.write(int(value) if self.prop.format != "float" else value)

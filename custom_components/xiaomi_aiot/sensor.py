@@ -1,0 +1,54 @@
+"""Sensors: readable properties that no richer entity represents."""
+
+from __future__ import annotations
+
+from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .entity import XiaomiPropertyEntity, property_items
+from .mapping import UNITS, PropertyItem
+from .miot.spec import Value
+
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: XiaomiConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a sensor for each readable, read-only property."""
+    async_add_entities(
+        XiaomiSensor(coordinator, item)
+        for coordinator, item in property_items(entry, Platform.SENSOR)
+    )
+
+
+class XiaomiSensor(XiaomiPropertyEntity, SensorEntity):
+    """A property's value; a value list becomes an enumeration of named states."""
+
+    def __init__(self, coordinator: MiotCoordinator, item: PropertyItem) -> None:
+        """Set class, unit and options from the spec and the traits."""
+        super().__init__(coordinator, item)
+        traits = item.traits
+        if self.prop.value_list:
+            self._attr_device_class = SensorDeviceClass.ENUM
+            self._attr_options = [choice.name for choice in self.prop.value_list]
+        else:
+            if traits.device_class:
+                self._attr_device_class = SensorDeviceClass(traits.device_class)
+            if traits.state_class:
+                self._attr_state_class = SensorStateClass(traits.state_class)
+            self._attr_native_unit_of_measurement = UNITS.get(self.prop.unit or "")
+
+    @property
+    def native_value(self) -> Value | None:
+        """The value, or the name of its value-list entry."""
+        value = self.raw_value
+        if value is None or not self.prop.value_list:
+            return value
+        choice = self.prop.choice(int(value))
+        return choice.name if choice else None
