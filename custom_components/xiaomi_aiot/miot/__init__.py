@@ -1,5 +1,6 @@
 """A pure asyncio library for Xiaomi MIoT devices: the miIO LAN protocol and MIoT specs."""
 
+from .bundle import bundled_models, load_bundled_spec
 from .errors import (
     MiotAuthenticationError,
     MiotChecksumError,
@@ -10,7 +11,7 @@ from .errors import (
     MiotSpecError,
     MiotValueError,
 )
-from .spec import MiotAction, MiotEvent, MiotProperty, MiotService, MiotSpec, load_bundled_spec
+from .spec import MiotAction, MiotEvent, MiotProperty, MiotService, MiotSpec
 
 __all__ = [
     "MiotAction",
@@ -26,5 +27,6 @@ __all__ = [
     "MiotSpec",
     "MiotSpecError",
     "MiotValueError",
+    "bundled_models",
     "load_bundled_spec",
 ]

@@ -7,12 +7,9 @@ the fourth field (``brightness``) is the element's name, stable across vendors.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from .errors import MiotSpecError, MiotValueError
@@ -379,22 +376,3 @@ def _parse_spec(data: Any) -> MiotSpec:
     urn_name(data["type"])
     services = {s.siid: s for s in (_parse_service(raw) for raw in data["services"])}
     return MiotSpec(data["type"], str(data.get("description", "")), services)
-
-
-def bundled_models() -> frozenset[str]:
-    """The models whose spec ships with the library."""
-    folder = resources.files(__package__).joinpath("specs")
-    return frozenset(
-        entry.name.removesuffix(".json")
-        for entry in folder.iterdir()
-        if entry.name.endswith(".json")
-    )
-
-
-@cache
-def load_bundled_spec(model: str) -> MiotSpec:
-    """The bundled spec of a model (blocking file I/O; cached)."""
-    if model not in bundled_models():
-        raise MiotSpecError(f"no bundled spec for model {model!r}")
-    text = resources.files(__package__).joinpath("specs", f"{model}.json").read_text("utf-8")
-    return MiotSpec.from_dict(json.loads(text))
