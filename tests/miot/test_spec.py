@@ -9,13 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from custom_components.xiaomi_aiot.miot.bundle import bundled_models, load_bundled_spec
 from custom_components.xiaomi_aiot.miot.errors import MiotSpecError, MiotValueError
-from custom_components.xiaomi_aiot.miot.spec import (
-    MiotSpec,
-    bundled_models,
-    load_bundled_spec,
-    urn_name,
-)
+from custom_components.xiaomi_aiot.miot.spec import MiotSpec, urn_name
 
 
 def test_every_bundled_spec_parses() -> None:

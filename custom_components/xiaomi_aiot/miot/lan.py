@@ -86,18 +86,26 @@ class DeviceSession:
         return int(asyncio.get_running_loop().time() + self._clock_offset)
 
     async def send(self, method: str, params: Any = None) -> Any:
-        """Send a command and return its `result`; retried with a fresh handshake on failure."""
+        """Send a command and return its `result`; retried, with a fresh handshake after silence."""
         async with self._lock:
             failures: list[MiotError] = []
+            handshaken = False
             for _attempt in range(self.retries + 1):
                 try:
                     if self._clock_offset is None:
                         await self._exchange(_HELLO, HELLO)
+                        handshaken = True
                     return await self._request(method, params)
-                except (MiotConnectionError, MiotProtocolError, MiotAuthenticationError) as err:
+                except MiotConnectionError as err:
                     _LOGGER.debug("%s: %s failed: %s", self.host, method, err)
                     failures.append(err)
-                    self._clock_offset = None
+                    # Silence may mean a reboot (the device drops our stale stamps): learn
+                    # its clock again, unless this call already did.
+                    if not handshaken:
+                        self._clock_offset = None
+                except (MiotProtocolError, MiotAuthenticationError) as err:
+                    _LOGGER.debug("%s: %s failed: %s", self.host, method, err)
+                    failures.append(err)
             if all(isinstance(f, MiotChecksumError | MiotAuthenticationError) for f in failures):
                 raise MiotAuthenticationError(
                     f"{self.host} answers, but its replies do not verify with this token"
