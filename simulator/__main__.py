@@ -1,0 +1,95 @@
+"""``python -m simulator --home HOME.yaml``: run a virtual home until SIGINT or SIGTERM.
+
+Prints one line containing ``ready`` on stdout once every endpoint listens, e.g.
+``ready admin=http://127.0.0.1:8900 devices=8`` (devices: the LAN endpoints).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from .admin import AdminServer
+from .home import HomeFileError, load_home
+from .simulator import DEFAULT_FIRST_ADDRESS, DEFAULT_PORT, Simulator
+
+DEFAULT_ADMIN_PORT = 8900
+_LOGGER = logging.getLogger("simulator")
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m simulator", description="Run a virtual Xiaomi home on loopback."
+    )
+    parser.add_argument("--home", required=True, help="the home file (YAML)")
+    parser.add_argument(
+        "--admin-port",
+        type=int,
+        default=DEFAULT_ADMIN_PORT,
+        help=f"admin API port on 127.0.0.1 (default {DEFAULT_ADMIN_PORT}; 0: any free port)",
+    )
+    parser.add_argument(
+        "--first-address",
+        default=DEFAULT_FIRST_ADDRESS,
+        help=f"address of the first LAN device (default {DEFAULT_FIRST_ADDRESS})",
+    )
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"miIO UDP port (default {DEFAULT_PORT})"
+    )
+    parser.add_argument("--seed", type=int, default=None, help="seed for faults and clocks")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    return parser.parse_args(argv)
+
+
+async def serve(simulator: Simulator, admin_port: int) -> None:
+    """Start everything, announce readiness, and wait for SIGINT/SIGTERM."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    admin = AdminServer(simulator)
+    try:
+        await simulator.start()
+        await admin.start(admin_port)
+        for device in simulator.devices.values():
+            where = f"{device.address}:{device.port}" if device.address else "cloud only"
+            _LOGGER.info("%-24s %-22s token=%s did=%s", device.id, where, device.token, device.did)
+        print(f"ready admin={admin.url} devices={len(simulator.lan_devices())}", flush=True)
+        await stop.wait()
+        _LOGGER.info("stopping")
+    finally:
+        await admin.stop()
+        await simulator.stop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the simulator; returns the exit status."""
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        home = load_home(args.home)
+        simulator = Simulator(home, args.first_address, args.port, args.seed)
+    except (HomeFileError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(serve(simulator, args.admin_port))
+    except OSError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""Fixtures for the simulator's tests: a random loopback base, a simulator factory, a raw client.
+
+Sockets: Home Assistant's test plugin only lets tests reach 127.0.0.1; the repository's
+``tests/conftest.py`` has the autouse ``loopback_only`` fixture that opens every loopback
+address (127.0.0.0/8), which is what the simulated devices need.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any
+
+import pytest
+
+from custom_components.xiaomi_aiot.miot.packet import HELLO, Frame, FrameCodec, read_header
+from simulator import Simulator, VirtualDevice, load_home
+
+type StartSimulator = Callable[..., Awaitable[Simulator]]
+
+
+def random_base() -> str:
+    """A first address unlikely to clash with a running demo or another test."""
+    return f"127.{random.randint(100, 254)}.{random.randint(0, 255)}.2"
+
+
+@pytest.fixture
+def base_address() -> str:
+    """A fresh random first address, 127.x.y.2."""
+    return random_base()
+
+
+@pytest.fixture
+async def start_simulator(base_address: str) -> AsyncIterator[StartSimulator]:
+    """Start simulators for a home (mapping or YAML text); all are stopped afterwards."""
+    started: list[Simulator] = []
+
+    async def start(home: Mapping[str, Any] | str, **kwargs: Any) -> Simulator:
+        kwargs.setdefault("first_address", base_address)
+        kwargs.setdefault("seed", 1)
+        sim = Simulator(load_home(home), **kwargs)
+        await sim.start()
+        started.append(sim)
+        return sim
+
+    yield start
+    for sim in started:
+        await sim.stop()
+
+
+LIGHT_HOME: dict[str, Any] = {
+    "rooms": ["Living Room"],
+    "devices": [
+        {
+            "id": "lamp",
+            "kind": "light",
+            "name": "Lamp",
+            "room": "Living Room",
+            "token": "0123456789abcdef0123456789abcdef",
+            "state": {"on": True, "brightness": 80},
+        }
+    ],
+}
+
+
+class RawClient(asyncio.DatagramProtocol):
+    """A bare miIO client: sends what it is told and queues what comes back."""
+
+    def __init__(self) -> None:
+        """Start with an empty queue."""
+        self.queue: asyncio.Queue[bytes] = asyncio.Queue()
+        self.transport: asyncio.DatagramTransport | None = None
+        self._next_id = 1
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Keep the transport."""
+        assert isinstance(transport, asyncio.DatagramTransport)
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        """Queue a datagram."""
+        self.queue.put_nowait(data)
+
+    def send(self, device: VirtualDevice, data: bytes) -> None:
+        """Send raw bytes to a device."""
+        assert self.transport is not None
+        assert device.address is not None
+        self.transport.sendto(data, (device.address, device.port))
+
+    async def receive(self, wait: float = 2.0) -> bytes:
+        """The next datagram, within `wait` seconds."""
+        async with asyncio.timeout(wait):
+            return await self.queue.get()
+
+    async def silence(self, wait: float = 0.3) -> None:
+        """Assert that nothing arrives for a while."""
+        await asyncio.sleep(wait)
+        assert self.queue.empty(), f"unexpected datagram {self.queue.get_nowait()!r}"
+
+    async def hello(self, device: VirtualDevice) -> Frame:
+        """Send a hello and read the reply's header."""
+        self.send(device, HELLO)
+        return read_header(await self.receive())
+
+    def new_id(self) -> int:
+        """A fresh message id."""
+        self._next_id += 1
+        return self._next_id
+
+    def packet(
+        self,
+        device: VirtualDevice,
+        method: str,
+        params: Any = None,
+        *,
+        msg_id: int | None = None,
+        stamp: int | None = None,
+        token: str | None = None,
+        did: int | None = None,
+    ) -> bytes:
+        """An encrypted request; by default right for the device."""
+        message = {"id": self.new_id() if msg_id is None else msg_id, "method": method}
+        message["params"] = [] if params is None else params
+        codec = FrameCodec(token or device.token)
+        return codec.encode(
+            device.did if did is None else did,
+            device.stamp() if stamp is None else stamp,
+            json.dumps(message).encode(),
+        )
+
+    async def call(
+        self, device: VirtualDevice, method: str, params: Any = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """Send a request and decode the reply with the device's token."""
+        self.send(device, self.packet(device, method, params, **kwargs))
+        reply = FrameCodec(device.token).decode(await self.receive())
+        decoded: dict[str, Any] = json.loads(reply.payload)
+        return decoded
+
+
+@pytest.fixture
+async def udp() -> AsyncIterator[RawClient]:
+    """A raw UDP client on 127.0.0.1."""
+    loop = asyncio.get_running_loop()
+    transport, client = await loop.create_datagram_endpoint(RawClient, local_addr=("127.0.0.1", 0))
+    yield client
+    transport.close()
+    await asyncio.sleep(0)
