@@ -1,0 +1,1 @@
+"""Home Assistant with the integration, against the simulated home over loopback UDP."""

@@ -1,0 +1,83 @@
+"""Fixtures: the demo home simulated on loopback, and config entries for its devices."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from homeassistant.const import CONF_HOST, CONF_NAME, CONF_TOKEN
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.xiaomi_aiot.const import CONF_DID, CONF_MAC, CONF_MODEL, DOMAIN
+from simulator import Simulator, VirtualDevice, load_home
+
+DEMO_HOME = Path(__file__).parents[2] / "simulator" / "homes" / "demo.yaml"
+
+
+def first_address() -> str:
+    """A random 127.x.y.2: clear of a running demo (127.0.0.2 and up) and of other test runs."""
+    return f"127.{random.randint(100, 254)}.{random.randint(0, 255)}.2"
+
+
+type SetUpDevice = Callable[..., Awaitable[MockConfigEntry]]
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load the integration from custom_components/."""
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    """The demo home, every LAN device a real miIO endpoint on loopback."""
+    home = await asyncio.get_running_loop().run_in_executor(None, load_home, DEMO_HOME)
+    simulator = Simulator(home, first_address=first_address(), seed=1)
+    await simulator.start()
+    yield simulator
+    await simulator.stop()
+
+
+def entry_for(device: VirtualDevice, **options: Any) -> MockConfigEntry:
+    """A config entry for a simulated device, as the config flow would create it."""
+    assert device.address is not None
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=device.name,
+        unique_id=str(device.did),
+        data={
+            CONF_HOST: device.address,
+            CONF_TOKEN: device.token,
+            CONF_DID: str(device.did),
+            CONF_MODEL: device.model,
+            CONF_MAC: device.info()["mac"],
+            CONF_NAME: device.name,
+        },
+        options=options,
+    )
+
+
+@pytest.fixture
+async def set_up_device(hass: HomeAssistant, sim: Simulator) -> SetUpDevice:
+    """Add a simulated device to Home Assistant and wait until it is set up."""
+
+    async def set_up(device_id: str, **options: Any) -> MockConfigEntry:
+        entry = entry_for(sim.devices[device_id], **options)
+        entry.add_to_hass(hass)
+        await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        return entry
+
+    return set_up
+
+
+@pytest.fixture
+async def demo_entries(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> list[MockConfigEntry]:
+    """Every LAN device of the demo home, set up."""
+    return [await set_up_device(device.id) for device in sim.lan_devices()]
