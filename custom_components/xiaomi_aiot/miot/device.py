@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Protocol
+from typing import Any, Final, NamedTuple, Protocol
 
 from .errors import MiotDeviceError, MiotProtocolError, MiotValueError
 from .spec import MiotSpec, Value
@@ -48,8 +48,7 @@ class DeviceInfo:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class PropertyResult:
+class PropertyResult(NamedTuple):
     """One property as read: a value, or the device's error code for it."""
 
     code: int
@@ -70,6 +69,7 @@ class MiotDevice:
         self.spec = spec
         self.did = did
         self.batch_limit = BATCH_LIMIT
+        self._read_params_cache: dict[tuple[PropertyKey, ...], list[dict[str, Any]]] = {}
 
     async def info(self) -> DeviceInfo:
         """The device's model, firmware and MAC address."""
@@ -85,25 +85,35 @@ class MiotDevice:
         pending = list(dict.fromkeys(keys))
         results: dict[PropertyKey, PropertyResult] = {}
         while pending:
-            batch = pending[: self.batch_limit]
-            params = [{"did": self._did(s, p), "siid": s, "piid": p} for s, p in batch]
+            batch = tuple(pending[: self.batch_limit])
             try:
-                reply = await self.transport.send("get_properties", params)
+                reply = await self.transport.send("get_properties", self._read_params(batch))
             except MiotDeviceError:
                 if len(batch) == 1:
                     raise
                 self.batch_limit = max(1, len(batch) // 2)
                 _LOGGER.debug("batch of %d refused, now %d", len(batch), self.batch_limit)
                 continue
-            answered = _items_by_key(reply)
+            if not isinstance(reply, list):
+                raise MiotProtocolError("property reply is not a list")
+            wanted = set(batch)
+            for item in reply:
+                if isinstance(item, dict):
+                    key = (item.get("siid"), item.get("piid"))
+                    if key in wanted:
+                        results[key] = PropertyResult(_code(item), item.get("value"))
             for key in batch:
-                item = answered.get(key)
-                if item is None:
-                    results[key] = PropertyResult(NO_ANSWER)
-                else:
-                    results[key] = PropertyResult(_code(item), item.get("value"))
+                results.setdefault(key, PropertyResult(NO_ANSWER))
             del pending[: len(batch)]
         return results
+
+    def _read_params(self, batch: tuple[PropertyKey, ...]) -> list[dict[str, Any]]:
+        """The parameters of a read, kept: a coordinator asks for the same batches each poll."""
+        params = self._read_params_cache.get(batch)
+        if params is None:
+            params = [{"did": self._did(s, p), "siid": s, "piid": p} for s, p in batch]
+            self._read_params_cache[batch] = params
+        return params
 
     async def write_properties(self, values: Mapping[PropertyKey, Any]) -> dict[PropertyKey, int]:
         """Validate and write properties; return the device's code for each."""
@@ -151,16 +161,15 @@ def _code(item: Mapping[str, Any]) -> int:
     return code if isinstance(code, int) and not isinstance(code, bool) else NO_ANSWER
 
 
+def _key(item: Mapping[str, Any]) -> PropertyKey | None:
+    siid, piid = item.get("siid"), item.get("piid")
+    return (siid, piid) if isinstance(siid, int) and isinstance(piid, int) else None
+
+
 def _items_by_key(reply: Any) -> dict[PropertyKey, Mapping[str, Any]]:
     if not isinstance(reply, list):
         raise MiotProtocolError("property reply is not a list")
-    items: dict[PropertyKey, Mapping[str, Any]] = {}
-    for item in reply:
-        if isinstance(item, dict):
-            siid, piid = item.get("siid"), item.get("piid")
-            if isinstance(siid, int) and isinstance(piid, int):
-                items[(siid, piid)] = item
-    return items
+    return {key: item for item in reply if isinstance(item, dict) and (key := _key(item))}
 
 
 def _text(value: Any) -> str | None:

@@ -9,11 +9,11 @@ reset) or a lost packet costs one retry, not an error.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 from typing import Any, Final
 
+from . import jsonio
 from .errors import (
     MiotAuthenticationError,
     MiotChecksumError,
@@ -30,6 +30,7 @@ PORT: Final = 54321
 DEFAULT_TIMEOUT: Final = 2.0
 DEFAULT_RETRIES: Final = 2
 MAX_MESSAGE_ID: Final = 9999
+ID_JUMP: Final = 1000
 _HELLO: Final = -1
 
 
@@ -100,9 +101,11 @@ class DeviceSession:
                     _LOGGER.debug("%s: %s failed: %s", self.host, method, err)
                     failures.append(err)
                     # Silence may mean a reboot (the device drops our stale stamps): learn
-                    # its clock again, unless this call already did.
+                    # its clock again, unless this call already did. It may also mean the
+                    # device saw our message ids before (from an earlier run): jump ahead.
                     if not handshaken:
                         self._clock_offset = None
+                    self._next_id = (self._next_id + ID_JUMP) % MAX_MESSAGE_ID + 1
                 except (MiotProtocolError, MiotAuthenticationError) as err:
                     _LOGGER.debug("%s: %s failed: %s", self.host, method, err)
                     failures.append(err)
@@ -133,7 +136,7 @@ class DeviceSession:
         self._next_id = message_id % MAX_MESSAGE_ID + 1
         message: dict[str, Any] = {"id": message_id, "method": method}
         message["params"] = [] if params is None else params
-        payload = json.dumps(message, separators=(",", ":")).encode()
+        payload = jsonio.dumps(message)
         _LOGGER.debug("%s <- %s", self.host, payload)
         packet = self._codec.encode(self._did, self.device_clock(), payload)
         reply = await self._exchange(message_id, packet)
@@ -148,17 +151,25 @@ class DeviceSession:
 
     async def _exchange(self, message_id: int, packet: bytes) -> Any:
         """Send one packet and wait for the reply with this id (or the hello reply)."""
-        transport = await self._open()
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        transport = self._transport
+        if transport is None or transport.is_closing():
+            transport = await self._open()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
         self._pending = (message_id, future)
+        timer = loop.call_later(self.timeout, self._time_out, future)
         try:
             transport.sendto(packet)
-            async with asyncio.timeout(self.timeout):
-                return await future
-        except TimeoutError:
-            raise MiotConnectionError(f"{self.host} did not answer in {self.timeout} s") from None
+            return await future
         finally:
+            timer.cancel()
             self._pending = None
+
+    def _time_out(self, future: asyncio.Future[Any]) -> None:
+        if not future.done():
+            future.set_exception(
+                MiotConnectionError(f"{self.host} did not answer in {self.timeout} s")
+            )
 
     async def _open(self) -> asyncio.DatagramTransport:
         if self._transport is None or self._transport.is_closing():
@@ -200,7 +211,7 @@ class DeviceSession:
 
     def _reply_received(self, frame: Frame, expected: int, future: asyncio.Future[Any]) -> None:
         try:
-            reply = json.loads(frame.payload)
+            reply = jsonio.loads(frame.payload)
         except ValueError:
             future.set_exception(MiotProtocolError("reply is not JSON"))
             return
