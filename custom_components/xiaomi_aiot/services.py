@@ -2,9 +2,218 @@
 
 from __future__ import annotations
 
-from homeassistant.core import HomeAssistant, callback
+from collections.abc import Awaitable, Callable
+from typing import Any, Final
+
+import voluptuous as vol
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
+
+from .const import DOMAIN
+from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .entity import translate_error
+from .miot import MiotAuthenticationError, MiotError, MiotProperty, MiotSpecError, MiotValueError
+from .miot.spec import MiotAction
+
+SERVICE_READ_PROPERTIES: Final = "read_properties"
+SERVICE_WRITE_PROPERTY: Final = "write_property"
+SERVICE_CALL_ACTION: Final = "call_action"
+
+ATTR_DEVICE_ID: Final = "device_id"
+ATTR_PROPERTIES: Final = "properties"
+ATTR_SIID: Final = "siid"
+ATTR_PIID: Final = "piid"
+ATTR_AIID: Final = "aiid"
+ATTR_VALUE: Final = "value"
+ATTR_INPUTS: Final = "inputs"
+
+IID: Final = vol.All(vol.Coerce(int), vol.Range(min=1))
+SCALAR: Final = vol.Any(bool, int, float, str)
+"""A MIoT value: the spec decides later which of these a property takes."""
+
+READ_PROPERTIES_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        vol.Required(ATTR_PROPERTIES): vol.All(
+            cv.ensure_list,
+            [vol.Schema({vol.Required(ATTR_SIID): IID, vol.Required(ATTR_PIID): IID})],
+            vol.Length(min=1),
+        ),
+    }
+)
+WRITE_PROPERTY_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        vol.Required(ATTR_SIID): IID,
+        vol.Required(ATTR_PIID): IID,
+        vol.Required(ATTR_VALUE): SCALAR,
+    }
+)
+CALL_ACTION_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        vol.Required(ATTR_SIID): IID,
+        vol.Required(ATTR_AIID): IID,
+        vol.Optional(ATTR_INPUTS, default=list): vol.All(cv.ensure_list, [SCALAR]),
+    }
+)
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's services."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_READ_PROPERTIES,
+        _async_read_properties,
+        schema=READ_PROPERTIES_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_WRITE_PROPERTY,
+        _async_write_property,
+        schema=WRITE_PROPERTY_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_CALL_ACTION,
+        _async_call_action,
+        schema=CALL_ACTION_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+
+
+async def _async_read_properties(call: ServiceCall) -> ServiceResponse:
+    """Read properties from the device itself, not from the last poll."""
+    coordinator = _coordinator(call)
+    props = [
+        _property(coordinator, item[ATTR_SIID], item[ATTR_PIID])
+        for item in call.data[ATTR_PROPERTIES]
+    ]
+    results = await _guarded(coordinator, coordinator.device.read_properties(p.key for p in props))
+    return {
+        "properties": [
+            {
+                "siid": prop.siid,
+                "piid": prop.piid,
+                "code": results[prop.key].code,
+                "value": results[prop.key].value,
+                "name": prop.name,
+                "service": prop.service,
+            }
+            for prop in props
+        ]
+    }
+
+
+async def _async_write_property(call: ServiceCall) -> ServiceResponse:
+    """Write one property, checked against the spec first; a refusal raises."""
+    coordinator = _coordinator(call)
+    prop = _property(coordinator, call.data[ATTR_SIID], call.data[ATTR_PIID])
+    if not prop.writable:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="property_not_writable",
+            translation_placeholders={"property": _label(prop.siid, prop.piid, prop.name)},
+        )
+    value = _validated(prop.validate, call.data[ATTR_VALUE])
+    await _guarded(coordinator, coordinator.async_write({prop.key: value}))
+    return {"siid": prop.siid, "piid": prop.piid, "code": 0, "value": value}
+
+
+async def _async_call_action(call: ServiceCall) -> ServiceResponse:
+    """Call an action with inputs checked against the spec; answer its outputs."""
+    coordinator = _coordinator(call)
+    action = _action(coordinator, call.data[ATTR_SIID], call.data[ATTR_AIID])
+    inputs = _validated(
+        lambda values: coordinator.spec.validate_action_inputs(action.siid, action.aiid, values),
+        call.data[ATTR_INPUTS],
+    )
+    outputs = await _guarded(
+        coordinator, coordinator.async_action(action.siid, action.aiid, inputs)
+    )
+    return {"outputs": outputs}
+
+
+def _coordinator(call: ServiceCall) -> MiotCoordinator:
+    """The coordinator of the device a call targets, by its device registry id."""
+    device_id: str = call.data[ATTR_DEVICE_ID]
+    device = dr.async_get(call.hass).async_get(device_id)
+    identifiers = device.identifiers if device is not None else set()
+    did = next((ident for domain, ident in identifiers if domain == DOMAIN), None)
+    if device is None or did is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="device_not_found",
+            translation_placeholders={"device_id": device_id},
+        )
+    for entry_id in device.config_entries:
+        entry: XiaomiConfigEntry | None = call.hass.config_entries.async_get_entry(entry_id)
+        if (
+            entry is not None
+            and entry.domain == DOMAIN
+            and entry.state is ConfigEntryState.LOADED
+            and (coordinator := entry.runtime_data.coordinators.get(did)) is not None
+        ):
+            return coordinator
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="device_not_loaded",
+        translation_placeholders={"device": device.name_by_user or device.name or device_id},
+    )
+
+
+def _property(coordinator: MiotCoordinator, siid: int, piid: int) -> MiotProperty:
+    try:
+        return coordinator.spec.property(siid, piid)
+    except MiotSpecError as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_property",
+            translation_placeholders={"property": _label(siid, piid)},
+        ) from err
+
+
+def _action(coordinator: MiotCoordinator, siid: int, aiid: int) -> MiotAction:
+    try:
+        return coordinator.spec.action(siid, aiid)
+    except MiotSpecError as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_action",
+            translation_placeholders={"action": _label(siid, aiid)},
+        ) from err
+
+
+def _label(siid: int, iid: int, name: str | None = None) -> str:
+    return f"{siid}.{iid} ({name})" if name else f"{siid}.{iid}"
+
+
+def _validated[R](check: Callable[[Any], R], value: Any) -> R:
+    """Run a spec check; its complaint becomes a translated validation error."""
+    try:
+        return check(value)
+    except MiotValueError as err:
+        raise translate_error(err) from err
+
+
+async def _guarded[T](coordinator: MiotCoordinator, call: Awaitable[T]) -> T:
+    """Await a device call; library errors become translated errors, a refused token reauth."""
+    try:
+        return await call
+    except MiotAuthenticationError as err:
+        coordinator.config_entry.async_start_reauth(coordinator.hass)
+        raise translate_error(err) from err
+    except MiotError as err:
+        raise translate_error(err) from err

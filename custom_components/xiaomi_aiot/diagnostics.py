@@ -1,0 +1,53 @@
+"""Diagnostics: what a device is and what it last said, without its token, MAC or address."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any, Final
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_HOST, CONF_TOKEN
+from homeassistant.core import HomeAssistant
+
+from .const import CONF_MAC
+from .coordinator import MiotCoordinator, XiaomiConfigEntry
+
+TO_REDACT: Final = {CONF_TOKEN, CONF_MAC, CONF_HOST}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: XiaomiConfigEntry
+) -> dict[str, Any]:
+    """The entry's settings, redacted, and each of its devices' last poll."""
+    return {
+        "entry": {
+            "data": async_redact_data(entry.data, TO_REDACT),
+            "options": async_redact_data(entry.options, TO_REDACT),
+        },
+        "devices": [
+            _device(coordinator) for coordinator in entry.runtime_data.coordinators.values()
+        ],
+    }
+
+
+def _device(coordinator: MiotCoordinator) -> dict[str, Any]:
+    spec = coordinator.spec
+    info = asdict(coordinator.info) if coordinator.info else None
+    interval = coordinator.update_interval
+    properties: dict[str, dict[str, Any]] = {}
+    for (siid, piid), result in (coordinator.data or {}).items():
+        prop = spec.property(siid, piid)
+        properties[f"{siid}.{piid}"] = {
+            "service": prop.service,
+            "name": prop.name,
+            "code": result.code,
+            "value": result.value,
+        }
+    return {
+        "info": None if info is None else async_redact_data(info, TO_REDACT),
+        "spec": {"type": spec.type, "description": spec.description},
+        "last_update_success": coordinator.last_update_success,
+        "update_interval": None if interval is None else interval.total_seconds(),
+        "batch_limit": coordinator.device.batch_limit,
+        "properties": properties,
+    }
