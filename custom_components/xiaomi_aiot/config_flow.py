@@ -104,7 +104,9 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
             found = await probe_for_errors(self.hass, host, token, errors, placeholders)
             if found:
                 did, info = found
-                await self.async_set_unique_id(did)
+                # Typing in a device that waits among the discovered ones adds it (and ends
+                # that discovery) instead of aborting as "already in progress".
+                await self.async_set_unique_id(did, raise_on_progress=False)
                 self._abort_if_unique_id_configured()
                 return await self._create(host, token, did, info, user_input.get(CONF_NAME))
         schema = vol.Schema(
@@ -195,6 +197,9 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
             found = await probe_for_errors(
                 self.hass, host, entry.data[CONF_TOKEN], errors, placeholders
             )
+            if CONF_TOKEN in errors:
+                # This form has no token field: the device there is another one, or was reset.
+                errors = {"base": "host_refuses_token"}
             if found:
                 await self.async_set_unique_id(found[0])
                 self._abort_if_unique_id_mismatch(reason="wrong_device")
