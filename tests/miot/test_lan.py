@@ -265,3 +265,14 @@ def test_simulated_devices_have_distinct_addresses(sim: Simulator) -> None:
     addresses = [device.address for device in sim.devices.values()]
     assert len(set(addresses)) == len(addresses)
     assert all(isinstance(device, VirtualDevice) for device in sim.devices.values())
+
+
+async def test_a_lost_hello_is_said_again(sim: Simulator, connect: Connect) -> None:
+    """The handshake retries on silence like any request; an offline device still fails."""
+    sim.devices["lamp"].apply_faults({"loss": 0.5})
+    device = connect("lamp", retries=6, timeout=0.1)
+    assert isinstance(device.transport, DeviceSession)
+    assert await device.transport.handshake() == sim.devices["lamp"].did
+    sim.devices["lamp"].apply_faults({"offline": True})
+    with pytest.raises(MiotConnectionError):
+        await connect("lamp", retries=1, timeout=0.1).transport.handshake()  # type: ignore[attr-defined]

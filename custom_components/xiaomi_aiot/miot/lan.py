@@ -118,9 +118,18 @@ class DeviceSession:
             ) from failures[-1]
 
     async def handshake(self) -> int:
-        """Say hello and learn the device id and clock; return the device id."""
+        """Say hello and learn the device id and clock; return the device id.
+
+        A lost hello is said again, up to `retries` times.
+        """
         async with self._lock:
-            await self._exchange(_HELLO, HELLO)
+            for attempt in range(self.retries + 1):
+                try:
+                    await self._exchange(_HELLO, HELLO)
+                    break
+                except MiotConnectionError:
+                    if attempt == self.retries:
+                        raise
         assert self._did is not None
         return self._did
 
