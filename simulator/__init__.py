@@ -14,11 +14,12 @@ In-process use::
 
 from .device import VirtualDevice
 from .faults import FaultError, Faults
-from .home import DeviceConfig, Home, HomeFileError, load_home
+from .home import AccountConfig, DeviceConfig, Home, HomeFileError, load_home
 from .simulator import Simulator
 from .state import StateError
 
 __all__ = [
+    "AccountConfig",
     "DeviceConfig",
     "FaultError",
     "Faults",

@@ -1,7 +1,8 @@
 """``python -m simulator --home HOME.yaml``: run a virtual home until SIGINT or SIGTERM.
 
 Prints one line containing ``ready`` on stdout once every endpoint listens, e.g.
-``ready admin=http://127.0.0.1:8900 devices=8`` (devices: the LAN endpoints).
+``ready admin=http://127.0.0.1:8900 cloud=http://127.0.0.1:41234 devices=8`` (devices: the LAN
+endpoints).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import sys
 from collections.abc import Sequence
 
 from .admin import AdminServer
+from .cloud import CloudServer
 from .home import HomeFileError, load_home
 from .simulator import DEFAULT_FIRST_ADDRESS, DEFAULT_PORT, Simulator
+from .tokens import DEFAULT_LIFETIME
 
 DEFAULT_ADMIN_PORT = 8900
 _LOGGER = logging.getLogger("simulator")
@@ -34,6 +37,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"admin API port on 127.0.0.1 (default {DEFAULT_ADMIN_PORT}; 0: any free port)",
     )
     parser.add_argument(
+        "--cloud-port",
+        type=int,
+        default=0,
+        help="cloud API port on 127.0.0.1 (default 0: any free port)",
+    )
+    parser.add_argument(
+        "--token-lifetime",
+        type=float,
+        default=DEFAULT_LIFETIME,
+        help=f"seconds an access token of the cloud lasts (default {DEFAULT_LIFETIME:g})",
+    )
+    parser.add_argument(
         "--first-address",
         default=DEFAULT_FIRST_ADDRESS,
         help=f"address of the first LAN device (default {DEFAULT_FIRST_ADDRESS})",
@@ -46,24 +61,35 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-async def serve(simulator: Simulator, admin_port: int) -> None:
+async def serve(
+    simulator: Simulator,
+    admin_port: int,
+    cloud_port: int = 0,
+    token_lifetime: float = DEFAULT_LIFETIME,
+) -> None:
     """Start everything, announce readiness, and wait for SIGINT/SIGTERM."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     admin = AdminServer(simulator)
+    cloud = CloudServer(simulator, token_lifetime=token_lifetime)
+    cloud.add_admin_routes(admin.app)
     try:
         await simulator.start()
+        await cloud.start(cloud_port)
         await admin.start(admin_port)
         for device in simulator.devices.values():
             where = f"{device.address}:{device.port}" if device.address else "cloud only"
             _LOGGER.info("%-24s %-22s token=%s did=%s", device.id, where, device.token, device.did)
-        print(f"ready admin={admin.url} devices={len(simulator.lan_devices())}", flush=True)
+        _LOGGER.info("cloud account: %s", simulator.home.account.username)
+        lan = len(simulator.lan_devices())
+        print(f"ready admin={admin.url} cloud={cloud.url} devices={lan}", flush=True)
         await stop.wait()
         _LOGGER.info("stopping")
     finally:
         await admin.stop()
+        await cloud.stop()
         await simulator.stop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
@@ -80,11 +106,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         home = load_home(args.home)
         simulator = Simulator(home, args.first_address, args.port, args.seed)
+        if not args.token_lifetime > 0:
+            raise ValueError(f"--token-lifetime {args.token_lifetime:g} is not positive")
     except (HomeFileError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     try:
-        asyncio.run(serve(simulator, args.admin_port))
+        asyncio.run(serve(simulator, args.admin_port, args.cloud_port, args.token_lifetime))
     except OSError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

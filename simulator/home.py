@@ -19,11 +19,13 @@ from custom_components.xiaomi_aiot.miot.errors import MiotSpecError
 from custom_components.xiaomi_aiot.miot.spec import MiotSpec, Value
 
 from .faults import FaultChange, FaultError, parse_fault_change
-from .kinds import KINDS, LIGHT_FEATURES, Kind, light_model
+from .kinds import KIND_STATE, KINDS, LIGHT_FEATURES, Kind, light_model
 from .state import StateError, StateKey, initial_state, parse_cloud_state, parse_state
 from .yamlload import YamlError, load_yaml
 
-HOME_KEYS = ("rooms", "devices")
+HOME_KEYS = ("home_name", "account", "rooms", "devices")
+ACCOUNT_KEYS = ("username", "password")
+DEFAULT_HOME_NAME = "My Home"
 DEVICE_KEYS = (
     *("id", "kind", "name", "room", "person", "model", "token", "did"),
     *("features", "state", "faults"),
@@ -60,16 +62,26 @@ class DeviceConfig:
 
     @property
     def spec(self) -> MiotSpec | None:
-        """The bundled spec of a LAN device's model."""
-        return load_bundled_spec(self.model) if self.lan and self.model else None
+        """The bundled spec of the device's model."""
+        return load_bundled_spec(self.model) if self.model else None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountConfig:
+    """The Xiaomi account the simulated cloud accepts."""
+
+    username: str = "demo"
+    password: str = field(default="demo", repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Home:
-    """A whole home: its rooms and its devices, in file order."""
+    """A whole home: its rooms and its devices, in file order; its name and account."""
 
     rooms: tuple[str, ...]
     devices: tuple[DeviceConfig, ...]
+    name: str = DEFAULT_HOME_NAME
+    account: AccountConfig = field(default_factory=AccountConfig)
 
 
 def load_home(source: Path | str | Mapping[str, Any]) -> Home:
@@ -100,6 +112,8 @@ def parse_home(data: Any) -> Home:
     if not isinstance(data, Mapping):
         raise HomeFileError("home: expected a mapping with rooms and devices")
     _no_unknown_keys(data, HOME_KEYS, "")
+    name = _text(data, "home_name", "home") or DEFAULT_HOME_NAME
+    account = _account(data.get("account"))
     rooms = _rooms(data.get("rooms", []))
     raw_devices = data.get("devices")
     if raw_devices is None:
@@ -119,7 +133,28 @@ def parse_home(data: Any) -> Home:
         ids.add(device.id)
         dids[device.did] = device.id
         devices.append(device)
-    return Home(rooms, tuple(devices))
+    return Home(rooms, tuple(devices), name, account)
+
+
+def parse_device(raw: Any, rooms: tuple[str, ...], path: str = "device") -> DeviceConfig:
+    """Validate one device definition (as in the home file's `devices`), e.g. added at run time.
+
+    Reads bundled specs (cached after the first use of a model).
+    """
+    return _device(raw, path, rooms)
+
+
+def _account(raw: Any) -> AccountConfig:
+    if raw is None:
+        return AccountConfig()
+    if not isinstance(raw, Mapping):
+        raise HomeFileError("account: expected a mapping with username and password")
+    _no_unknown_keys(raw, ACCOUNT_KEYS, "account")
+    username = _text(raw, "username", "account", required=True)
+    password = _text(raw, "password", "account", required=True)
+    assert username is not None
+    assert password is not None
+    return AccountConfig(username, password)
 
 
 def _no_unknown_keys(data: Mapping[Any, Any], known: tuple[str, ...], path: str) -> None:
@@ -176,12 +211,13 @@ def _device(raw: Any, path: str, rooms: tuple[str, ...]) -> DeviceConfig:
     model = _model(raw, path, kind, features)
     did = _did(raw, path, device_id)
     token = _token(raw, path)
-    spec = load_bundled_spec(model) if kind.lan and model else None
+    spec = load_bundled_spec(model) if model else None
     state: dict[StateKey, Value] = {}
     cloud_state: dict[str, Any] = {}
     try:
         if spec is not None and model is not None:
             state = initial_state(spec, model, did)
+            state.update(_kind_state(kind, spec))
             state.update(parse_state(raw.get("state"), spec))
         else:
             cloud_state = parse_cloud_state(raw.get("state"))
@@ -202,6 +238,13 @@ def _device(raw: Any, path: str, rooms: tuple[str, ...]) -> DeviceConfig:
         cloud_state=cloud_state,
         faults=faults,
     )
+
+
+def _kind_state(kind: Kind, spec: MiotSpec) -> dict[StateKey, Value]:
+    """The kind's starting values that the model's spec has."""
+    names = {prop.name for prop in spec.properties()}
+    wanted = {name: value for name, value in KIND_STATE.get(kind.name, {}).items() if name in names}
+    return parse_state(wanted, spec)
 
 
 def _placement(
@@ -245,8 +288,6 @@ def _model(
         if kind.name == "light":
             return light_model(features if features is not None else LIGHT_FEATURES)
         return kind.default_model
-    if not kind.lan:
-        return model
     if model not in bundled_models():
         known = ", ".join(sorted(bundled_models()))
         raise HomeFileError(f"{path}.model: {model!r} has no bundled spec (known: {known})")

@@ -143,7 +143,7 @@ async def test_set_properties_errors(admin: Admin, sim: Simulator, body: Any, me
 
 
 async def test_errors_of_other_kinds(admin: Admin) -> None:
-    """Unknown device, invalid JSON, cloud device without properties."""
+    """Unknown device, invalid JSON, a property the cloud device does not have."""
     assert (await admin.post("/devices/nope/faults", {}))[0] == 404
     status, answer = await admin.post("/devices/lamp/properties", data="{not json")
     assert status == 400
@@ -151,9 +151,9 @@ async def test_errors_of_other_kinds(admin: Admin) -> None:
     status, answer = await admin.post("/devices/phone/properties", [{"siid": 2, "piid": 1}])
     assert status == 400
     status, answer = await admin.post(
-        "/devices/phone/properties", [{"siid": 2, "piid": 1, "value": 1}]
+        "/devices/phone/properties", [{"siid": 9, "piid": 1, "value": 1}]
     )
-    assert (status, answer) == (400, {"error": "[0]: a phone has no spec yet"})
+    assert (status, answer) == (400, {"error": "[0]: no property 9.1"})
 
 
 async def test_faults(admin: Admin, sim: Simulator) -> None:

@@ -18,7 +18,7 @@ HOME = {
         {"id": "tv", "kind": "television", "name": "TV", "room": "Hall", "state": {"on": True}},
         {"id": "door", "kind": "lock", "name": "Door", "room": "Hall"},
         {"id": "spk", "kind": "speaker", "name": "Speaker", "room": "Hall"},
-        {"id": "car", "kind": "vehicle", "name": "Car", "state": {"soc": 80}},
+        {"id": "car", "kind": "vehicle", "name": "Car", "state": {"battery-level": 80}},
     ],
 }
 
@@ -213,7 +213,7 @@ def test_set_by_hand_and_listeners(sim: Simulator) -> None:
     with pytest.raises(MiotSpecError):
         ac.set(9, 9, 1)
     with pytest.raises(MiotSpecError):
-        sim.devices["car"].get(2, 1)
+        sim.devices["car"].get(99, 1)
 
 
 def test_describe(sim: Simulator) -> None:
@@ -226,8 +226,9 @@ def test_describe(sim: Simulator) -> None:
     ]
     car = sim.devices["car"].describe()
     assert car["address"] is None
-    assert car["properties"] == []
-    assert car["state"] == {"soc": 80}
+    assert {"siid": 2, "piid": 1, "service": "battery", "name": "battery-level", "value": 80} in (
+        car["properties"]
+    )
 
 
 def test_clock_ids_and_reboot(sim: Simulator, clock: Clock) -> None:

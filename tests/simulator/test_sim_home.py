@@ -92,8 +92,8 @@ AC = {"id": "ac", "kind": "air_conditioner", "name": "AC", "room": "Bedroom"}
             "devices[0].faults.property_errors.9.9: no property 9.9",
         ),
         (
-            home({"id": "car", "kind": "vehicle", "name": "Car", "state": {"soc": [1]}}),
-            "devices[0].state.soc: [1] is not a plain value",
+            home({"id": "car", "kind": "vehicle", "name": "Car", "state": {"soc": 80}}),
+            "devices[0].state.soc: no property named 'soc'",
         ),
     ],
 )
@@ -216,10 +216,10 @@ def test_identity() -> None:
 
 
 def test_cloud_kinds() -> None:
-    """Vehicles, phones and wearables are accepted, with no spec and free-form state."""
+    """Vehicles, phones and wearables are cloud only, with a default model, spec and state."""
     loaded = load_home(
         home(
-            {"id": "car", "kind": "vehicle", "name": "Car", "state": {"soc": 80}},
+            {"id": "car", "kind": "vehicle", "name": "Car", "state": {"battery-level": 60}},
             {"id": "car2", "kind": "vehicle", "name": "Car 2", "person": "Bob", "room": "Bedroom"},
             {"id": "phone", "kind": "phone", "name": "Phone", "person": "Alice"},
             {"id": "watch", "kind": "wearable", "name": "Watch", "person": "Alice"},
@@ -227,11 +227,17 @@ def test_cloud_kinds() -> None:
     )
     car, car2, phone, watch = loaded.devices
     assert not any(d.lan for d in loaded.devices)
-    assert car.spec is None
-    assert car.model is None
+    assert (car.model, phone.model, watch.model) == (
+        "xiaomi.vehicle.su7",
+        "xiaomi.phone.p1",
+        "xiaomi.watch.w1",
+    )
+    assert car.spec is not None
+    assert car.spec.device_type == "vehicle"
     assert car.room is None
     assert car.person is None
-    assert car.cloud_state == {"soc": 80}
+    assert car.state[2, 1] == 60  # battery-level, from the home file
+    assert car.state[9, 1] == 39.990419  # latitude, the kind's default
     assert car2.person == "Bob"
     assert phone.person == watch.person == "Alice"
 

@@ -11,8 +11,12 @@ class MiotConnectionError(MiotError):
     """The device or service could not be reached, or did not answer in time."""
 
 
+class MiotDeviceOfflineError(MiotConnectionError):
+    """The cloud answered, but says the device is offline."""
+
+
 class MiotAuthenticationError(MiotError):
-    """The token or credentials were refused: replies cannot be verified or decrypted."""
+    """The token or credentials were refused (a device's token, or the cloud account)."""
 
 
 class MiotProtocolError(MiotError):

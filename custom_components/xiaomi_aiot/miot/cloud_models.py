@@ -1,0 +1,297 @@
+"""What the cloud answers: tokens, homes, devices and property results, and their parsers.
+
+Every parser takes untrusted data (an HTTP status and body, or the ``result`` of an answer) and
+raises only `MiotError` subclasses: a reply of the wrong shape is a `MiotProtocolError`.
+
+An answer of the API is ``{"code": 0, "message": "ok", "result": ...}``. Codes other than 0:
+`OFFLINE_CODE` and `TIMEOUT_CODE` are the codes Xiaomi's cloud uses for a device that is offline
+or did not answer it in time; `EXPIRED_TOKEN_CODE` is ours (the simulator's; Xiaomi's cloud
+answers HTTP 401), and either makes the client refresh its access token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final, NamedTuple, TypeIs
+
+from . import jsonio
+from .errors import (
+    MiotAuthenticationError,
+    MiotConnectionError,
+    MiotDeviceError,
+    MiotDeviceOfflineError,
+    MiotProtocolError,
+)
+from .spec import Value
+
+OFFLINE_CODE: Final = -704042011
+TIMEOUT_CODE: Final = -704053036
+EXPIRED_TOKEN_CODE: Final = -704010000
+
+
+class AccessTokenExpiredError(MiotAuthenticationError):
+    """The access token was refused as expired or unknown: refresh it and try again."""
+
+
+@dataclass(frozen=True, slots=True)
+class CloudTokens:
+    """An OAuth2 token pair; `expires_at` is the access token's end, in Unix time (seconds)."""
+
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    expires_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CloudRoom:
+    """A room of a home, with the devices in it."""
+
+    id: str
+    name: str
+    dids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CloudHome:
+    """A home of the account: its rooms, and the devices that are in no room."""
+
+    id: str
+    name: str
+    rooms: tuple[CloudRoom, ...]
+    dids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CloudDevice:
+    """A device of the account as the cloud lists it; `token` is its miIO LAN token."""
+
+    did: str
+    name: str
+    model: str
+    spec_type: str | None
+    token: str | None = field(repr=False)
+    local_ip: str | None
+    online: bool
+    home_id: str | None
+    room_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DevicePage:
+    """One page of the device list."""
+
+    devices: tuple[CloudDevice, ...]
+    has_more: bool
+    next_start_did: str | None
+
+
+class CloudProperty(NamedTuple):
+    """One property as read or written through the cloud: a code, and a value when read."""
+
+    did: str
+    siid: int
+    piid: int
+    code: int
+    value: Value | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the device answered with success."""
+        return self.code == 0
+
+
+def parse_envelope(status: int, body: bytes) -> Any:
+    """The ``result`` of an API answer, or the typed error its HTTP status or code means."""
+    if status == 401:
+        raise AccessTokenExpiredError("the cloud refused the access token")
+    if status == 403:
+        raise MiotAuthenticationError("the cloud refused access (HTTP 403)")
+    if status >= 500:
+        raise MiotConnectionError(f"the cloud failed (HTTP {status})")
+    if status != 200:
+        raise MiotProtocolError(f"unexpected HTTP status {status} from the cloud")
+    answer = _json_object(body)
+    code = answer.get("code")
+    if not _is_int(code):
+        raise MiotProtocolError("cloud answer has no integer code")
+    if code == 0:
+        return answer.get("result")
+    message = answer.get("message")
+    message = message if isinstance(message, str) else ""
+    if code == EXPIRED_TOKEN_CODE:
+        raise AccessTokenExpiredError("the cloud says the access token expired")
+    if code == OFFLINE_CODE:
+        raise MiotDeviceOfflineError(f"the device is offline ({message or code})")
+    if code == TIMEOUT_CODE:
+        raise MiotConnectionError(f"the device did not answer the cloud in time ({code})")
+    raise MiotDeviceError(code, message)
+
+
+def parse_tokens(status: int, body: bytes, now: float) -> CloudTokens:
+    """The tokens of an ``/oauth2/token`` answer; a refusal is a `MiotAuthenticationError`."""
+    if status >= 500:
+        raise MiotConnectionError(f"the sign-in service failed (HTTP {status})")
+    if status in (400, 401, 403):
+        reason = "refused"
+        try:
+            error = _json_object(body).get("error")
+        except MiotProtocolError:
+            error = None
+        if isinstance(error, str):
+            reason = f"refused ({error})"
+        raise MiotAuthenticationError(f"sign-in {reason}")
+    if status != 200:
+        raise MiotProtocolError(f"unexpected HTTP status {status} from the sign-in service")
+    answer = _json_object(body)
+    access, refresh, expires_in = (
+        answer.get("access_token"),
+        answer.get("refresh_token"),
+        answer.get("expires_in"),
+    )
+    if not (isinstance(access, str) and access and isinstance(refresh, str) and refresh):
+        raise MiotProtocolError("sign-in answer lacks tokens")
+    if not _is_number(expires_in) or not 0 < expires_in < 10**9:
+        raise MiotProtocolError("sign-in answer lacks a valid expires_in")
+    return CloudTokens(access, refresh, now + float(expires_in))
+
+
+def parse_homes(result: Any) -> list[CloudHome]:
+    """The homes of a ``homeroom/gethome`` result."""
+    homes = _list(_object(result, "homes result").get("homelist"), "homelist")
+    parsed: list[CloudHome] = []
+    for raw in homes:
+        home = _object(raw, "home")
+        rooms = tuple(
+            CloudRoom(
+                _id(room.get("id"), "room id"),
+                _str(room.get("name"), "room name"),
+                _dids(room.get("dids", [])),
+            )
+            for room in (_object(r, "room") for r in _list(home.get("roomlist", []), "roomlist"))
+        )
+        parsed.append(
+            CloudHome(
+                _id(home.get("id"), "home id"),
+                _str(home.get("name"), "home name"),
+                rooms,
+                _dids(home.get("dids", [])),
+            )
+        )
+    return parsed
+
+
+def parse_device_page(result: Any) -> DevicePage:
+    """A page of ``home/device_list_page``."""
+    page = _object(result, "device page")
+    devices = tuple(_device(item) for item in _list(page.get("list"), "device list"))
+    has_more = page.get("has_more", False)
+    if not isinstance(has_more, bool):
+        raise MiotProtocolError("device page has_more is not a boolean")
+    next_start = page.get("next_start_did")
+    next_did = None if next_start in (None, "") else _id(next_start, "next_start_did")
+    if has_more and next_did is None:
+        raise MiotProtocolError("device page has more but no next_start_did")
+    return DevicePage(devices, has_more, next_did)
+
+
+def _device(raw: Any) -> CloudDevice:
+    item = _object(raw, "device")
+    online = item.get("isOnline", True)
+    if not isinstance(online, bool):
+        raise MiotProtocolError("device isOnline is not a boolean")
+    return CloudDevice(
+        did=_id(item.get("did"), "did"),
+        name=_str(item.get("name"), "device name"),
+        model=_str(item.get("model"), "device model"),
+        spec_type=_optional_str(item.get("spec_type"), "spec_type"),
+        token=_optional_str(item.get("token"), "token"),
+        local_ip=_optional_str(item.get("localip"), "localip"),
+        online=online,
+        home_id=_optional_id(item.get("home_id"), "home_id"),
+        room_id=_optional_id(item.get("room_id"), "room_id"),
+    )
+
+
+def parse_properties(result: Any) -> list[CloudProperty]:
+    """The items of a ``miotspec/prop/get`` or ``prop/set`` result."""
+    parsed: list[CloudProperty] = []
+    for raw in _list(result, "property result"):
+        item = _object(raw, "property item")
+        siid, piid, code = item.get("siid"), item.get("piid"), item.get("code", 0)
+        if not (_is_int(siid) and _is_int(piid) and _is_int(code)):
+            raise MiotProtocolError("property item lacks integer siid, piid or code")
+        value = item.get("value")
+        if value is not None and not isinstance(value, bool | int | float | str):
+            raise MiotProtocolError("property value is not a plain value")
+        parsed.append(CloudProperty(_id(item.get("did"), "did"), siid, piid, code, value))
+    return parsed
+
+
+def parse_action(result: Any) -> tuple[int, list[Value]]:
+    """The code and outputs of a ``miotspec/action`` result."""
+    answer = _object(result, "action result")
+    code = answer.get("code", 0)
+    if not _is_int(code):
+        raise MiotProtocolError("action result code is not an integer")
+    out = answer.get("out", [])
+    if out is None:
+        out = []
+    if not isinstance(out, list) or not all(isinstance(v, bool | int | float | str) for v in out):
+        raise MiotProtocolError("action outputs are not a list of plain values")
+    return code, out
+
+
+def _json_object(body: bytes) -> Mapping[str, Any]:
+    try:
+        data = jsonio.loads(body)
+    except (ValueError, RecursionError) as err:
+        raise MiotProtocolError("the cloud's answer is not JSON") from err
+    return _object(data, "answer")
+
+
+def _is_int(value: Any) -> TypeIs[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> TypeIs[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _object(value: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise MiotProtocolError(f"{what} is not an object")
+    return value
+
+
+def _list(value: Any, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise MiotProtocolError(f"{what} is not a list")
+    return value
+
+
+def _str(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise MiotProtocolError(f"{what} is not a string")
+    return value
+
+
+def _optional_str(value: Any, what: str) -> str | None:
+    return None if value in (None, "") else _str(value, what)
+
+
+def _id(value: Any, what: str) -> str:
+    """An identifier: the cloud sends them as strings, sometimes as numbers."""
+    if _is_int(value):
+        return str(value)
+    if not isinstance(value, str) or not value:
+        raise MiotProtocolError(f"{what} is not an identifier")
+    return value
+
+
+def _optional_id(value: Any, what: str) -> str | None:
+    return None if value in (None, "") else _id(value, what)
+
+
+def _dids(value: Any) -> tuple[str, ...]:
+    return tuple(_id(did, "did") for did in _list(value, "dids"))

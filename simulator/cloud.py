@@ -1,0 +1,381 @@
+"""The simulated Xiaomi cloud: the account's API over HTTP on loopback (see README.md).
+
+Every device of the home is on the account, one home per home file. Properties and actions go
+to the same `VirtualDevice` as the LAN endpoint, so a change made through the cloud shows on
+the LAN and the other way round. Answers are ``{"code", "message", "result"}``; sign-in is
+``POST /oauth2/token``; the other routes need ``Authorization: Bearer <access token>``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
+from typing import Any
+
+from aiohttp import web
+
+from custom_components.xiaomi_aiot.miot.cloud_models import EXPIRED_TOKEN_CODE, OFFLINE_CODE
+
+from . import rpc
+from .cloud_admin import add_cloud_routes
+from .cloud_faults import CloudFaults, parse_cloud_fault_change
+from .device import VirtualDevice
+from .home import default_did
+from .membership import Membership
+from .simulator import Simulator
+from .tokens import DEFAULT_LIFETIME, TokenStore
+
+_LOGGER = logging.getLogger(__name__)
+
+type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+BATCH_LIMIT = 150
+PAGE_LIMIT = 200
+TOO_MANY_ITEMS = -1
+UNKNOWN_START = -2
+LOG_SIZE = 50
+_dumps = partial(json.dumps, ensure_ascii=False)
+
+
+class _RefusalError(Exception):
+    """An answer other than success: an HTTP status and a ``{code, message}`` body."""
+
+    def __init__(self, status: int, code: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _answer(result: Any) -> web.Response:
+    return web.json_response({"code": 0, "message": "ok", "result": result}, dumps=_dumps)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class CloudServer:
+    """Serves the cloud API of a simulator's home on a loopback port."""
+
+    def __init__(
+        self,
+        simulator: Simulator,
+        host: str = "127.0.0.1",
+        *,
+        token_lifetime: float = DEFAULT_LIFETIME,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        """Prepare the routes (nothing listens until `start`)."""
+        self.simulator = simulator
+        self.host = host
+        self.port: int | None = None
+        self.tokens = TokenStore(token_lifetime, clock)
+        self.faults = CloudFaults()
+        self.actions: deque[dict[str, Any]] = deque(maxlen=LOG_SIZE)
+        self.home_id = str(default_did(f"home:{simulator.home.name}"))
+        self.membership = Membership(simulator)
+        self._rng = rng if rng is not None else simulator.rng
+        self._release = asyncio.Event()
+        self.app = web.Application(middlewares=[self._faults_and_errors])
+        self.app.add_routes(
+            [
+                web.post("/oauth2/token", self._token),
+                web.post("/app/v2/homeroom/gethome", self._homes),
+                web.post("/app/v2/home/device_list_page", self._device_page),
+                web.post("/app/v2/miotspec/prop/get", self._get_properties),
+                web.post("/app/v2/miotspec/prop/set", self._set_properties),
+                web.post("/app/v2/miotspec/action", self._action),
+            ]
+        )
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        """The base URL, once started."""
+        return f"http://{self.host}:{self.port}"
+
+    async def start(self, port: int = 0) -> int:
+        """Listen on `port` (0: any free port) and return the port."""
+        runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self.host, port)
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])
+        return self.port
+
+    async def stop(self) -> None:
+        """Stop listening, and close the endpoints of devices added at run time.
+
+        Requests held by the ``timeout`` fault are let go first.
+        """
+        self._release.set()
+        self.membership.close()
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    def add_admin_routes(self, app: web.Application) -> None:
+        """Add the cloud's admin routes to the admin API's application, before it starts.
+
+        ``GET /cloud``, ``POST /cloud/faults``, ``POST /devices``, ``DELETE /devices/{id}``.
+        """
+        add_cloud_routes(app, self)
+
+    # --- state ------------------------------------------------------------------------------
+
+    def room_id(self, room: str) -> str:
+        """A room's id: stable, derived from its name."""
+        return str(default_did(f"room:{room}"))
+
+    def offline(self, device: VirtualDevice) -> bool:
+        """Whether the cloud sees a device as offline (its own fault, or the cloud's)."""
+        return not device.online or device.id in self.faults.offline_devices
+
+    def apply_faults(self, settings: Mapping[str, Any]) -> None:
+        """Validate and apply cloud fault settings (raises `FaultError`)."""
+        change = parse_cloud_fault_change(settings, self.simulator.devices)
+        self.faults = change.apply_to(self.faults)
+        if change.expire_tokens:
+            self.tokens.expire_all()
+        if not self.faults.timeout:
+            self._release.set()
+            self._release = asyncio.Event()
+
+    def describe(self) -> dict[str, Any]:
+        """The cloud as the admin API shows it."""
+        home = self.simulator.home
+        return {
+            "url": self.url if self.port else None,
+            "home": {"id": self.home_id, "name": home.name},
+            "username": home.account.username,
+            "token_lifetime": self.tokens.lifetime,
+            "valid_tokens": len(self.tokens),
+            "faults": self.faults.as_dict(),
+            "actions": list(self.actions),
+        }
+
+    def device_json(self, device: VirtualDevice) -> dict[str, Any]:
+        """A device as the device list shows it."""
+        return {
+            "did": str(device.did),
+            "name": device.name,
+            "model": device.model,
+            "spec_type": device.spec.type if device.spec is not None else None,
+            "token": device.token,
+            "localip": device.address or "",
+            "isOnline": not self.offline(device),
+            "home_id": self.home_id,
+            "room_id": self.room_id(device.room) if device.room else None,
+        }
+
+    # --- middleware -------------------------------------------------------------------------
+
+    @web.middleware
+    async def _faults_and_errors(
+        self, request: web.Request, handler: Handler
+    ) -> web.StreamResponse:
+        if self.faults.timeout:
+            await self._release.wait()
+            return web.json_response({"code": 503, "message": "released"}, status=503)
+        if self.faults.error_rate and self._rng.random() < self.faults.error_rate:
+            return web.json_response({"code": 503, "message": "service unavailable"}, status=503)
+        try:
+            if request.path.startswith("/app/"):
+                self._authorise(request)
+            return await handler(request)
+        except _RefusalError as err:
+            body = {"code": err.code, "message": err.message}
+            return web.json_response(body, status=err.status, dumps=_dumps)
+
+    def _authorise(self, request: web.Request) -> None:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        state = self.tokens.check(token.strip()) if scheme == "Bearer" else "unknown"
+        if state != "valid":
+            message = "access token expired" if state == "expired" else "invalid access token"
+            raise _RefusalError(401, EXPIRED_TOKEN_CODE, message)
+
+    # --- sign-in ----------------------------------------------------------------------------
+
+    async def _token(self, request: web.Request) -> web.Response:
+        form: Mapping[str, Any]
+        if request.content_type == "application/json":
+            try:
+                form = await request.json(loads=json.loads)
+            except ValueError:
+                form = {}
+        else:
+            form = await request.post()
+        if not isinstance(form, Mapping) or not form.get("client_id"):
+            return _oauth_error(401, "invalid_client", "client_id is required")
+        grant = form.get("grant_type")
+        if grant == "password":
+            account = self.simulator.home.account
+            if (form.get("username"), form.get("password")) != (
+                account.username,
+                account.password,
+            ):
+                return _oauth_error(400, "invalid_grant", "wrong username or password")
+            return web.json_response(self.tokens.issue())
+        if grant == "refresh_token":
+            answer = None
+            if not self.faults.refuse_refresh:
+                answer = self.tokens.refresh(str(form.get("refresh_token", "")))
+            if answer is None:
+                return _oauth_error(400, "invalid_grant", "refresh token refused")
+            return web.json_response(answer)
+        return _oauth_error(400, "unsupported_grant_type", f"grant_type {grant!r}")
+
+    # --- the API ----------------------------------------------------------------------------
+
+    async def _homes(self, request: web.Request) -> web.Response:
+        await _body(request)
+        devices = list(self.simulator.devices.values())
+        rooms = [
+            {
+                "id": self.room_id(room),
+                "name": room,
+                "dids": [str(d.did) for d in devices if d.room == room],
+            }
+            for room in self.simulator.home.rooms
+        ]
+        home = {
+            "id": self.home_id,
+            "name": self.simulator.home.name,
+            "roomlist": rooms,
+            "dids": [str(d.did) for d in devices if d.room is None],
+        }
+        return _answer({"homelist": [home]})
+
+    async def _device_page(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        limit, start = body.get("limit", PAGE_LIMIT), body.get("start_did") or ""
+        if not _is_int(limit) or limit < 1 or not isinstance(start, str):
+            raise _RefusalError(400, 400, "limit is a positive integer, start_did a string")
+        limit = min(limit, self.faults.page_limit or PAGE_LIMIT)
+        devices = list(self.simulator.devices.values())
+        first = 0
+        if start:
+            first = next((i for i, d in enumerate(devices) if str(d.did) == start), -1)
+            if first < 0:
+                raise _RefusalError(200, UNKNOWN_START, f"unknown start_did {start}")
+        page = devices[first : first + limit]
+        rest = devices[first + limit :]
+        return _answer(
+            {
+                "list": [self.device_json(d) for d in page],
+                "has_more": bool(rest),
+                "next_start_did": str(rest[0].did) if rest else "",
+            }
+        )
+
+    async def _get_properties(self, request: web.Request) -> web.Response:
+        return _answer(self._properties(await _params(request), rpc.get_properties))
+
+    async def _set_properties(self, request: web.Request) -> web.Response:
+        return _answer(self._properties(await _params(request), rpc.set_properties))
+
+    def _properties(
+        self, params: Any, method: Callable[[VirtualDevice, Any], list[dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        if not isinstance(params, list) or not all(
+            isinstance(item, Mapping)
+            and isinstance(item.get("did"), str)
+            and _is_int(item.get("siid"))
+            and _is_int(item.get("piid"))
+            for item in params
+        ):
+            raise _RefusalError(400, 400, "params: a list of {did, siid, piid}")
+        if len(params) > BATCH_LIMIT:
+            raise _RefusalError(200, TOO_MANY_ITEMS, f"more than {BATCH_LIMIT} items")
+        by_did = {str(d.did): d for d in self.simulator.devices.values()}
+        named = [by_did[item["did"]] for item in params if item["did"] in by_did]
+        if named and len(named) == len(params) and all(self.offline(d) for d in named):
+            raise _RefusalError(200, OFFLINE_CODE, "device offline")
+        answers: dict[int, dict[str, Any]] = {}
+        groups: dict[str, list[int]] = {}
+        for index, item in enumerate(params):
+            groups.setdefault(item["did"], []).append(index)
+        for did, indexes in groups.items():
+            device = by_did.get(did)
+            code = rpc.DOES_NOT_EXIST if device is None else None
+            if device is not None and self.offline(device):
+                code = OFFLINE_CODE
+            if code is None and device is not None:
+                try:
+                    entries = method(device, [params[i] for i in indexes])
+                except rpc.RpcError as err:
+                    code = err.code
+                else:
+                    answers.update(zip(indexes, entries, strict=True))
+                    continue
+            for i in indexes:
+                item = params[i]
+                answers[i] = {"did": did, "siid": item["siid"], "piid": item["piid"], "code": code}
+        return [answers[i] for i in range(len(params))]
+
+    async def _action(self, request: web.Request) -> web.Response:
+        params = await _params(request)
+        if (
+            not isinstance(params, Mapping)
+            or not isinstance(params.get("did"), str)
+            or not _is_int(params.get("siid"))
+            or not _is_int(params.get("aiid"))
+            or not isinstance(params.get("in", []), list)
+        ):
+            raise _RefusalError(400, 400, "params: {did, siid, aiid, in}")
+        device = next(
+            (d for d in self.simulator.devices.values() if str(d.did) == params["did"]), None
+        )
+        if device is None:
+            keys = ("did", "siid", "aiid")
+            return _answer({**{key: params[key] for key in keys}, "code": rpc.DOES_NOT_EXIST})
+        if self.offline(device):
+            raise _RefusalError(200, OFFLINE_CODE, "device offline")
+        result = rpc.action(device, params)
+        self._log_action(device, params, result)
+        return _answer(result)
+
+    def _log_action(
+        self, device: VirtualDevice, params: Mapping[str, Any], result: Mapping[str, Any]
+    ) -> None:
+        entry: dict[str, Any] = {
+            "id": device.id,
+            "siid": params["siid"],
+            "aiid": params["aiid"],
+            "in": list(params.get("in", [])),
+            "code": result.get("code"),
+            "time": round(time.time(), 3),
+        }
+        if device.spec is not None and result.get("code") == 0:
+            action = device.spec.action(params["siid"], params["aiid"])
+            entry.update(service=action.service, name=action.name)
+        self.actions.append(entry)
+
+
+def _oauth_error(status: int, error: str, description: str) -> web.Response:
+    return web.json_response({"error": error, "error_description": description}, status=status)
+
+
+async def _body(request: web.Request) -> Mapping[str, Any]:
+    try:
+        body = await request.json(loads=json.loads)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise _RefusalError(400, 400, "the body is not JSON") from err
+    if not isinstance(body, Mapping):
+        raise _RefusalError(400, 400, "the body is not a JSON object")
+    return body
+
+
+async def _params(request: web.Request) -> Any:
+    return (await _body(request)).get("params")
