@@ -19,7 +19,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, exception_handler, role_items
+from .entity import XiaomiRoleEntity, exception_handler, invalid_option, role_items
 from .mapping import RoleItem
 from .miot.spec import Value
 
@@ -175,8 +175,11 @@ class XiaomiClimate(XiaomiRoleEntity, ClimateEntity):
         )
 
     def _hvac_values(self, hvac_mode: HVACMode) -> dict[str, Value]:
-        if hvac_mode == HVACMode.OFF:
+        if hvac_mode == HVACMode.OFF and self.role.prop("on"):
             return {"on": False}
+        if hvac_mode not in self._modes:
+            # set_temperature passes its hvac_mode unchecked against the entity's modes.
+            raise invalid_option(hvac_mode, self.hvac_modes)
         values: dict[str, Value] = {"mode": self._modes[hvac_mode]}
         if self.role.prop("on"):
             values["on"] = True

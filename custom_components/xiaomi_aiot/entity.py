@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Coroutine, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping
 from typing import Any
 
 from homeassistant.const import Platform
@@ -149,6 +149,15 @@ def property_items(
     for coordinator in entry.runtime_data.coordinators.values():
         for item in coordinator.plan.property_items(Platform(platform)):
             yield coordinator, item
+
+
+def invalid_option(option: str, options: Iterable[str]) -> ServiceValidationError:
+    """The translated error for a choice the device does not offer."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="invalid_option",
+        translation_placeholders={"option": option, "options": ", ".join(options)},
+    )
 
 
 def translate_error(err: MiotError) -> HomeAssistantError:

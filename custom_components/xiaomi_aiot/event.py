@@ -29,14 +29,14 @@ async def async_setup_entry(
 
 
 class XiaomiEvent(XiaomiEntity, EventEntity):
-    """A spec event; its type is the name of its first listed argument's value.
+    """A spec event; its type is the value name of the argument that says what happened.
 
     With polling, an event is seen when the values of its arguments differ from the last
     poll: two identical operations between polls show as one.
     """
 
     def __init__(self, coordinator: MiotCoordinator, item: EventItem) -> None:
-        """Event types come from the first argument that has a value list."""
+        """Event types are the value names of the mapping's kind argument."""
         event = item.event
         super().__init__(coordinator, f"e-{event.siid}-{event.eiid}")
         self.item = item
@@ -44,7 +44,7 @@ class XiaomiEvent(XiaomiEntity, EventEntity):
             self._attr_translation_key = item.traits.translation_key
         else:
             self._attr_name = event.description or event.name
-        self._kind = next((prop for prop in item.arguments if prop.value_list), None)
+        self._kind = item.kind
         self._attr_event_types = (
             [choice.name for choice in self._kind.value_list] if self._kind else [event.name]
         )
@@ -67,8 +67,12 @@ class XiaomiEvent(XiaomiEntity, EventEntity):
         event_type = self.item.event.name
         for prop, value in zip(self.item.arguments, values, strict=True):
             choice = prop.choice(int(value)) if prop.value_list and value is not None else None
-            shown = choice.name if choice else value
-            attributes[EVENT_ATTRIBUTES.get(prop.name, prop.name.replace("-", "_"))] = shown
-            if prop is self._kind and choice:
-                event_type = choice.name
-        self._trigger_event(event_type, attributes)
+            if prop is self._kind:
+                # The type says it already: no attribute repeats it.
+                event_type = choice.name if choice else ""
+            else:
+                shown = choice.name if choice else value
+                attributes[EVENT_ATTRIBUTES.get(prop.name, prop.name.replace("-", "_"))] = shown
+        # A value the spec does not list gives no type to fire.
+        if event_type in self.event_types:
+            self._trigger_event(event_type, attributes)

@@ -18,7 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util.color import brightness_to_value, value_to_brightness
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, exception_handler, role_items
+from .entity import XiaomiRoleEntity, exception_handler, invalid_option, role_items
 from .mapping import RoleItem
 from .miot.spec import Value
 
@@ -118,8 +118,9 @@ class XiaomiLight(XiaomiRoleEntity, LightEntity):
             self._attr_color_mode = ColorMode.RGB
         if (effect := kwargs.get(ATTR_EFFECT)) is not None:
             mode = self.choice_value("mode", effect)
-            if mode is not None:
-                values["mode"] = mode
+            if mode is None:
+                raise invalid_option(effect, self.effect_list or ())
+            values["mode"] = mode
         await self.write(values)
 
     @exception_handler

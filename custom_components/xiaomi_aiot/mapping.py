@@ -166,9 +166,14 @@ UNITS: Final[dict[str, str]] = {
 EVENT_ATTRIBUTES: Final[dict[str, str]] = {
     "operation-method": "method",
     "operation-id": "key_id",
-    "lock-action": "action",
 }
 """Event arguments and the attribute names they are published under."""
+
+EVENT_TYPE_ARGUMENTS: Final = ("lock-action",)
+"""Event arguments that say what happened, so their value names the event type.
+
+An event with none of them takes its type from its first argument with a value list.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +199,8 @@ class EventItem:
 
     event: MiotEvent
     arguments: tuple[MiotProperty, ...]
+    kind: MiotProperty | None
+    """The argument whose value names the event type; None when no argument has a list."""
     traits: Traits
 
 
@@ -249,6 +256,15 @@ def generic_platform(prop: MiotProperty) -> Platform | None:
     return Platform.SENSOR
 
 
+def event_item(spec: MiotSpec, event: MiotEvent) -> EventItem:
+    """An event entity's plan: its arguments, and the one whose value names the event type."""
+    arguments = tuple(spec.property(event.siid, piid) for piid in event.arguments)
+    listed = [prop for prop in arguments if prop.value_list]
+    preferred = (prop for name in EVENT_TYPE_ARGUMENTS for prop in listed if prop.name == name)
+    kind = next(preferred, next(iter(listed), None))
+    return EventItem(event, arguments, kind, traits_of(event.service, event.name))
+
+
 def plan_device(spec: MiotSpec) -> DevicePlan:
     """Decide every entity a spec makes."""
     roles: list[RoleItem] = []
@@ -277,14 +293,7 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
         taken_services.update(service for service, _ in role.properties)
         taken_actions.update((a.service, a.name) for a in actions.values())
 
-    events = tuple(
-        EventItem(
-            event,
-            tuple(spec.property(event.siid, piid) for piid in event.arguments),
-            traits_of(event.service, event.name),
-        )
-        for event in spec.events()
-    )
+    events = tuple(event_item(spec, event) for event in spec.events())
     taken_properties.update((p.service, p.name) for item in events for p in item.arguments)
 
     properties = tuple(

@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, exception_handler, role_items
+from .entity import XiaomiRoleEntity, exception_handler, invalid_option, role_items
 from .mapping import RoleItem
 
 PARALLEL_UPDATES = 1
@@ -128,6 +128,8 @@ class XiaomiMediaPlayer(XiaomiRoleEntity, MediaPlayerEntity):
     @exception_handler
     async def async_select_source(self, source: str) -> None:
         """Switch the input source."""
+        if source not in self._sources:
+            raise invalid_option(source, self._sources)
         await self.write({"input-control": self._sources[source]})
 
     @exception_handler

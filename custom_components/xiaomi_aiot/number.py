@@ -43,11 +43,11 @@ class XiaomiNumber(XiaomiPropertyEntity, NumberEntity):
 
     @property
     def native_value(self) -> float | None:
-        """The property's value."""
+        """The property's value; an integer property's stays an integer ("30", not "30.0")."""
         value = self.raw_value
-        return None if value is None else float(value)
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
     @exception_handler
     async def async_set_native_value(self, value: float) -> None:
-        """Write the value; integral formats get an integer."""
-        await self.write(int(value) if self.prop.format != "float" else value)
+        """Write the value; the spec check makes a whole float an integer, refuses a fraction."""
+        await self.write(value)

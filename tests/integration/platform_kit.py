@@ -1,0 +1,247 @@
+"""What the platform tests share: polls, snapshots, errors, and a device of a test-only model.
+
+The demo specs make no number, select or binary sensor. `humidifier_device` runs one device of
+a hand-written spec (`HUMIDIFIER_SPEC`) in the simulator, and serves the same spec to Home
+Assistant as if it were bundled, so those platforms are tested over UDP like the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from unittest.mock import PropertyMock, patch
+
+import pytest
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    snapshot_platform,
+)
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.xiaomi_aiot.const import DOMAIN
+from custom_components.xiaomi_aiot.miot import MiotSpec, load_bundled_spec
+from simulator import DeviceConfig, Home, Simulator, VirtualDevice
+from simulator.state import initial_state, parse_state
+
+from .conftest import entry_for, first_address
+
+
+async def next_poll(hass: HomeAssistant) -> None:
+    """Let the next poll happen (and any refresh a write scheduled), and wait for it."""
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def assert_entities_match_snapshots(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    entries: Iterable[MockConfigEntry],
+) -> None:
+    """Every entity of the entries, registry entry and state, against `snapshots/`."""
+    extended = snapshot.use_extension(HomeAssistantSnapshotExtension)
+    for entry in entries:
+        await snapshot_platform(hass, entity_registry, extended, entry.entry_id)
+
+
+async def translated_error(
+    call: Awaitable[Any], error: type[HomeAssistantError] = HomeAssistantError
+) -> HomeAssistantError:
+    """The error a service call raises: ours, with its message found in the translations.
+
+    Home Assistant falls back to the bare key when a translation is missing.
+    """
+    with pytest.raises(error) as caught:
+        await call
+    assert caught.value.translation_domain == DOMAIN
+    assert caught.value.translation_key
+    message = str(caught.value)
+    assert message
+    assert message != caught.value.translation_key
+    assert "{" not in message, f"placeholder left unfilled: {message}"
+    return caught.value
+
+
+def spy_on_actions(device: VirtualDevice) -> list[tuple[int, int, list[Any]]]:
+    """Every action the simulated device runs from now on: (siid, aiid, inputs).
+
+    The simulator keeps no log of actions without effects (next track, wake up), so the
+    test listens where the device runs them; the action still runs.
+    """
+    run_action = device.run_action
+    calls: list[tuple[int, int, list[Any]]] = []
+
+    def recording(siid: int, aiid: int, inputs: list[Any]) -> Any:
+        calls.append((siid, aiid, inputs))
+        return run_action(siid, aiid, inputs)
+
+    device.run_action = recording  # type: ignore[method-assign]
+    return calls
+
+
+@pytest.fixture
+def all_entities_enabled() -> Iterable[None]:
+    """Register every entity enabled, including those disabled by default."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
+
+
+HUMIDIFIER_MODEL = "test.humidifier.v1"
+
+
+def _urn(kind: str, name: str) -> str:
+    return f"urn:miot-spec-v2:{kind}:{name}:00000000:test-humidifier:1"
+
+
+def _prop(iid: int, name: str, description: str, fmt: str, access: list[str], **extra: Any) -> Any:
+    return {
+        "iid": iid,
+        "type": _urn("property", name),
+        "description": description,
+        "format": fmt,
+        "access": access,
+        **extra,
+    }
+
+
+RW = ["read", "write", "notify"]
+RO = ["read", "notify"]
+HUMIDIFIER_SPEC_DATA: dict[str, Any] = {
+    "type": _urn("device", "humidifier"),
+    "description": "Humidifier",
+    "services": [
+        {
+            "iid": 1,
+            "type": _urn("service", "device-information"),
+            "description": "Device Information",
+            "properties": [
+                _prop(1, "manufacturer", "Device Manufacturer", "string", ["read"]),
+                _prop(2, "model", "Device Model", "string", ["read"]),
+                _prop(3, "serial-number", "Device ID", "string", ["read"]),
+                _prop(4, "firmware-revision", "Current Firmware Version", "string", ["read"]),
+            ],
+        },
+        {
+            "iid": 2,
+            "type": _urn("service", "humidifier"),
+            "description": "Humidifier",
+            "properties": [
+                _prop(1, "on", "Switch Status", "bool", RW),
+                _prop(
+                    2,
+                    "fan-level",
+                    "Fan Level",
+                    "uint8",
+                    RW,
+                    **{
+                        "value-list": [
+                            {"value": 0, "description": "Auto"},
+                            {"value": 1, "description": "Level1"},
+                            {"value": 2, "description": "Level2"},
+                            {"value": 3, "description": "Level3"},
+                        ]
+                    },
+                ),
+                _prop(
+                    3,
+                    "target-humidity",
+                    "Target Humidity",
+                    "uint8",
+                    RW,
+                    unit="percentage",
+                    **{"value-range": [30, 80, 10]},
+                ),
+                _prop(4, "water-shortage", "Water Shortage", "bool", RO),
+                _prop(5, "water-level", "Water Level", "uint8", RO, **{"value-range": [0, 127, 1]}),
+                _prop(6, "text-display", "Display Text", "string", ["write"]),
+            ],
+            "actions": [
+                {"iid": 1, "type": _urn("action", "toggle"), "description": "Toggle", "in": []},
+            ],
+        },
+        {
+            "iid": 3,
+            "type": _urn("service", "environment"),
+            "description": "Environment",
+            "properties": [
+                _prop(
+                    1,
+                    "relative-humidity",
+                    "Relative Humidity",
+                    "uint8",
+                    RO,
+                    unit="percentage",
+                    **{"value-range": [0, 100, 1]},
+                ),
+            ],
+        },
+    ],
+}
+"""A humidifier whose spec makes a select (fan level), a number (target humidity, step 10),
+a binary sensor (water shortage), sensors, a switch and a button (toggle); its write-only
+property makes nothing."""
+HUMIDIFIER_SPEC = MiotSpec.from_dict(HUMIDIFIER_SPEC_DATA)
+
+
+@dataclass(frozen=True, slots=True)
+class _HumidifierConfig(DeviceConfig):
+    """A simulated device whose spec is `HUMIDIFIER_SPEC` instead of a bundled one."""
+
+    @property
+    def spec(self) -> MiotSpec | None:
+        """The test spec."""
+        return HUMIDIFIER_SPEC
+
+
+def _spec_as_if_bundled(model: str) -> MiotSpec:
+    return HUMIDIFIER_SPEC if model == HUMIDIFIER_MODEL else load_bundled_spec(model)
+
+
+@asynccontextmanager
+async def humidifier_device(
+    hass: HomeAssistant, **state: Any
+) -> AsyncIterator[tuple[VirtualDevice, MockConfigEntry]]:
+    """A simulated humidifier on loopback, set up in Home Assistant; `state` by property name."""
+    did = 424242
+    config = _HumidifierConfig(
+        id="humidifier",
+        # The simulator has no humidifier kind; any LAN kind makes a miIO endpoint.
+        kind="air_conditioner",
+        name="Bedroom Humidifier",
+        did=did,
+        token="00112233445566778899aabbccddee01",
+        model=HUMIDIFIER_MODEL,
+        state={
+            **initial_state(HUMIDIFIER_SPEC, HUMIDIFIER_MODEL, did),
+            **parse_state(state, HUMIDIFIER_SPEC),
+        },
+    )
+    sim = Simulator(Home(rooms=(), devices=(config,)), first_address=first_address(), seed=1)
+    await sim.start()
+    device = sim.devices["humidifier"]
+    try:
+        with patch(
+            "custom_components.xiaomi_aiot.load_bundled_spec", side_effect=_spec_as_if_bundled
+        ):
+            entry = entry_for(device)
+            entry.add_to_hass(hass)
+            await hass.config_entries.async_setup(entry.entry_id)
+            await hass.async_block_till_done()
+            yield device, entry
+            await hass.config_entries.async_unload(entry.entry_id)
+            await hass.async_block_till_done()
+    finally:
+        await sim.stop()

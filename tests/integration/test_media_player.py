@@ -1,0 +1,303 @@
+"""Televisions and speakers: power, volume, mute, sources and playback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from homeassistant.components.media_player import (
+    ATTR_INPUT_SOURCE,
+    ATTR_INPUT_SOURCE_LIST,
+    ATTR_MEDIA_VOLUME_LEVEL,
+    ATTR_MEDIA_VOLUME_MUTED,
+    SERVICE_SELECT_SOURCE,
+    MediaPlayerEntityFeature,
+    MediaPlayerState,
+)
+from homeassistant.components.media_player import DOMAIN as MEDIA_PLAYER_DOMAIN
+from homeassistant.const import (
+    ATTR_DEVICE_CLASS,
+    ATTR_ENTITY_ID,
+    ATTR_FRIENDLY_NAME,
+    ATTR_SUPPORTED_FEATURES,
+    SERVICE_MEDIA_NEXT_TRACK,
+    SERVICE_MEDIA_PAUSE,
+    SERVICE_MEDIA_PLAY,
+    SERVICE_MEDIA_PREVIOUS_TRACK,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    SERVICE_VOLUME_DOWN,
+    SERVICE_VOLUME_MUTE,
+    SERVICE_VOLUME_SET,
+    SERVICE_VOLUME_UP,
+    Platform,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+from syrupy.assertion import SnapshotAssertion
+
+from simulator import Simulator
+
+from .conftest import SetUpDevice
+from .platform_kit import (
+    assert_entities_match_snapshots,
+    next_poll,
+    spy_on_actions,
+    translated_error,
+)
+
+TV = "media_player.living_room_tv"  # on, HDMI1, volume 25
+SPEAKER = "media_player.xiao_ai_speaker"  # volume 40, stopped
+TV_ON, TV_INPUT, TV_VOLUME, TV_MUTE, TV_PLAYING = (2, 1), (2, 2), (3, 1), (3, 2), (4, 1)
+SPEAKER_VOLUME, SPEAKER_MUTE, SPEAKER_PLAYING = (2, 1), (2, 2), (3, 1)
+
+
+@pytest.fixture(autouse=True)
+def only_media_players() -> Iterator[None]:
+    """Set up the media player platform only."""
+    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.MEDIA_PLAYER]):
+        yield
+
+
+async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
+    """Call a media player service and wait for it."""
+    await hass.services.async_call(
+        MEDIA_PLAYER_DOMAIN, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
+    )
+
+
+async def test_television_and_speaker_match_their_snapshots(
+    hass: HomeAssistant,
+    set_up_device: SetUpDevice,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """A TV and a speaker, each named after its device, with their device classes."""
+    entries = [await set_up_device(device) for device in ("living-room-tv", "xiaoai-speaker")]
+    await assert_entities_match_snapshots(hass, entity_registry, snapshot, entries)
+
+
+async def test_television_offers_power_sources_and_playback(
+    hass: HomeAssistant, set_up_device: SetUpDevice
+) -> None:
+    """The TV's spec gives power, volume, mute, the input list and playback controls."""
+    await set_up_device("living-room-tv")
+
+    state = hass.states.get(TV)
+    assert state.attributes[ATTR_FRIENDLY_NAME] == "Living Room TV"
+    assert state.attributes[ATTR_DEVICE_CLASS] == "tv"
+    assert state.state == MediaPlayerState.ON
+    assert state.attributes[ATTR_INPUT_SOURCE_LIST] == ["TV", "HDMI1", "HDMI2", "HDMI3", "AV"]
+    assert state.attributes[ATTR_INPUT_SOURCE] == "HDMI1"
+    assert state.attributes[ATTR_MEDIA_VOLUME_LEVEL] == 0.25
+    features = MediaPlayerEntityFeature(state.attributes[ATTR_SUPPORTED_FEATURES])
+    for feature in (
+        MediaPlayerEntityFeature.TURN_ON,
+        MediaPlayerEntityFeature.TURN_OFF,
+        MediaPlayerEntityFeature.VOLUME_SET,
+        MediaPlayerEntityFeature.VOLUME_STEP,
+        MediaPlayerEntityFeature.VOLUME_MUTE,
+        MediaPlayerEntityFeature.SELECT_SOURCE,
+        MediaPlayerEntityFeature.PLAY,
+        MediaPlayerEntityFeature.PAUSE,
+        MediaPlayerEntityFeature.NEXT_TRACK,
+        MediaPlayerEntityFeature.PREVIOUS_TRACK,
+    ):
+        assert feature in features
+
+
+async def test_speaker_has_no_power_switch_but_everything_else(
+    hass: HomeAssistant, set_up_device: SetUpDevice
+) -> None:
+    """A speaker without an on property is idle when not playing, and cannot be turned off."""
+    await set_up_device("xiaoai-speaker")
+
+    state = hass.states.get(SPEAKER)
+    assert state.attributes[ATTR_DEVICE_CLASS] == "speaker"
+    assert state.state == MediaPlayerState.IDLE
+    features = MediaPlayerEntityFeature(state.attributes[ATTR_SUPPORTED_FEATURES])
+    assert MediaPlayerEntityFeature.TURN_OFF not in features
+    assert MediaPlayerEntityFeature.SELECT_SOURCE not in features
+    assert MediaPlayerEntityFeature.VOLUME_SET in features
+
+
+async def test_television_turns_off_and_on(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """Power goes through the TV's on property both ways."""
+    await set_up_device("living-room-tv")
+    device = sim.devices["living-room-tv"]
+
+    await call(hass, SERVICE_TURN_OFF, TV)
+    assert device.get(*TV_ON) is False
+    assert hass.states.get(TV).state == MediaPlayerState.OFF
+
+    await call(hass, SERVICE_TURN_ON, TV)
+    assert device.get(*TV_ON) is True
+    assert hass.states.get(TV).state == MediaPlayerState.ON
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "device_id", "volume"),
+    [(TV, "living-room-tv", TV_VOLUME), (SPEAKER, "xiaoai-speaker", SPEAKER_VOLUME)],
+)
+async def test_volume_is_set_in_percent_of_the_spec_range(
+    hass: HomeAssistant,
+    sim: Simulator,
+    set_up_device: SetUpDevice,
+    *,
+    entity_id: str,
+    device_id: str,
+    volume: tuple[int, int],
+) -> None:
+    """HA's 0..1 volume is 0..100 on the device."""
+    await set_up_device(device_id)
+
+    await call(hass, SERVICE_VOLUME_SET, entity_id, **{ATTR_MEDIA_VOLUME_LEVEL: 0.6})
+
+    assert sim.devices[device_id].get(*volume) == 60
+    assert hass.states.get(entity_id).attributes[ATTR_MEDIA_VOLUME_LEVEL] == 0.6
+
+
+async def test_volume_up_and_down_step_by_a_tenth(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """From 25: up to 35, down twice to 15."""
+    await set_up_device("living-room-tv")
+    device = sim.devices["living-room-tv"]
+
+    await call(hass, SERVICE_VOLUME_UP, TV)
+    assert device.get(*TV_VOLUME) == 35
+
+    await call(hass, SERVICE_VOLUME_DOWN, TV)
+    await call(hass, SERVICE_VOLUME_DOWN, TV)
+    assert device.get(*TV_VOLUME) == 15
+    assert hass.states.get(TV).attributes[ATTR_MEDIA_VOLUME_LEVEL] == 0.15
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "device_id", "mute"),
+    [(TV, "living-room-tv", TV_MUTE), (SPEAKER, "xiaoai-speaker", SPEAKER_MUTE)],
+)
+async def test_mute_and_unmute(
+    hass: HomeAssistant,
+    sim: Simulator,
+    set_up_device: SetUpDevice,
+    *,
+    entity_id: str,
+    device_id: str,
+    mute: tuple[int, int],
+) -> None:
+    """Mute writes the mute property, and unmute clears it."""
+    await set_up_device(device_id)
+    device = sim.devices[device_id]
+
+    await call(hass, SERVICE_VOLUME_MUTE, entity_id, **{ATTR_MEDIA_VOLUME_MUTED: True})
+    assert device.get(*mute) is True
+    assert hass.states.get(entity_id).attributes[ATTR_MEDIA_VOLUME_MUTED] is True
+
+    await call(hass, SERVICE_VOLUME_MUTE, entity_id, **{ATTR_MEDIA_VOLUME_MUTED: False})
+    assert device.get(*mute) is False
+
+
+async def test_source_switches_the_tv_input(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """Sources are the spec's input names; HDMI2 is input 2."""
+    await set_up_device("living-room-tv")
+
+    await call(hass, SERVICE_SELECT_SOURCE, TV, **{ATTR_INPUT_SOURCE: "HDMI2"})
+
+    assert sim.devices["living-room-tv"].get(*TV_INPUT) == 2
+    assert hass.states.get(TV).attributes[ATTR_INPUT_SOURCE] == "HDMI2"
+
+
+async def test_a_source_the_tv_lacks_is_refused_with_a_translated_error(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """An unknown source names the ones there are; the input stays."""
+    await set_up_device("living-room-tv")
+
+    error = await translated_error(
+        call(hass, SERVICE_SELECT_SOURCE, TV, **{ATTR_INPUT_SOURCE: "Chromecast"}),
+        ServiceValidationError,
+    )
+
+    assert error.translation_key == "invalid_option"
+    assert "HDMI2" in str(error)
+    assert sim.devices["living-room-tv"].get(*TV_INPUT) == 1
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "device_id", "playing"),
+    [(TV, "living-room-tv", TV_PLAYING), (SPEAKER, "xiaoai-speaker", SPEAKER_PLAYING)],
+)
+async def test_play_and_pause(
+    hass: HomeAssistant,
+    sim: Simulator,
+    set_up_device: SetUpDevice,
+    *,
+    entity_id: str,
+    device_id: str,
+    playing: tuple[int, int],
+) -> None:
+    """Play and pause run the spec's actions; the playing state follows."""
+    await set_up_device(device_id)
+    device = sim.devices[device_id]
+
+    await call(hass, SERVICE_MEDIA_PLAY, entity_id)
+    assert device.get(*playing) == 1
+    assert hass.states.get(entity_id).state == MediaPlayerState.PLAYING
+
+    await call(hass, SERVICE_MEDIA_PAUSE, entity_id)
+    assert device.get(*playing) == 2
+    assert hass.states.get(entity_id).state == MediaPlayerState.PAUSED
+
+
+async def test_next_and_previous_run_the_spec_actions(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """Next and previous track are play-control actions 3 and 4 on the TV."""
+    await set_up_device("living-room-tv")
+    actions = spy_on_actions(sim.devices["living-room-tv"])
+
+    await call(hass, SERVICE_MEDIA_NEXT_TRACK, TV)
+    await call(hass, SERVICE_MEDIA_PREVIOUS_TRACK, TV)
+
+    assert actions == [(4, 3, []), (4, 4, [])]
+
+
+async def test_playback_started_on_the_speaker_shows_at_the_next_poll(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """Asked by voice to play music, the speaker plays; HA sees it at its next poll."""
+    await set_up_device("xiaoai-speaker")
+    device = sim.devices["xiaoai-speaker"]
+
+    device.set(*SPEAKER_PLAYING, 1)
+    device.set(*SPEAKER_VOLUME, 70)
+    await next_poll(hass)
+
+    state = hass.states.get(SPEAKER)
+    assert state.state == MediaPlayerState.PLAYING
+    assert state.attributes[ATTR_MEDIA_VOLUME_LEVEL] == 0.7
+
+
+async def test_volume_shows_at_once_and_the_next_poll_confirms_the_device(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """A second change within seconds shows its written value until the next poll."""
+    await set_up_device("living-room-tv")
+    device = sim.devices["living-room-tv"]
+    await call(hass, SERVICE_VOLUME_MUTE, TV, **{ATTR_MEDIA_VOLUME_MUTED: False})
+
+    await call(hass, SERVICE_VOLUME_SET, TV, **{ATTR_MEDIA_VOLUME_LEVEL: 0.5})
+    assert device.get(*TV_VOLUME) == 50
+    device.set(*TV_VOLUME, 10)
+    assert hass.states.get(TV).attributes[ATTR_MEDIA_VOLUME_LEVEL] == 0.5
+
+    await next_poll(hass)
+    assert hass.states.get(TV).attributes[ATTR_MEDIA_VOLUME_LEVEL] == 0.1

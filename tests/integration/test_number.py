@@ -1,0 +1,207 @@
+"""Numbers: writable numeric properties with a range, within the spec's bounds and step.
+
+No demo model has one, so the tests use the test-only humidifier (see `platform_kit`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from unittest.mock import patch
+
+import pytest
+from homeassistant.components.number import (
+    ATTR_MAX,
+    ATTR_MIN,
+    ATTR_STEP,
+    ATTR_VALUE,
+    SERVICE_SET_VALUE,
+)
+from homeassistant.components.number import DOMAIN as NUMBER_DOMAIN
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    ATTR_FRIENDLY_NAME,
+    ATTR_UNIT_OF_MEASUREMENT,
+    PERCENTAGE,
+    Platform,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.xiaomi_aiot.mapping import generic_platform, plan_device
+from custom_components.xiaomi_aiot.miot import MiotSpec
+
+from .platform_kit import (
+    HUMIDIFIER_SPEC,
+    assert_entities_match_snapshots,
+    humidifier_device,
+    next_poll,
+    translated_error,
+)
+
+TARGET = "number.bedroom_humidifier_target_humidity"
+TARGET_PROPERTY = (2, 3)
+
+
+@pytest.fixture(autouse=True)
+def only_numbers() -> Iterator[None]:
+    """Set up the number platform only."""
+    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.NUMBER]):
+        yield
+
+
+async def set_value(hass: HomeAssistant, value: float) -> None:
+    """Set the humidifier's target humidity and wait."""
+    await hass.services.async_call(
+        NUMBER_DOMAIN,
+        SERVICE_SET_VALUE,
+        {ATTR_ENTITY_ID: TARGET, ATTR_VALUE: value},
+        blocking=True,
+    )
+
+
+def one_property_spec(fmt: str, access: list[str], **extra: object) -> MiotSpec:
+    """A spec with a single property in a service no role claims."""
+    return MiotSpec.from_dict(
+        {
+            "type": "urn:miot-spec-v2:device:heater:0000A01A:test:1",
+            "services": [
+                {
+                    "iid": 2,
+                    "type": "urn:miot-spec-v2:service:heater:00007802:test:1",
+                    "properties": [
+                        {
+                            "iid": 1,
+                            "type": "urn:miot-spec-v2:property:target-temperature:00000021:test:1",
+                            "format": fmt,
+                            "access": access,
+                            **extra,
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "access", "extra", "platform"),
+    [
+        ("uint8", ["read", "write"], {"value-range": [16, 28, 1]}, Platform.NUMBER),
+        ("float", ["read", "write", "notify"], {"value-range": [16, 28, 0.5]}, Platform.NUMBER),
+        ("int32", ["read", "write"], {}, Platform.SENSOR),
+        ("uint8", ["read"], {"value-range": [16, 28, 1]}, Platform.SENSOR),
+        ("uint8", ["write"], {"value-range": [16, 28, 1]}, None),
+    ],
+)
+def test_only_a_readable_writable_number_with_a_range_becomes_a_number(
+    fmt: str, access: list[str], extra: dict[str, object], platform: Platform | None
+) -> None:
+    """Without a range there is no slider; without write it is a sensor; unreadable, nothing."""
+    spec = one_property_spec(fmt, access, **extra)
+
+    assert generic_platform(spec.property(2, 1)) == platform
+    plan = plan_device(spec)
+    assert [item.prop.key for item in plan.property_items(Platform.NUMBER)] == (
+        [(2, 1)] if platform == Platform.NUMBER else []
+    )
+    assert (Platform.NUMBER in plan.platforms) is (platform == Platform.NUMBER)
+
+
+def test_no_demo_model_makes_a_number_but_the_humidifier_does() -> None:
+    """Why the tests below use the test-only humidifier."""
+    plan = plan_device(HUMIDIFIER_SPEC)
+    assert [item.prop.name for item in plan.property_items(Platform.NUMBER)] == ["target-humidity"]
+
+
+async def test_demo_home_has_no_numbers(
+    hass: HomeAssistant, demo_entries: list[MockConfigEntry], entity_registry: er.EntityRegistry
+) -> None:
+    """The demo home's models make no number entity."""
+    assert [e for e in entity_registry.entities.values() if e.domain == NUMBER_DOMAIN] == []
+
+
+async def test_number_matches_its_snapshot(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry, snapshot: SnapshotAssertion
+) -> None:
+    """Target humidity: 30..80 % in steps of 10, named from the spec."""
+    async with humidifier_device(hass) as (_, entry):
+        await assert_entities_match_snapshots(hass, entity_registry, snapshot, [entry])
+        state = hass.states.get(TARGET)
+        assert state.attributes[ATTR_FRIENDLY_NAME] == "Bedroom Humidifier Target Humidity"
+        assert (state.attributes[ATTR_MIN], state.attributes[ATTR_MAX]) == (30, 80)
+        assert state.attributes[ATTR_STEP] == 10
+        assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == PERCENTAGE
+
+
+async def test_setting_the_number_writes_an_integer_to_the_device(
+    hass: HomeAssistant,
+) -> None:
+    """HA sends 60.0; the uint8 property gets 60."""
+    async with humidifier_device(hass) as (device, _):
+        await set_value(hass, 60)
+
+        assert device.get(*TARGET_PROPERTY) == 60
+        assert isinstance(device.get(*TARGET_PROPERTY), int)
+        assert float(hass.states.get(TARGET).state) == 60
+
+
+async def test_a_value_off_the_spec_step_is_refused_with_a_translated_error(
+    hass: HomeAssistant,
+) -> None:
+    """45 % is within range but not a step of 10: refused, not rounded or truncated."""
+    async with humidifier_device(hass, **{"target-humidity": 50}) as (device, _):
+        error = await translated_error(set_value(hass, 45), ServiceValidationError)
+
+        assert error.translation_key == "invalid_value"
+        assert device.get(*TARGET_PROPERTY) == 50
+
+
+async def test_a_fractional_value_for_an_integer_property_is_refused(
+    hass: HomeAssistant,
+) -> None:
+    """50.5 is no uint8: the user is told instead of getting 50."""
+    async with humidifier_device(hass, **{"target-humidity": 40}) as (device, _):
+        error = await translated_error(set_value(hass, 50.5), ServiceValidationError)
+
+        assert error.translation_key == "invalid_value"
+        assert device.get(*TARGET_PROPERTY) == 40
+
+
+async def test_a_value_outside_the_range_is_refused_by_home_assistant(
+    hass: HomeAssistant,
+) -> None:
+    """90 % is above 80: HA's own check refuses it before it reaches the device."""
+    async with humidifier_device(hass, **{"target-humidity": 40}) as (device, _):
+        with pytest.raises(ServiceValidationError):
+            await set_value(hass, 90)
+
+        assert device.get(*TARGET_PROPERTY) == 40
+
+
+async def test_a_target_set_on_the_device_shows_at_the_next_poll(
+    hass: HomeAssistant,
+) -> None:
+    """Turned to 70 % on the humidifier's panel."""
+    async with humidifier_device(hass) as (device, _):
+        device.set(*TARGET_PROPERTY, 70)
+        await next_poll(hass)
+
+        assert float(hass.states.get(TARGET).state) == 70
+
+
+async def test_a_number_the_device_refuses_is_a_translated_device_error(
+    hass: HomeAssistant,
+) -> None:
+    """The device answers an error code for the property: the user sees the code."""
+    async with humidifier_device(hass, **{"target-humidity": 40}) as (device, _):
+        device.apply_faults({"property_errors": {"2.3": -4005}})
+
+        error = await translated_error(set_value(hass, 60))
+
+        assert error.translation_key == "device_error"
+        assert "-4005" in str(error)
+        device.apply_faults({"property_errors": {}})
+        assert device.get(*TARGET_PROPERTY) == 40

@@ -1,0 +1,179 @@
+"""Sensors: read-only properties with their device classes, units and named states."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from unittest.mock import patch
+
+import pytest
+from homeassistant.components.sensor import (
+    ATTR_OPTIONS,
+    ATTR_STATE_CLASS,
+    SensorDeviceClass,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    ATTR_DEVICE_CLASS,
+    ATTR_FRIENDLY_NAME,
+    ATTR_UNIT_OF_MEASUREMENT,
+    PERCENTAGE,
+    EntityCategory,
+    Platform,
+    UnitOfEnergy,
+    UnitOfTemperature,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from syrupy.assertion import SnapshotAssertion
+
+from simulator import Simulator
+
+from .conftest import SetUpDevice
+from .platform_kit import assert_entities_match_snapshots, humidifier_device, next_poll
+
+BATTERY = "sensor.front_door_lock_battery"
+DOOR = "sensor.front_door_lock_door"
+AC = "sensor.living_room_air_conditioner"
+DOOR_STATUS, BATTERY_LEVEL = (3, 1), (4, 1)
+AC_FAULT, AC_ENERGY = (2, 3), (8, 1)
+
+
+@pytest.fixture(autouse=True)
+def only_sensors() -> Iterator[None]:
+    """Set up the sensor platform only."""
+    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.SENSOR]):
+        yield
+
+
+async def test_sensors_match_their_snapshots(
+    hass: HomeAssistant,
+    set_up_device: SetUpDevice,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """The lock's door and battery; each air conditioner's fault, climate and energy."""
+    entries = [
+        await set_up_device(device)
+        for device in ("front-door-lock", "living-room-ac", "bedroom-ac")
+    ]
+    await assert_entities_match_snapshots(hass, entity_registry, snapshot, entries)
+
+
+async def test_lock_sensors_are_named_and_classed(
+    hass: HomeAssistant, set_up_device: SetUpDevice, entity_registry: er.EntityRegistry
+) -> None:
+    """Battery in %, a diagnostic; the door an enumeration of translated states."""
+    await set_up_device("front-door-lock")
+
+    battery = hass.states.get(BATTERY)
+    assert battery.state == "86"
+    assert battery.attributes[ATTR_FRIENDLY_NAME] == "Front Door Lock Battery"
+    assert battery.attributes[ATTR_DEVICE_CLASS] == SensorDeviceClass.BATTERY
+    assert battery.attributes[ATTR_UNIT_OF_MEASUREMENT] == PERCENTAGE
+    assert entity_registry.async_get(BATTERY).entity_category is EntityCategory.DIAGNOSTIC
+    door = hass.states.get(DOOR)
+    assert door.state == "closed"
+    assert door.attributes[ATTR_FRIENDLY_NAME] == "Front Door Lock Door"
+    assert door.attributes[ATTR_OPTIONS] == ["closed", "open", "ajar"]
+    assert entity_registry.async_get(DOOR).translation_key == "door_status"
+
+
+async def test_the_lock_emits_no_sensor_for_its_event_arguments(
+    hass: HomeAssistant, set_up_device: SetUpDevice, entity_registry: er.EntityRegistry
+) -> None:
+    """Method, action and key id belong to the lock event: exactly two sensors remain."""
+    entry = await set_up_device("front-door-lock")
+
+    entities = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+    assert sorted(entity.entity_id for entity in entities) == [BATTERY, DOOR]
+
+
+@pytest.mark.parametrize(("value", "shown"), [(1, "open"), (2, "ajar"), (0, "closed")])
+async def test_door_opened_by_hand_shows_at_the_next_poll(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice, value: int, shown: str
+) -> None:
+    """The door sensor's state is the spec value's name."""
+    await set_up_device("front-door-lock")
+    device = sim.devices["front-door-lock"]
+    device.set(*DOOR_STATUS, 1 if value == 0 else 0)
+    await next_poll(hass)
+
+    device.set(*DOOR_STATUS, value)
+    await next_poll(hass)
+
+    assert hass.states.get(DOOR).state == shown
+
+
+async def test_battery_running_low_shows_at_the_next_poll(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """86 % yesterday, 15 % today."""
+    await set_up_device("front-door-lock")
+
+    sim.devices["front-door-lock"].set(*BATTERY_LEVEL, 15)
+    await next_poll(hass)
+
+    assert hass.states.get(BATTERY).state == "15"
+
+
+async def test_air_conditioner_sensors_have_units_and_state_classes(
+    hass: HomeAssistant,
+    sim: Simulator,
+    set_up_device: SetUpDevice,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Temperature in °C and humidity in % are measurements; energy in kWh only increases."""
+    await set_up_device("living-room-ac")
+    sim.devices["living-room-ac"].set(*AC_ENERGY, 12.34)
+    await next_poll(hass)
+
+    temperature = hass.states.get(f"{AC}_temperature")
+    assert temperature.state == "28.5"
+    assert temperature.attributes[ATTR_UNIT_OF_MEASUREMENT] == UnitOfTemperature.CELSIUS
+    assert temperature.attributes[ATTR_STATE_CLASS] == SensorStateClass.MEASUREMENT
+    humidity = hass.states.get(f"{AC}_humidity")
+    assert (humidity.state, humidity.attributes[ATTR_UNIT_OF_MEASUREMENT]) == ("62", PERCENTAGE)
+    energy = hass.states.get(f"{AC}_energy")
+    assert energy.state == "12.34"
+    assert energy.attributes[ATTR_UNIT_OF_MEASUREMENT] == UnitOfEnergy.KILO_WATT_HOUR
+    assert energy.attributes[ATTR_STATE_CLASS] == SensorStateClass.TOTAL_INCREASING
+    fault = entity_registry.async_get(f"{AC}_fault")
+    assert (fault.translation_key, fault.entity_category) == ("fault", EntityCategory.DIAGNOSTIC)
+
+
+async def test_a_fault_reported_by_the_air_conditioner_shows_by_name(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """A compressor fault is the state "compressor_fault", translated by strings.json."""
+    await set_up_device("living-room-ac")
+    assert hass.states.get(f"{AC}_fault").state == "no_faults"
+
+    sim.devices["living-room-ac"].set(*AC_FAULT, 2)
+    await next_poll(hass)
+
+    fault = hass.states.get(f"{AC}_fault")
+    assert fault.state == "compressor_fault"
+    assert fault.attributes[ATTR_OPTIONS] == ["no_faults", "sensor_fault", "compressor_fault"]
+
+
+async def test_a_model_without_traits_names_its_sensors_from_the_spec(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """A property the tables do not know is a plain sensor named by its spec description."""
+    async with humidifier_device(hass, **{"water-level": 90}) as (device, entry):
+        entities = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+        assert sorted(entity.entity_id for entity in entities) == [
+            "sensor.bedroom_humidifier_humidity",
+            "sensor.bedroom_humidifier_water_level",
+        ]
+        water = hass.states.get("sensor.bedroom_humidifier_water_level")
+        assert water.state == "90"
+        assert water.attributes[ATTR_FRIENDLY_NAME] == "Bedroom Humidifier Water Level"
+        assert ATTR_UNIT_OF_MEASUREMENT not in water.attributes
+        # The table knows environment/relative-humidity: named by its device class.
+        humidity = hass.states.get("sensor.bedroom_humidifier_humidity")
+        assert humidity.attributes[ATTR_DEVICE_CLASS] == SensorDeviceClass.HUMIDITY
+
+        device.set(2, 5, 12)
+        await next_poll(hass)
+        assert hass.states.get("sensor.bedroom_humidifier_water_level").state == "12"
