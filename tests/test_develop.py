@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib.metadata
+import json
 import os
 import random
 import re
@@ -11,16 +12,34 @@ import sys
 import time
 from pathlib import Path
 
+import homeassistant
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+
+def frontend_mismatch() -> str | None:
+    """Why Home Assistant's frontend is not the one it pins, or None when it is.
+
+    `script/develop` would install the pinned one: not from inside the test suite.
+    """
+    ha = Path(homeassistant.__file__).parent
+    manifest = json.loads((ha / "components" / "frontend" / "manifest.json").read_text("utf-8"))
+    pin = next(r for r in manifest["requirements"] if r.startswith("home-assistant-frontend=="))
+    try:
+        installed = importlib.metadata.version("home-assistant-frontend")
+    except importlib.metadata.PackageNotFoundError:
+        installed = "none"
+    if installed == pin.split("==", 1)[1]:
+        return None
+    return f"Home Assistant needs {pin} to start; installed: {installed}"
+
+
+FRONTEND_MISMATCH = frontend_mismatch()
+
 pytestmark = [
     pytest.mark.skipif(sys.platform != "linux", reason="needs 127.x.y.z on loopback (Linux)"),
-    pytest.mark.skipif(
-        importlib.util.find_spec("hass_frontend") is None,
-        reason="Home Assistant cannot start without home-assistant-frontend",
-    ),
+    pytest.mark.skipif(FRONTEND_MISMATCH is not None, reason=str(FRONTEND_MISMATCH)),
 ]
 
 

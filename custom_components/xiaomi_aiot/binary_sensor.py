@@ -8,7 +8,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiPropertyEntity, property_items
+from .entity import XiaomiPropertyEntity, add_device_entities
 from .mapping import PropertyItem
 
 PARALLEL_UPDATES = 0
@@ -20,9 +20,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a binary sensor for each read-only boolean property."""
-    async_add_entities(
-        XiaomiBinarySensor(coordinator, item)
-        for coordinator, item in property_items(entry, Platform.BINARY_SENSOR)
+    add_device_entities(
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator: [
+            XiaomiBinarySensor(coordinator, item)
+            for item in coordinator.plan.property_items(Platform.BINARY_SENSOR)
+        ],
     )
 
 

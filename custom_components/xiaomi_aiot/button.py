@@ -7,7 +7,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiEntity, exception_handler
+from .entity import XiaomiEntity, add_device_entities, exception_handler
 from .mapping import ActionItem
 
 PARALLEL_UPDATES = 1
@@ -19,10 +19,11 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a button for each spare action without inputs."""
-    async_add_entities(
-        XiaomiButton(coordinator, item)
-        for coordinator in entry.runtime_data.coordinators.values()
-        for item in coordinator.plan.buttons
+    add_device_entities(
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator: [XiaomiButton(coordinator, item) for item in coordinator.plan.buttons],
     )
 
 

@@ -19,7 +19,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, exception_handler, invalid_option, role_items
+from .entity import XiaomiRoleEntity, add_device_entities, exception_handler, invalid_option
 from .mapping import RoleItem
 from .miot.spec import Value
 
@@ -48,9 +48,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a climate entity for each air-conditioner service."""
-    async_add_entities(
-        XiaomiClimate(coordinator, item)
-        for coordinator, item in role_items(entry, Platform.CLIMATE)
+    add_device_entities(
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator: [
+            XiaomiClimate(coordinator, item)
+            for item in coordinator.plan.role_items(Platform.CLIMATE)
+        ],
     )
 
 

@@ -112,7 +112,7 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         """Write properties, show the written values at once, then confirm with a poll."""
         checked = {key: self.spec.property(*key).validate(value) for key, value in values.items()}
         codes = await self.device.write_properties(checked)
-        failed = {key: code for key, code in codes.items() if code != 0}
+        failed = {key: code for key, code in codes.items() if code < 0}
         self.async_set_updated_data(
             {
                 **self.data,

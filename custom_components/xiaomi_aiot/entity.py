@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any
 
-from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURERS
@@ -82,13 +85,31 @@ class XiaomiPropertyEntity(XiaomiEntity):
         await self.coordinator.async_write({self.prop.key: value})
 
 
-def role_items(
-    entry: XiaomiConfigEntry, platform: str
-) -> Iterator[tuple[MiotCoordinator, RoleItem]]:
-    """Each device's rich entities of a platform."""
-    for coordinator in entry.runtime_data.coordinators.values():
-        for item in coordinator.plan.role_items(Platform(platform)):
-            yield coordinator, item
+def new_device_signal(entry_id: str) -> str:
+    """The dispatcher signal sent with the coordinator of a device added to a loaded entry."""
+    return f"{DOMAIN}_{entry_id}_new_device"
+
+
+def add_device_entities(
+    hass: HomeAssistant,
+    entry: XiaomiConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    build: Callable[[MiotCoordinator], Iterable[Entity]],
+) -> None:
+    """Add a platform's entities for every device now, and for each device that appears later."""
+    async_add_entities(
+        entity
+        for coordinator in entry.runtime_data.coordinators.values()
+        for entity in build(coordinator)
+    )
+
+    @callback
+    def device_added(coordinator: MiotCoordinator) -> None:
+        async_add_entities(build(coordinator))
+
+    entry.async_on_unload(
+        async_dispatcher_connect(hass, new_device_signal(entry.entry_id), device_added)
+    )
 
 
 class XiaomiRoleEntity(XiaomiEntity):
@@ -140,15 +161,6 @@ class XiaomiRoleEntity(XiaomiEntity):
                 if name in self.role.properties
             },
         )
-
-
-def property_items(
-    entry: XiaomiConfigEntry, platform: str
-) -> Iterator[tuple[MiotCoordinator, PropertyItem]]:
-    """Each device's generic entities of a platform."""
-    for coordinator in entry.runtime_data.coordinators.values():
-        for item in coordinator.plan.property_items(Platform(platform)):
-            yield coordinator, item
 
 
 def invalid_option(option: str, options: Iterable[str]) -> ServiceValidationError:

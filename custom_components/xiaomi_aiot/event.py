@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiEntity
+from .entity import XiaomiEntity, add_device_entities
 from .mapping import EVENT_ATTRIBUTES, EventItem
 
 PARALLEL_UPDATES = 0
@@ -21,10 +21,11 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add an event entity for each spec event."""
-    async_add_entities(
-        XiaomiEvent(coordinator, item)
-        for coordinator in entry.runtime_data.coordinators.values()
-        for item in coordinator.plan.events
+    add_device_entities(
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator: [XiaomiEvent(coordinator, item) for item in coordinator.plan.events],
     )
 
 

@@ -18,7 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util.color import brightness_to_value, value_to_brightness
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, exception_handler, invalid_option, role_items
+from .entity import XiaomiRoleEntity, add_device_entities, exception_handler, invalid_option
 from .mapping import RoleItem
 from .miot.spec import Value
 
@@ -31,8 +31,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a light for each light service."""
-    async_add_entities(
-        XiaomiLight(coordinator, item) for coordinator, item in role_items(entry, Platform.LIGHT)
+    add_device_entities(
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator: [
+            XiaomiLight(coordinator, item) for item in coordinator.plan.role_items(Platform.LIGHT)
+        ],
     )
 
 

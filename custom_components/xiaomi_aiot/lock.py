@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, exception_handler, role_items
+from .entity import XiaomiRoleEntity, add_device_entities, exception_handler
 
 PARALLEL_UPDATES = 1
 
@@ -24,8 +24,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a lock for each lock service."""
-    async_add_entities(
-        XiaomiLock(coordinator, item) for coordinator, item in role_items(entry, Platform.LOCK)
+    add_device_entities(
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator: [
+            XiaomiLock(coordinator, item) for item in coordinator.plan.role_items(Platform.LOCK)
+        ],
     )
 
 

@@ -1,19 +1,24 @@
 """What a device's spec becomes in Home Assistant: declarative tables, no per-model code.
 
 A spec's services are matched against `ROLES`: a light service makes a light entity, an
-air-conditioner service a climate entity, and so on; each role names the properties and actions
-its entity represents. Every other property becomes a generic entity chosen by its format and
-access (sensor, binary sensor, switch, number, select), every other action without inputs a
-button, and every event an event entity. `TRAITS` adds what the spec cannot say: translation
-keys, device and state classes, categories, and what is disabled by default.
+air-conditioner service a climate entity, a location service a device tracker, and so on; each
+role names the properties and actions its entity represents. A role entity whose service is
+what the device is (an air conditioner's air-conditioner service) carries the device's name;
+one that is a part of the device (a car's lock, its cabin climate) is named by its translation
+key. Every other property becomes a generic entity chosen by its format and access (sensor,
+binary sensor, switch, number, select), every other action without inputs a button, and every
+event an event entity. `TRAITS` adds what the spec cannot say: translation keys, device and
+state classes, categories, and what is disabled by default.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Final
 
 from homeassistant.const import (
+    DEGREE,
     LIGHT_LUX,
     PERCENTAGE,
     EntityCategory,
@@ -39,6 +44,7 @@ class Role:
 
     platform: Platform
     service: str
+    translation_key: str
     properties: tuple[SpecName, ...]
     actions: tuple[SpecName, ...] = ()
 
@@ -50,6 +56,7 @@ ROLES: Final = (
     Role(
         platform=Platform.LIGHT,
         service="light",
+        translation_key="light",
         properties=tuple(
             ("light", name) for name in ("on", "brightness", "color-temperature", "color", "mode")
         ),
@@ -58,6 +65,7 @@ ROLES: Final = (
     Role(
         platform=Platform.CLIMATE,
         service="air-conditioner",
+        translation_key="air_conditioner",
         properties=(
             ("air-conditioner", "on"),
             ("air-conditioner", "mode"),
@@ -71,6 +79,7 @@ ROLES: Final = (
     Role(
         platform=Platform.MEDIA_PLAYER,
         service="television",
+        translation_key="television",
         properties=(
             ("television", "on"),
             ("television", "input-control"),
@@ -83,6 +92,7 @@ ROLES: Final = (
     Role(
         platform=Platform.MEDIA_PLAYER,
         service="speaker",
+        translation_key="speaker",
         properties=(
             ("speaker", "volume"),
             ("speaker", "mute"),
@@ -93,10 +103,40 @@ ROLES: Final = (
     Role(
         platform=Platform.LOCK,
         service="lock",
+        translation_key="lock",
         properties=(("lock", "status"),),
         actions=(("lock", "lock"), ("lock", "unlock")),
     ),
+    # A car's climate: on/off and a target temperature, without a mode list.
+    Role(
+        platform=Platform.CLIMATE,
+        service="cabin-climate",
+        translation_key="cabin_climate",
+        properties=(("cabin-climate", "on"), ("cabin-climate", "target-temperature")),
+    ),
+    Role(
+        platform=Platform.DEVICE_TRACKER,
+        service="location",
+        translation_key="location",
+        properties=(
+            ("location", "latitude"),
+            ("location", "longitude"),
+            ("location", "accuracy"),
+        ),
+    ),
 )
+
+
+class Datum(StrEnum):
+    """The geodetic datum of a device's positions."""
+
+    WGS84 = "wgs84"
+    GCJ02 = "gcj02"
+    """China's obfuscated datum, which maps and devices sold in mainland China must use."""
+
+
+DATUMS: Final[dict[str, Datum]] = {"vehicle": Datum.GCJ02, "phone": Datum.GCJ02}
+"""Device types whose positions are not WGS-84: Xiaomi's cars and phones report GCJ-02."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -141,7 +181,89 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ),
     ("intelligent-speaker", "wake-up"): Traits(translation_key="wake_up"),
     ("lock", "lock-event"): Traits(translation_key="lock_event"),
+    # The car.
+    ("vehicle", "driving-range"): Traits(
+        translation_key="driving_range", device_class="distance", state_class="measurement"
+    ),
+    ("vehicle", "odometer"): Traits(
+        translation_key="odometer", device_class="distance", state_class="total_increasing"
+    ),
+    ("vehicle", "flash-lights"): Traits(translation_key="flash_lights"),
+    ("vehicle", "find-car"): Traits(translation_key="find_car"),
+    ("charging", "charging-state"): Traits(translation_key="charging_state", device_class="enum"),
+    ("charging", "charging-power"): Traits(
+        translation_key="charging_power", device_class="power", state_class="measurement"
+    ),
+    ("charging", "time-to-full"): Traits(translation_key="time_to_full", device_class="duration"),
+    ("charging", "charge-limit"): Traits(translation_key="charge_limit", device_class="battery"),
+    ("charging", "plug-connected"): Traits(translation_key="charging_plug", device_class="plug"),
+    ("doors", "front-left-door-open"): Traits(
+        translation_key="front_left_door", device_class="door"
+    ),
+    ("doors", "front-right-door-open"): Traits(
+        translation_key="front_right_door", device_class="door"
+    ),
+    ("doors", "rear-left-door-open"): Traits(translation_key="rear_left_door", device_class="door"),
+    ("doors", "rear-right-door-open"): Traits(
+        translation_key="rear_right_door", device_class="door"
+    ),
+    ("doors", "trunk-open"): Traits(translation_key="trunk", device_class="opening"),
+    ("doors", "windows-open"): Traits(translation_key="windows", device_class="window"),
+    ("cabin-climate", "temperature"): Traits(
+        translation_key="cabin_temperature", device_class="temperature", state_class="measurement"
+    ),
+    ("tyres", "front-left-pressure"): Traits(
+        translation_key="front_left_tire_pressure",
+        device_class="pressure",
+        state_class="measurement",
+    ),
+    ("tyres", "front-right-pressure"): Traits(
+        translation_key="front_right_tire_pressure",
+        device_class="pressure",
+        state_class="measurement",
+    ),
+    ("tyres", "rear-left-pressure"): Traits(
+        translation_key="rear_left_tire_pressure",
+        device_class="pressure",
+        state_class="measurement",
+    ),
+    ("tyres", "rear-right-pressure"): Traits(
+        translation_key="rear_right_tire_pressure",
+        device_class="pressure",
+        state_class="measurement",
+    ),
+    # Polled every half minute, a car's heading and speed are a rough trace, not a live gauge.
+    # No state class for the heading: the mean of 359° and 1° is not 180°.
+    ("location", "heading"): Traits(
+        translation_key="heading", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    ("location", "speed"): Traits(
+        device_class="speed", state_class="measurement", category=EntityCategory.DIAGNOSTIC
+    ),
+    # People: phones and wearables.
+    ("battery", "charging-state"): Traits(translation_key="charging_state", device_class="enum"),
+    ("phone", "ring-phone"): Traits(translation_key="ring_phone"),
+    # A daily count that starts again at midnight: a decrease is a reset.
+    ("activity", "step-count"): Traits(translation_key="steps", state_class="total_increasing"),
+    ("health", "heart-rate"): Traits(translation_key="heart_rate", state_class="measurement"),
+    ("health", "spo2"): Traits(translation_key="blood_oxygen", state_class="measurement"),
+    ("sleep", "sleep-duration"): Traits(
+        translation_key="sleep_duration", device_class="duration", state_class="measurement"
+    ),
+    ("wearing", "worn"): Traits(translation_key="worn"),
 }
+
+DEVICE_TRAITS: Final[dict[tuple[str, SpecName], Traits]] = {
+    (device_type, ("battery", "battery-level")): Traits(
+        device_class="battery", state_class="measurement"
+    )
+    for device_type in ("vehicle", "phone", "watch")
+}
+"""Traits that depend on the device type, by (device type, spec name); they win over `TRAITS`.
+
+A lock's battery is maintenance, a diagnostic; a car's, a phone's or a watch's is what its
+owner looks at first.
+"""
 
 UNITS: Final[dict[str, str]] = {
     "celsius": UnitOfTemperature.CELSIUS,
@@ -150,6 +272,7 @@ UNITS: Final[dict[str, str]] = {
     "percentage": PERCENTAGE,
     "kWh": UnitOfEnergy.KILO_WATT_HOUR,
     "watt": UnitOfPower.WATT,
+    "kW": UnitOfPower.KILO_WATT,
     "kPa": UnitOfPressure.KPA,
     "bar": UnitOfPressure.BAR,
     "km": UnitOfLength.KILOMETERS,
@@ -160,6 +283,8 @@ UNITS: Final[dict[str, str]] = {
     "hours": UnitOfTime.HOURS,
     "days": UnitOfTime.DAYS,
     "lux": LIGHT_LUX,
+    "arcdegrees": DEGREE,
+    "bpm": "bpm",  # Home Assistant has no constant for beats per minute; its integrations use this
 }
 """MIoT unit names and the Home Assistant units they stand for."""
 
@@ -212,6 +337,8 @@ class RoleItem:
     siid: int
     properties: dict[str, MiotProperty]
     actions: dict[str, MiotAction]
+    main: bool
+    """Whether the service is what the device is, so the entity carries the device's name."""
 
     def prop(self, name: str) -> MiotProperty | None:
         """A property the role represents, by its name; None when the spec lacks it."""
@@ -237,9 +364,11 @@ class DevicePlan:
         return [item for item in self.properties if item.platform == platform]
 
 
-def traits_of(service: str, name: str) -> Traits:
-    """The traits of a spec element; defaults for elements the table does not know."""
-    return TRAITS.get((service, name), Traits())
+def traits_of(service: str, name: str, device_type: str = "") -> Traits:
+    """The traits of a spec element; defaults for elements the tables do not know."""
+    return DEVICE_TRAITS.get((device_type, (service, name))) or TRAITS.get(
+        (service, name), Traits()
+    )
 
 
 def generic_platform(prop: MiotProperty) -> Platform | None:
@@ -262,7 +391,8 @@ def event_item(spec: MiotSpec, event: MiotEvent) -> EventItem:
     listed = [prop for prop in arguments if prop.value_list]
     preferred = (prop for name in EVENT_TYPE_ARGUMENTS for prop in listed if prop.name == name)
     kind = next(preferred, next(iter(listed), None))
-    return EventItem(event, arguments, kind, traits_of(event.service, event.name))
+    traits = traits_of(event.service, event.name, spec.device_type)
+    return EventItem(event, arguments, kind, traits)
 
 
 def plan_device(spec: MiotSpec) -> DevicePlan:
@@ -288,7 +418,7 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
             if (action.service, action.name) == (service, name)
         }
         siid = next(s.siid for s in spec.services.values() if s.name == role.service)
-        roles.append(RoleItem(role, siid, found, actions))
+        roles.append(RoleItem(role, siid, found, actions, role.service == spec.device_type))
         taken_properties.update((p.service, p.name) for p in found.values())
         taken_services.update(service for service, _ in role.properties)
         taken_actions.update((a.service, a.name) for a in actions.values())
@@ -297,14 +427,14 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
     taken_properties.update((p.service, p.name) for item in events for p in item.arguments)
 
     properties = tuple(
-        PropertyItem(platform, prop, traits_of(prop.service, prop.name))
+        PropertyItem(platform, prop, traits_of(prop.service, prop.name, spec.device_type))
         for prop in spec.properties()
         if prop.service != "device-information"
         and (prop.service, prop.name) not in taken_properties
         and (platform := generic_platform(prop)) is not None
     )
     buttons = tuple(
-        ActionItem(action, traits_of(action.service, action.name))
+        ActionItem(action, traits_of(action.service, action.name, spec.device_type))
         for action in spec.actions()
         if not action.inputs and (action.service, action.name) not in taken_actions
     )

@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, exception_handler, invalid_option, role_items
+from .entity import XiaomiRoleEntity, add_device_entities, exception_handler, invalid_option
 from .mapping import RoleItem
 
 PARALLEL_UPDATES = 1
@@ -36,9 +36,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a media player for each television or speaker service."""
-    async_add_entities(
-        XiaomiMediaPlayer(coordinator, item)
-        for coordinator, item in role_items(entry, Platform.MEDIA_PLAYER)
+    add_device_entities(
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator: [
+            XiaomiMediaPlayer(coordinator, item)
+            for item in coordinator.plan.role_items(Platform.MEDIA_PLAYER)
+        ],
     )
 
 

@@ -8,7 +8,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiPropertyEntity, exception_handler, property_items
+from .entity import XiaomiPropertyEntity, add_device_entities, exception_handler
 from .mapping import UNITS, PropertyItem
 
 PARALLEL_UPDATES = 1
@@ -20,9 +20,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a number for each writable numeric property."""
-    async_add_entities(
-        XiaomiNumber(coordinator, item)
-        for coordinator, item in property_items(entry, Platform.NUMBER)
+    add_device_entities(
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator: [
+            XiaomiNumber(coordinator, item)
+            for item in coordinator.plan.property_items(Platform.NUMBER)
+        ],
     )
 
 

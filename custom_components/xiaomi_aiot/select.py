@@ -8,7 +8,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiPropertyEntity, exception_handler, property_items
+from .entity import XiaomiPropertyEntity, add_device_entities, exception_handler
 from .mapping import PropertyItem
 
 PARALLEL_UPDATES = 1
@@ -20,9 +20,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a select for each writable property with a value list."""
-    async_add_entities(
-        XiaomiSelect(coordinator, item)
-        for coordinator, item in property_items(entry, Platform.SELECT)
+    add_device_entities(
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator: [
+            XiaomiSelect(coordinator, item)
+            for item in coordinator.plan.property_items(Platform.SELECT)
+        ],
     )
 
 

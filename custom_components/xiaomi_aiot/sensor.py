@@ -8,7 +8,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiPropertyEntity, property_items
+from .entity import XiaomiPropertyEntity, add_device_entities
 from .mapping import UNITS, PropertyItem
 from .miot.spec import Value
 
@@ -21,9 +21,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a sensor for each readable, read-only property."""
-    async_add_entities(
-        XiaomiSensor(coordinator, item)
-        for coordinator, item in property_items(entry, Platform.SENSOR)
+    add_device_entities(
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator: [
+            XiaomiSensor(coordinator, item)
+            for item in coordinator.plan.property_items(Platform.SENSOR)
+        ],
     )
 
 

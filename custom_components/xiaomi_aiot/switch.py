@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import XiaomiConfigEntry
-from .entity import XiaomiPropertyEntity, exception_handler, property_items
+from .entity import XiaomiPropertyEntity, add_device_entities, exception_handler
 
 PARALLEL_UPDATES = 1
 
@@ -21,9 +21,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a switch for each writable boolean property."""
-    async_add_entities(
-        XiaomiSwitch(coordinator, item)
-        for coordinator, item in property_items(entry, Platform.SWITCH)
+    add_device_entities(
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator: [
+            XiaomiSwitch(coordinator, item)
+            for item in coordinator.plan.property_items(Platform.SWITCH)
+        ],
     )
 
 

@@ -137,7 +137,7 @@ class MiotDevice:
     async def write_property(self, siid: int, piid: int, value: Any) -> None:
         """Write one property; a refusal raises `MiotDeviceError` with the device's code."""
         code = (await self.write_properties({(siid, piid): value}))[(siid, piid)]
-        if code != 0:
+        if code < 0:  # 1 means accepted, still in progress
             raise MiotDeviceError(code, f"writing {siid}.{piid} failed")
 
     async def call_action(self, siid: int, aiid: int, inputs: Sequence[Any] = ()) -> list[Any]:
@@ -147,7 +147,7 @@ class MiotDevice:
         reply = await self.transport.send("action", params)
         if not isinstance(reply, dict):
             raise MiotProtocolError("action reply is not an object")
-        if (code := _code(reply)) != 0:
+        if (code := _code(reply)) < 0:
             raise MiotDeviceError(code, f"action {siid}.{aiid} failed")
         out = reply.get("out", [])
         return list(out) if isinstance(out, list) else []
