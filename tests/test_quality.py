@@ -23,7 +23,7 @@ from homeassistant.const import Platform
 from homeassistant.helpers import selector
 
 from custom_components.xiaomi_aiot import PLATFORMS
-from custom_components.xiaomi_aiot.mapping import TRAITS, DevicePlan, plan_device
+from custom_components.xiaomi_aiot.mapping import ROLES, TRAITS, DevicePlan, plan_device
 from custom_components.xiaomi_aiot.miot import bundled_models, load_bundled_spec
 
 ROOT = Path(__file__).parents[1]
@@ -125,6 +125,21 @@ def traits_entity_keys() -> set[tuple[str, str]]:
     return found
 
 
+def role_entity_keys() -> set[tuple[str, str]]:
+    """(platform, key) of every role's entity."""
+    return {(role.platform.value, role.translation_key) for role in ROLES}
+
+
+def role_part_keys() -> set[tuple[str, str]]:
+    """(platform, key) of role entities that are part of a bundled model, so named by their key."""
+    return {
+        (item.role.platform.value, item.role.translation_key)
+        for plan in plans()
+        for item in plan.roles
+        if not item.main
+    }
+
+
 def translation_calls() -> Iterator[tuple[Path, ast.Call, str]]:
     """Calls that pass a literal `translation_key` along with a `translation_domain`."""
     for path in sorted(COMPONENT.glob("*.py")):
@@ -198,8 +213,10 @@ def config_flow_keys() -> set[KeyPath]:
 def required_keys() -> dict[KeyPath, set[str] | None]:
     """Every key path the code needs, with the placeholders it passes (None: not known)."""
     needed: dict[KeyPath, set[str] | None] = {}
-    for platform, key in code_entity_keys():
+    for platform, key in code_entity_keys() | role_entity_keys():
         needed[("entity", platform, key)] = None
+    for platform, key in role_part_keys():
+        needed[("entity", platform, key, "name")] = set()
     for platform, key in traits_entity_keys():
         needed[("entity", platform, key, "name")] = set()
     for _, call, key in translation_calls():
@@ -261,8 +278,9 @@ def test_manifest_has_the_required_keys_in_hassfest_order() -> None:
 
 def test_the_scan_finds_what_the_code_uses() -> None:
     """Guard the scanners themselves: keys known to be used must be found."""
-    assert ("climate", "air_conditioner") in code_entity_keys()
-    assert ("media_player", "television") in code_entity_keys()
+    assert ("climate", "air_conditioner") in role_entity_keys()
+    assert ("media_player", "television") in role_entity_keys()
+    assert ("climate", "cabin_climate") in role_part_keys()
     assert ("switch", "child_lock") in traits_entity_keys()
     assert ("sensor", "door_status") in traits_entity_keys()
     assert ("event", "lock_event") in traits_entity_keys()

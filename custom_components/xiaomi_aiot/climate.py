@@ -1,4 +1,4 @@
-"""Air conditioners: HVAC modes, target temperature, fan modes and swing, from the spec."""
+"""Air conditioners and a car's cabin climate: HVAC modes, temperatures, fan and swing."""
 
 from __future__ import annotations
 
@@ -35,6 +35,12 @@ HVAC_MODES: Final = {
 }
 """Names in a mode value list and the HVAC modes they are."""
 
+ON_MODE: Final = HVACMode.HEAT_COOL
+"""The mode of a climate without a mode list when it is on: it heats or cools to its target.
+
+A car's cabin climate is one: like Tesla's in Home Assistant, it is off or heat/cool.
+"""
+
 SWING_PROPERTIES: Final = {
     SWING_VERTICAL: ("vertical-swing",),
     SWING_HORIZONTAL: ("horizontal-swing",),
@@ -47,7 +53,7 @@ async def async_setup_entry(
     entry: XiaomiConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a climate entity for each air-conditioner service."""
+    """Add a climate entity for each air-conditioner or cabin-climate service."""
     add_device_entities(
         hass,
         entry,
@@ -60,19 +66,20 @@ async def async_setup_entry(
 
 
 class XiaomiClimate(XiaomiRoleEntity, ClimateEntity):
-    """An air conditioner."""
-
-    _attr_translation_key = "air_conditioner"
+    """An air conditioner, or a car's cabin climate."""
 
     def __init__(self, coordinator: MiotCoordinator, item: RoleItem) -> None:
         """Take modes, ranges and fan levels from the spec."""
         super().__init__(coordinator, item)
         features = ClimateEntityFeature(0)
-        self._modes: dict[HVACMode, int] = {}
+        # Each mode and its value in the mode list; None where the spec has no mode list.
+        self._modes: dict[HVACMode, int | None] = {}
         if mode := item.prop("mode"):
             for choice in mode.value_list:
                 if (hvac := HVAC_MODES.get(choice.name)) and hvac not in self._modes:
                     self._modes[hvac] = choice.value
+        elif item.prop("on"):
+            self._modes[ON_MODE] = None
         hvac_modes = list(self._modes)
         if item.prop("on"):
             hvac_modes.insert(0, HVACMode.OFF)
@@ -100,13 +107,19 @@ class XiaomiClimate(XiaomiRoleEntity, ClimateEntity):
             features |= ClimateEntityFeature.SWING_MODE
             self._attr_swing_modes = [SWING_OFF, *swings]
         self._attr_supported_features = features
-        self._current = coordinator.spec.find("environment", "temperature")
+        # A cabin measures its own temperature; a room, in the environment service.
+        self._current = coordinator.spec.find(
+            item.role.service, "temperature"
+        ) or coordinator.spec.find("environment", "temperature")
 
     @property
     def hvac_mode(self) -> HVACMode | None:
         """Off when powered off, else the mode."""
-        if self.value("on") is False:
+        on = self.value("on")
+        if on is False:
             return HVACMode.OFF
+        if self.role.prop("mode") is None:
+            return ON_MODE if on else None
         mode = self.value("mode")
         return next((hvac for hvac, value in self._modes.items() if value == mode), None)
 
@@ -185,7 +198,9 @@ class XiaomiClimate(XiaomiRoleEntity, ClimateEntity):
         if hvac_mode not in self._modes:
             # set_temperature passes its hvac_mode unchecked against the entity's modes.
             raise invalid_option(hvac_mode, self.hvac_modes)
-        values: dict[str, Value] = {"mode": self._modes[hvac_mode]}
+        values: dict[str, Value] = {}
+        if (mode := self._modes[hvac_mode]) is not None:
+            values["mode"] = mode
         if self.role.prop("on"):
             values["on"] = True
         return values

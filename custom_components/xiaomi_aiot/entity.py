@@ -115,12 +115,13 @@ def add_device_entities(
 class XiaomiRoleEntity(XiaomiEntity):
     """A rich entity made of several properties and actions of a role."""
 
-    _attr_name = None
-
     def __init__(self, coordinator: MiotCoordinator, item: RoleItem) -> None:
-        """The device's main entity for its role: it carries the device's name."""
+        """The device's main entity carries the device's name; a part is named by its key."""
         super().__init__(coordinator, f"{item.role.platform}-{item.siid}")
         self.role = item
+        self._attr_translation_key = item.role.translation_key
+        if item.main:
+            self._attr_name = None
 
     def value(self, name: str) -> Value | None:
         """The last value of one of the role's properties; None when unknown or absent."""

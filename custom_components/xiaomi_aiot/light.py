@@ -44,8 +44,6 @@ async def async_setup_entry(
 class XiaomiLight(XiaomiRoleEntity, LightEntity):
     """A light whose features come from its spec."""
 
-    _attr_translation_key = "light"
-
     def __init__(self, coordinator: MiotCoordinator, item: RoleItem) -> None:
         """Work out colour modes, ranges and effects from the spec."""
         super().__init__(coordinator, item)

@@ -35,9 +35,7 @@ async def async_setup_entry(
 
 
 class XiaomiLock(XiaomiRoleEntity, LockEntity):
-    """A door lock."""
-
-    _attr_translation_key = "lock"
+    """A lock: a door's, or a car's."""
 
     @property
     def is_locked(self) -> bool | None:

@@ -57,7 +57,6 @@ class XiaomiMediaPlayer(XiaomiRoleEntity, MediaPlayerEntity):
         self._attr_device_class = (
             MediaPlayerDeviceClass.TV if television else MediaPlayerDeviceClass.SPEAKER
         )
-        self._attr_translation_key = "television" if television else "speaker"
         features = MediaPlayerEntityFeature(0)
         for action, feature in ACTION_FEATURES.items():
             if action in item.actions:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homeassistant.components.number import NumberEntity, NumberMode
+from homeassistant.components.number import NumberDeviceClass, NumberEntity, NumberMode
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -37,8 +37,10 @@ class XiaomiNumber(XiaomiPropertyEntity, NumberEntity):
     _attr_mode = NumberMode.AUTO
 
     def __init__(self, coordinator: MiotCoordinator, item: PropertyItem) -> None:
-        """Take bounds, step and unit from the spec."""
+        """Take bounds, step and unit from the spec, the device class from the traits."""
         super().__init__(coordinator, item)
+        if item.traits.device_class:
+            self._attr_device_class = NumberDeviceClass(item.traits.device_class)
         value_range = self.prop.value_range
         assert value_range is not None
         self._attr_native_min_value = value_range.min
