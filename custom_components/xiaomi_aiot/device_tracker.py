@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from homeassistant.components.device_tracker import SourceType, TrackerEntity
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
@@ -14,6 +16,9 @@ from .miot.geo import gcj02_to_wgs84
 from .miot.spec import Value
 
 PARALLEL_UPDATES = 0
+
+DECIMALS: Final = 6
+"""Degrees are shown to a micro-degree (about 0.1 m), the precision devices report them in."""
 
 
 async def async_setup_entry(
@@ -39,9 +44,10 @@ def wgs84_position(
     """A reported position in WGS-84, the datum Home Assistant's zones and maps use."""
     if not isinstance(latitude, int | float) or not isinstance(longitude, int | float):
         return None
+    position = (float(latitude), float(longitude))
     if datum is Datum.GCJ02:
-        return gcj02_to_wgs84(float(latitude), float(longitude))
-    return float(latitude), float(longitude)
+        position = gcj02_to_wgs84(*position)
+    return round(position[0], DECIMALS), round(position[1], DECIMALS)
 
 
 class XiaomiTracker(XiaomiRoleEntity, TrackerEntity):
