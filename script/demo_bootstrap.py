@@ -390,11 +390,17 @@ async def registered_dids(ha: HomeAssistantClient) -> dict[str, dict[str, Any]]:
 
 
 async def run_config_flow(ha: HomeAssistantClient, device: SimDevice) -> str | None:
-    """The integration's user step for one device: "created", "already_configured", or None."""
+    """The integration's "one device" path: "created", "already_configured", or None."""
     flow = await ha.request(
         "POST", "/api/config/config_entries/flow", json_body={"handler": DOMAIN}
     )
-    if flow.get("type") != "form" or flow.get("step_id") != "user":
+    if flow.get("type") == "menu":
+        flow = await ha.request(
+            "POST",
+            f"/api/config/config_entries/flow/{flow['flow_id']}",
+            json_body={"next_step_id": "local"},
+        )
+    if flow.get("type") != "form" or flow.get("step_id") != "local":
         raise BootstrapError(f"{device.name}: unexpected start of the config flow: {flow}")
     answer = await ha.request(
         "POST",

@@ -187,7 +187,7 @@ def config_flow_keys() -> set[KeyPath]:
             kwargs = {
                 k.arg: k.value.value for k in child.keywords if isinstance(k.value, ast.Constant)
             }
-            if called == "async_show_form":
+            if called in {"async_show_form", "async_show_menu"}:
                 found.add((section, "step", kwargs["step_id"]))
             elif called in {"async_abort", "_abort_if_unique_id_mismatch"}:
                 found.add((section, "abort", kwargs.get("reason", "unique_id_mismatch")))
@@ -197,16 +197,16 @@ def config_flow_keys() -> set[KeyPath]:
                 source = "reauth" if "reauth" in method else "reconfigure"
                 found.add((section, "abort", f"{source}_successful"))
 
-    tree = parse(COMPONENT / "config_flow.py")
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef):
-            bases = {getattr(b, "id", "") for b in node.bases}
-            section = "options" if "OptionsFlow" in bases else "config"
-            for item in node.body:
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                    visit(item, section, item.name)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            visit(node, "config", node.name)
+    for module in ("config_flow.py", "options_flow.py"):
+        for node in parse(COMPONENT / module).body:
+            if isinstance(node, ast.ClassDef):
+                bases = {getattr(b, "id", "") for b in node.bases}
+                section = "options" if "OptionsFlow" in bases else "config"
+                for item in node.body:
+                    if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                        visit(item, section, item.name)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                visit(node, "config", node.name)
     return found
 
 

@@ -5,12 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_SCAN_INTERVAL, CONF_TOKEN, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_DID, CONF_MODEL, DEFAULT_SCAN_INTERVAL, DOMAIN
+from .account import AccountCoordinator, cloud_for
+from .const import (
+    CONF_DID,
+    CONF_ENTRY_TYPE,
+    CONF_MODEL,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    ENTRY_TYPE_ACCOUNT,
+)
 from .coordinator import MiotCoordinator, XiaomiConfigEntry, XiaomiRuntimeData
 from .miot import MiotSpecError, load_bundled_spec
 from .miot.device import MiotDevice
@@ -21,6 +30,7 @@ PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
     Platform.CLIMATE,
+    Platform.DEVICE_TRACKER,
     Platform.EVENT,
     Platform.LIGHT,
     Platform.LOCK,
@@ -41,7 +51,18 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> bool:
-    """Connect to the device, read it once, then set up its entities."""
+    """Set up a local device, or every device of a Xiaomi account."""
+    if entry.data.get(CONF_ENTRY_TYPE) == ENTRY_TYPE_ACCOUNT:
+        await _async_setup_account(hass, entry)
+    else:
+        await _async_setup_local_device(hass, entry)
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def _async_setup_local_device(hass: HomeAssistant, entry: XiaomiConfigEntry) -> None:
+    """Connect to a device by address and token, and read it once."""
     try:
         spec = await hass.async_add_executor_job(load_bundled_spec, entry.data[CONF_MODEL])
     except MiotSpecError as err:
@@ -63,9 +84,35 @@ async def async_setup_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> bo
     )
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = XiaomiRuntimeData(coordinators={coordinator.did: coordinator})
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    return True
+
+
+async def _async_setup_account(hass: HomeAssistant, entry: XiaomiConfigEntry) -> None:
+    """Sign in with the stored tokens, list the devices, and follow the list from then on."""
+    account = AccountCoordinator(hass, entry, cloud_for(hass, entry))
+    await account.async_config_entry_first_refresh()
+    entry.runtime_data = XiaomiRuntimeData(coordinators={}, account=account)
+    await account.async_sync_devices()
+
+    @callback
+    def device_list_changed() -> None:
+        entry.async_create_background_task(
+            hass, account.async_sync_devices(), "xiaomi_aiot device list"
+        )
+
+    entry.async_on_unload(account.async_add_listener(device_list_changed))
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: XiaomiConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """A device may be removed by hand once its account no longer has it."""
+    account = entry.runtime_data.account
+    if account is None:
+        return False
+    return not any(
+        identifier[0] == DOMAIN and identifier[1] in account.data
+        for identifier in device.identifiers
+    )
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> bool:

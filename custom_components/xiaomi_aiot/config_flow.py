@@ -3,23 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
-from homeassistant.const import CONF_HOST, CONF_NAME, CONF_SCAN_INTERVAL, CONF_TOKEN
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_NAME,
+    CONF_PASSWORD,
+    CONF_TOKEN,
+    CONF_USERNAME,
+)
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
 from .const import (
+    CONF_CLOUD_TOKENS,
     CONF_DID,
+    CONF_ENTRY_TYPE,
+    CONF_HOMES,
     CONF_MAC,
     CONF_MODEL,
-    DEFAULT_SCAN_INTERVAL,
+    CONF_REGION,
+    CONF_SERVER_URL,
     DOMAIN,
+    ENTRY_TYPE_ACCOUNT,
     LOGGER,
-    MAX_SCAN_INTERVAL,
-    MIN_SCAN_INTERVAL,
 )
 from .coordinator import XiaomiConfigEntry
 from .miot import (
@@ -30,11 +50,35 @@ from .miot import (
     load_bundled_spec,
 )
 from .miot.bundle import bundled_models
+from .miot.cloud import REGIONS, MiotCloud
+from .miot.cloud_models import CloudHome, CloudTokens
 from .miot.device import DeviceInfo
 from .miot.lan import DeviceSession
 from .miot.packet import parse_token
+from .options_flow import XiaomiOptionsFlow
 
 TOKEN_SCHEMA = vol.Schema({vol.Required(CONF_TOKEN): str})
+PASSWORD = TextSelectorConfig(type=TextSelectorType.PASSWORD)
+PASSWORD_SCHEMA = vol.Schema({vol.Required(CONF_PASSWORD): TextSelector(PASSWORD)})
+REGION_SELECTOR = SelectSelector(
+    SelectSelectorConfig(
+        options=list(REGIONS), mode=SelectSelectorMode.DROPDOWN, translation_key="region"
+    )
+)
+RECONFIGURE_ACCOUNT_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_REGION, default="cn"): REGION_SELECTOR,
+        vol.Optional(CONF_SERVER_URL): TextSelector(TextSelectorConfig(type=TextSelectorType.URL)),
+        vol.Required(CONF_PASSWORD): TextSelector(PASSWORD),
+    }
+)
+ACCOUNT_SCHEMA = RECONFIGURE_ACCOUNT_SCHEMA.extend({vol.Required(CONF_USERNAME): str})
+
+
+def account_unique_id(data: Mapping[str, Any]) -> str:
+    """One entry per account: the user name at its region or server."""
+    where = data.get(CONF_SERVER_URL) or data[CONF_REGION]
+    return f"{data[CONF_USERNAME].strip().lower()}@{where}"
 
 
 class UnsupportedModelError(MiotError):
@@ -88,6 +132,8 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
         """Start with nothing discovered."""
         self._host: str | None = None
         self._discovered_name: str | None = None
+        self._account: dict[str, Any] = {}
+        self._homes: list[CloudHome] = []
 
     @staticmethod
     @callback
@@ -96,6 +142,70 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
         return XiaomiOptionsFlow()
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose: a Xiaomi account, or one device on the network by its token."""
+        return self.async_show_menu(step_id="user", menu_options=["account", "local"])
+
+    async def async_step_account(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Sign in to a Xiaomi account."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            tokens = await self._sign_in(user_input, errors)
+            if tokens is not None:
+                username = user_input[CONF_USERNAME].strip()
+                await self.async_set_unique_id(account_unique_id(user_input))
+                self._abort_if_unique_id_configured()
+                self._account = {
+                    CONF_ENTRY_TYPE: ENTRY_TYPE_ACCOUNT,
+                    CONF_REGION: user_input[CONF_REGION],
+                    CONF_SERVER_URL: user_input.get(CONF_SERVER_URL) or None,
+                    CONF_USERNAME: username,
+                    CONF_CLOUD_TOKENS: asdict(tokens),
+                }
+                return await self.async_step_homes()
+        return self.async_show_form(
+            step_id="account",
+            data_schema=self.add_suggested_values_to_schema(ACCOUNT_SCHEMA, user_input),
+            errors=errors,
+        )
+
+    async def async_step_homes(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose the homes whose devices to add."""
+        if user_input is not None:
+            return self.async_create_entry(
+                title=self._account[CONF_USERNAME],
+                data=self._account,
+                options={CONF_HOMES: user_input[CONF_HOMES]},
+            )
+        homes = {home.id: home.name for home in self._homes}
+        schema = vol.Schema({vol.Required(CONF_HOMES, default=list(homes)): cv.multi_select(homes)})
+        return self.async_show_form(step_id="homes", data_schema=schema)
+
+    async def _sign_in(
+        self, user_input: dict[str, Any], errors: dict[str, str]
+    ) -> CloudTokens | None:
+        """Sign in and list the homes; on failure, fill `errors`."""
+        cloud = MiotCloud(
+            async_get_clientsession(self.hass),
+            region=user_input[CONF_REGION],
+            server_url=user_input.get(CONF_SERVER_URL) or None,
+        )
+        try:
+            tokens = await cloud.login(user_input[CONF_USERNAME].strip(), user_input[CONF_PASSWORD])
+            self._homes = await cloud.get_homes()
+        except MiotAuthenticationError:
+            errors["base"] = "invalid_auth"
+        except MiotConnectionError:
+            errors["base"] = "cannot_connect_cloud"
+        except MiotError:
+            LOGGER.exception("Unexpected answer from the Xiaomi cloud")
+            errors["base"] = "unknown"
+        else:
+            return tokens
+        return None
+
+    async def async_step_local(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the address and token of a device."""
         errors: dict[str, str] = {}
         placeholders: dict[str, str] = {}
@@ -117,7 +227,7 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
             }
         )
         return self.async_show_form(
-            step_id="user",
+            step_id="local",
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
             description_placeholders=placeholders,
@@ -159,8 +269,29 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
-        """The device refused its token."""
+        """The device refused its token, or the account its sign-in."""
+        if entry_data.get(CONF_ENTRY_TYPE) == ENTRY_TYPE_ACCOUNT:
+            return await self.async_step_reauth_account()
         return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_account(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the account's password again."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            tokens = await self._sign_in({**entry.data, **user_input}, errors)
+            if tokens is not None:
+                return self.async_update_reload_and_abort(
+                    entry, data_updates={CONF_CLOUD_TOKENS: asdict(tokens)}
+                )
+        return self.async_show_form(
+            step_id="reauth_account",
+            data_schema=PASSWORD_SCHEMA,
+            errors=errors,
+            description_placeholders={CONF_USERNAME: entry.data[CONF_USERNAME]},
+        )
 
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
@@ -188,8 +319,10 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """The device moved to another address."""
+        """The device moved to another address, or the account to another region or server."""
         entry = self._get_reconfigure_entry()
+        if entry.data.get(CONF_ENTRY_TYPE) == ENTRY_TYPE_ACCOUNT:
+            return await self.async_step_reconfigure_account()
         errors: dict[str, str] = {}
         placeholders = {"name": entry.title}
         if user_input is not None:
@@ -214,6 +347,33 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders=placeholders,
         )
 
+    async def async_step_reconfigure_account(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Sign in again at another region or server."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            tokens = await self._sign_in({**entry.data, **user_input}, errors)
+            if tokens is not None:
+                return self.async_update_reload_and_abort(
+                    entry,
+                    data_updates={
+                        CONF_REGION: user_input[CONF_REGION],
+                        CONF_SERVER_URL: user_input.get(CONF_SERVER_URL) or None,
+                        CONF_CLOUD_TOKENS: asdict(tokens),
+                    },
+                )
+        schema = RECONFIGURE_ACCOUNT_SCHEMA
+        return self.async_show_form(
+            step_id="reconfigure_account",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or {k: entry.data.get(k) for k in (CONF_REGION, CONF_SERVER_URL)}
+            ),
+            errors=errors,
+            description_placeholders={CONF_USERNAME: entry.data[CONF_USERNAME]},
+        )
+
     async def _create(
         self, host: str, token: str, did: str, info: DeviceInfo, name: str | None
     ) -> ConfigFlowResult:
@@ -229,23 +389,3 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
                 CONF_NAME: name,
             },
         )
-
-
-class XiaomiOptionsFlow(OptionsFlow):
-    """How often to poll."""
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the poll interval."""
-        if user_input is not None:
-            return self.async_create_entry(data=user_input)
-        current = self.config_entry.options.get(
-            CONF_SCAN_INTERVAL, int(DEFAULT_SCAN_INTERVAL.total_seconds())
-        )
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_SCAN_INTERVAL, default=current): vol.All(
-                    vol.Coerce(int), vol.Range(min=MIN_SCAN_INTERVAL, max=MAX_SCAN_INTERVAL)
-                )
-            }
-        )
-        return self.async_show_form(step_id="init", data_schema=schema)

@@ -27,3 +27,17 @@ MANUFACTURERS: Final = {
     "zhimi": "Smartmi",
 }
 """Vendors by the first part of a model name; anything else is shown as Xiaomi."""
+
+CONF_ENTRY_TYPE: Final = "entry_type"
+ENTRY_TYPE_ACCOUNT: Final = "account"
+ENTRY_TYPE_LOCAL: Final = "local"
+CONF_REGION: Final = "region"
+CONF_SERVER_URL: Final = "server_url"
+CONF_CLOUD_TOKENS: Final = "tokens"
+CONF_HOMES: Final = "homes"
+CONF_ROUTES: Final = "routes"
+CONF_CLOUD_SCAN_INTERVAL: Final = "cloud_scan_interval"
+
+DEFAULT_CLOUD_SCAN_INTERVAL: Final = timedelta(seconds=60)
+DEVICE_LIST_INTERVAL: Final = timedelta(minutes=10)
+"""How often an account's device list is read again, to find new and removed devices."""

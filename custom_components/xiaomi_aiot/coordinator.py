@@ -6,19 +6,26 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import DOMAIN, LOGGER
 from .mapping import DevicePlan, plan_device
+
+if TYPE_CHECKING:
+    from .account import AccountCoordinator
 from .miot import MiotAuthenticationError, MiotDeviceError, MiotError, MiotSpec
 from .miot.device import DeviceInfo, MiotDevice, PropertyKey, PropertyResult
 
 type DeviceState = dict[PropertyKey, PropertyResult]
+
+DOES_NOT_EXIST = -4003
+"""The code a device or the cloud gives for a property that does not exist."""
 
 
 @dataclass(kw_only=True)
@@ -26,6 +33,7 @@ class XiaomiRuntimeData:
     """What a config entry holds while it is loaded: its devices' coordinators by did."""
 
     coordinators: dict[str, MiotCoordinator]
+    account: AccountCoordinator | None = None
 
 
 type XiaomiConfigEntry = ConfigEntry[XiaomiRuntimeData]
@@ -66,6 +74,9 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         did: str,
         name: str,
         update_interval: timedelta,
+        info: DeviceInfo | None = None,
+        room: str | None = None,
+        in_account: bool = False,
     ) -> None:
         """Poll every readable property of the spec except the static device information."""
         super().__init__(
@@ -77,7 +88,9 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         )
         self.device = device
         self.did = did
-        self.info: DeviceInfo | None = None
+        self.info = info
+        self.room = room
+        self.in_account = in_account
         self.plan: DevicePlan = plan_device(device.spec)
         self.polled: tuple[PropertyKey, ...] = tuple(
             prop.key
@@ -91,7 +104,9 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         return self.device.spec
 
     async def _async_setup(self) -> None:
-        """Ask the device what it is before the first poll."""
+        """Ask the device what it is before the first poll, unless that is known."""
+        if self.info is not None:
+            return
         try:
             self.info = await self.device.info()
         except MiotError as err:
@@ -99,9 +114,28 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
 
     async def _async_update_data(self) -> DeviceState:
         try:
-            return await self.device.read_properties(self.polled)
+            results = await self.device.read_properties(self.polled)
         except MiotError as err:
-            raise _translate(err) from err
+            raise _translate(err, self.in_account) from err
+        if self.in_account:
+            self._report_removal(results)
+        return results
+
+    def _report_removal(self, results: DeviceState) -> None:
+        """Raise a repair issue while the cloud says none of the device's properties exist."""
+        issue_id = removed_issue_id(self.did)
+        if results and all(result.code == DOES_NOT_EXIST for result in results.values()):
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="device_removed",
+                translation_placeholders={"name": self.name},
+            )
+        else:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
 
     def value(self, key: PropertyKey) -> Any:
         """The last value read for a property; None when the device answered an error."""
@@ -142,9 +176,17 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         return out
 
 
-def _translate(err: MiotError) -> Exception:
+def removed_issue_id(did: str) -> str:
+    """The repair issue raised while a device the cloud no longer knows is still here."""
+    return f"device_removed_{did}"
+
+
+def _translate(err: MiotError, in_account: bool = False) -> Exception:
     if isinstance(err, MiotAuthenticationError):
-        return ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="invalid_token")
+        return ConfigEntryAuthFailed(
+            translation_domain=DOMAIN,
+            translation_key="account_refused" if in_account else "invalid_token",
+        )
     return UpdateFailed(
         translation_domain=DOMAIN,
         translation_key="cannot_connect",

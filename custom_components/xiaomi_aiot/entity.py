@@ -41,6 +41,7 @@ def device_info(coordinator: MiotCoordinator) -> DeviceInfo:
         model=model,
         model_id=model_id,
         name=coordinator.name,
+        suggested_area=coordinator.room,
         sw_version=info.firmware if info else None,
         hw_version=info.hardware if info else None,
     )

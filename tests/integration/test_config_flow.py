@@ -63,6 +63,10 @@ def translation_problems(category: str, result: Mapping[str, Any]) -> list[str]:
         shown = [(*step, "title"), (*step, "description"), *errors]
     elif result["type"] is FlowResultType.ABORT:
         used = shown = [("abort", result["reason"])]
+    elif result["type"] is FlowResultType.MENU:
+        step = ("step", result["step_id"])
+        used = [(*step, "menu_options", option) for option in result["menu_options"]]
+        shown = [(*step, "title"), (*step, "description")]
 
     given = set(result.get("description_placeholders") or {})
     problems = [f"{category}.{'.'.join(path)} is missing" for path in used if not text_at(path)]
@@ -119,10 +123,15 @@ def miio_name(device: VirtualDevice) -> str:
 
 
 async def start_adding_by_hand(hass: HomeAssistant) -> ConfigFlowResult:
-    """Open the form that asks for an address and a token."""
+    """Choose "one device" in the first menu: the form that asks for an address and a token."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["account", "local"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "local"}
+    )
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
+    assert result["step_id"] == "local"
     assert result["errors"] == {}
     return result
 
@@ -283,7 +292,7 @@ async def test_a_failed_attempt_says_why_then_the_right_one_adds_the_device(
     result = await submit(hass, result, host=device.address, token=token)
 
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
+    assert result["step_id"] == "local"
     assert result["errors"] == errors
     assert suggested(result, CONF_HOST) == device.address
 

@@ -1,0 +1,167 @@
+"""A Xiaomi account: its device list, and a coordinator per device routed over LAN or cloud.
+
+The account's device list is read at start and every `DEVICE_LIST_INTERVAL`: devices new to
+the chosen homes get a coordinator and their entities at once; devices gone from the account
+are removed from Home Assistant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import timedelta
+
+from homeassistant.const import CONF_SCAN_INTERVAL, CONF_USERNAME
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .const import (
+    CONF_CLOUD_SCAN_INTERVAL,
+    CONF_CLOUD_TOKENS,
+    CONF_HOMES,
+    CONF_REGION,
+    CONF_ROUTES,
+    CONF_SERVER_URL,
+    DEFAULT_CLOUD_SCAN_INTERVAL,
+    DEFAULT_SCAN_INTERVAL,
+    DEVICE_LIST_INTERVAL,
+    DOMAIN,
+    LOGGER,
+)
+from .coordinator import MiotCoordinator, XiaomiConfigEntry, removed_issue_id
+from .entity import new_device_signal
+from .miot import MiotAuthenticationError, MiotError
+from .miot.bundle import bundled_models, load_bundled_spec
+from .miot.cloud import CloudTransport, MiotCloud
+from .miot.cloud_models import CloudDevice, CloudHome, CloudTokens
+from .miot.device import DeviceInfo, MiotDevice
+from .miot.lan import DeviceSession
+from .miot.route import Route, RoutedTransport
+
+LAN_TIMEOUT = 1.5
+"""Seconds to wait for a device on the LAN before the cloud is asked instead."""
+
+
+def cloud_for(hass: HomeAssistant, entry: XiaomiConfigEntry) -> MiotCloud:
+    """The account's cloud client; refreshed tokens are saved in the entry."""
+    data = entry.data
+    stored = data.get(CONF_CLOUD_TOKENS)
+
+    @callback
+    def save_tokens(tokens: CloudTokens) -> None:
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_CLOUD_TOKENS: asdict(tokens)}
+        )
+
+    return MiotCloud(
+        async_get_clientsession(hass),
+        region=data[CONF_REGION],
+        server_url=data.get(CONF_SERVER_URL) or None,
+        tokens=CloudTokens(**stored) if stored else None,
+        on_tokens_updated=save_tokens,
+    )
+
+
+class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
+    """The devices of the account's chosen homes, by did."""
+
+    config_entry: XiaomiConfigEntry
+
+    def __init__(self, hass: HomeAssistant, entry: XiaomiConfigEntry, cloud: MiotCloud) -> None:
+        """Read the device list now and then."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=entry.data[CONF_USERNAME],
+            update_interval=DEVICE_LIST_INTERVAL,
+        )
+        self.cloud = cloud
+        self.homes: list[CloudHome] = []
+        self._supported: frozenset[str] = frozenset()
+
+    async def _async_setup(self) -> None:
+        self._supported = await self.hass.async_add_executor_job(bundled_models)
+
+    async def _async_update_data(self) -> dict[str, CloudDevice]:
+        chosen = self.config_entry.options.get(CONF_HOMES)
+        try:
+            self.homes = await self.cloud.get_homes()
+            devices = await self.cloud.get_devices(chosen or None)
+        except MiotAuthenticationError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="account_refused"
+            ) from err
+        except MiotError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="cloud_unavailable",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        return {device.did: device for device in devices if device.model in self._supported}
+
+    def room_of(self, device: CloudDevice) -> str | None:
+        """The name of the room a device is in."""
+        for home in self.homes:
+            for room in home.rooms:
+                if room.id == device.room_id or device.did in room.dids:
+                    return room.name
+        return None
+
+    async def async_sync_devices(self) -> None:
+        """Give new devices a coordinator and entities; remove devices gone from the account."""
+        coordinators = self.config_entry.runtime_data.coordinators
+        for did in [did for did in coordinators if did not in self.data]:
+            await self._async_remove(did)
+        for did, device in self.data.items():
+            if did not in coordinators:
+                coordinator = await self._async_add(device)
+                coordinators[did] = coordinator
+                async_dispatcher_send(
+                    self.hass, new_device_signal(self.config_entry.entry_id), coordinator
+                )
+
+    async def _async_add(self, device: CloudDevice) -> MiotCoordinator:
+        options = self.config_entry.options
+        route = Route(options.get(CONF_ROUTES, {}).get(device.did, Route.AUTO))
+        lan = None
+        if device.local_ip and device.token and route != Route.CLOUD:
+            lan = DeviceSession(device.local_ip, device.token, timeout=LAN_TIMEOUT, retries=1)
+        transport = RoutedTransport(lan, CloudTransport(self.cloud, device.did), route)
+        spec = await self.hass.async_add_executor_job(load_bundled_spec, device.model)
+        if lan is not None:
+            interval = options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL.total_seconds())
+        else:
+            interval = options.get(
+                CONF_CLOUD_SCAN_INTERVAL, DEFAULT_CLOUD_SCAN_INTERVAL.total_seconds()
+            )
+        coordinator = MiotCoordinator(
+            self.hass,
+            self.config_entry,
+            MiotDevice(transport, spec),
+            did=device.did,
+            name=device.name,
+            update_interval=timedelta(seconds=interval),
+            info=DeviceInfo(model=device.model, firmware=None, hardware=None, mac=None),
+            room=self.room_of(device),
+            in_account=True,
+        )
+        if lan is not None:
+            self.config_entry.async_on_unload(lan.close)
+        await coordinator.async_refresh()
+        return coordinator
+
+    async def _async_remove(self, did: str) -> None:
+        coordinator = self.config_entry.runtime_data.coordinators.pop(did)
+        await coordinator.async_shutdown()
+        registry = dr.async_get(self.hass)
+        if device := registry.async_get_device(identifiers={(DOMAIN, did)}):
+            registry.async_update_device(
+                device.id, remove_config_entry_id=self.config_entry.entry_id
+            )
+        ir.async_delete_issue(self.hass, DOMAIN, removed_issue_id(did))
+        LOGGER.info("%s was removed from the Xiaomi account", coordinator.name)
