@@ -1,0 +1,1 @@
+"""Voice: the Xiao Ai bridge (conversation agent sentences, numerals, responses, skill)."""
