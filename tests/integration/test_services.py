@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from homeassistant.components.lock import LockState
 from homeassistant.config_entries import SOURCE_REAUTH
-from homeassistant.const import STATE_UNLOCKED
 from homeassistant.core import HomeAssistant, ServiceResponse
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
@@ -285,7 +285,7 @@ async def test_an_action_updates_the_entities_it_affects(
     assert lock_status.name == "unlocked"
     state = hass.states.get("lock.front_door_lock")
     assert state is not None
-    assert state.state == STATE_UNLOCKED
+    assert state.state == LockState.UNLOCKED
 
 
 @pytest.mark.parametrize(
@@ -364,7 +364,14 @@ async def test_the_services_exist_before_any_device_is_set_up(hass: HomeAssistan
     assert await async_setup_component(hass, DOMAIN, {})
     described = await hass.async_add_executor_job(load_yaml_dict, str(SERVICES_YAML))
     registered = hass.services.async_services_for_domain(DOMAIN)
-    assert set(registered) == {"read_properties", "write_property", "call_action"}
+    assert set(registered) == {
+        "read_properties",
+        "write_property",
+        "call_action",
+        "speak",
+        "execute_command",
+        "xiaoai_command",
+    }
     assert set(described) == set(registered)
     for name, service in registered.items():
         assert service.schema is not None
