@@ -132,7 +132,7 @@ class Datum(StrEnum):
 
     WGS84 = "wgs84"
     GCJ02 = "gcj02"
-    """China's obfuscated datum, which maps and devices sold in mainland China must use."""
+    """China's datum: WGS-84 with a deliberate non-linear offset, required of maps there."""
 
 
 DATUMS: Final[dict[str, Datum]] = {"vehicle": Datum.GCJ02, "phone": Datum.GCJ02}
