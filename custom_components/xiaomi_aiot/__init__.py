@@ -25,6 +25,7 @@ from .miot import MiotSpecError, load_bundled_spec
 from .miot.device import MiotDevice
 from .miot.lan import DeviceSession
 from .services import async_setup_services
+from .voice.skill import async_register_skill_view
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -45,8 +46,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the integration's services, once for all entries."""
+    """Register the integration's services and the Xiao Ai skill endpoint, once for all entries."""
     async_setup_services(hass)
+    async_register_skill_view(hass)
     return True
 
 
@@ -57,8 +59,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> bo
     else:
         await _async_setup_local_device(hass, entry)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    await hass.config_entries.async_forward_entry_setups(entry, _platforms(hass, entry))
     return True
+
+
+def _platforms(hass: HomeAssistant, entry: XiaomiConfigEntry) -> list[Platform]:
+    """The entity platforms; an account also has a Xiao Ai agent where Assist is set up."""
+    if entry.data.get(CONF_ENTRY_TYPE) == ENTRY_TYPE_ACCOUNT and "conversation" in (
+        hass.config.components
+    ):
+        return [*PLATFORMS, Platform.CONVERSATION]
+    return PLATFORMS
 
 
 async def _async_setup_local_device(hass: HomeAssistant, entry: XiaomiConfigEntry) -> None:
@@ -117,7 +128,7 @@ async def async_remove_config_entry_device(
 
 async def async_unload_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> bool:
     """Unload the entities; the session closes with the entry."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    return await hass.config_entries.async_unload_platforms(entry, _platforms(hass, entry))
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: XiaomiConfigEntry) -> None:

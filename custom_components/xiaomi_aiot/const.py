@@ -41,3 +41,9 @@ CONF_CLOUD_SCAN_INTERVAL: Final = "cloud_scan_interval"
 DEFAULT_CLOUD_SCAN_INTERVAL: Final = timedelta(seconds=60)
 DEVICE_LIST_INTERVAL: Final = timedelta(minutes=10)
 """How often an account's device list is read again, to find new and removed devices."""
+
+CONF_SKILL_KEY_ID: Final = "skill_key_id"
+CONF_SKILL_SECRET: Final = "skill_secret"  # noqa: S105 - an option name, not a secret
+"""The Xiao Ai Open Platform skill's key id and secret, which sign the skill's requests."""
+CONF_ALLOW_UNLOCK_BY_VOICE: Final = "allow_unlock_by_voice"
+"""Whether the Xiao Ai agent may unlock doors and the car when asked to."""

@@ -1,4 +1,4 @@
-"""Services for power users: read, write and call spec elements of a device."""
+"""Services: read, write and call spec elements of a device; speakers; Xiao Ai commands."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 import voluptuous as vol
+from homeassistant.components import conversation
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
     HomeAssistant,
@@ -23,10 +24,14 @@ from .coordinator import MiotCoordinator, XiaomiConfigEntry
 from .entity import translate_error
 from .miot import MiotAuthenticationError, MiotError, MiotProperty, MiotSpecError, MiotValueError
 from .miot.spec import MiotAction
+from .voice.skill import UnknownAgentError, async_ask_agent, spoken_answer, xiaoai_agent_id
 
 SERVICE_READ_PROPERTIES: Final = "read_properties"
 SERVICE_WRITE_PROPERTY: Final = "write_property"
 SERVICE_CALL_ACTION: Final = "call_action"
+SERVICE_SPEAK: Final = "speak"
+SERVICE_EXECUTE_COMMAND: Final = "execute_command"
+SERVICE_XIAOAI_COMMAND: Final = "xiaoai_command"
 
 ATTR_DEVICE_ID: Final = "device_id"
 ATTR_PROPERTIES: Final = "properties"
@@ -35,6 +40,18 @@ ATTR_PIID: Final = "piid"
 ATTR_AIID: Final = "aiid"
 ATTR_VALUE: Final = "value"
 ATTR_INPUTS: Final = "inputs"
+ATTR_TEXT: Final = "text"
+ATTR_SILENT: Final = "silent"
+ATTR_LANGUAGE: Final = "language"
+ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+ATTR_AGENT_ID: Final = "agent_id"
+
+SPEAKER_SERVICE: Final = "intelligent-speaker"
+PLAY_TEXT: Final = "play-text"
+EXECUTE_TEXT: Final = "execute-text-directive"
+TEXT_INPUT: Final = "text-content"
+SILENT_INPUT: Final = "silent-execution"
+"""Spec names of a Xiao Ai speaker's text actions and their inputs."""
 
 IID: Final = vol.All(vol.Coerce(int), vol.Range(min=1))
 SCALAR: Final = vol.Any(bool, int, float, str)
@@ -66,6 +83,27 @@ CALL_ACTION_SCHEMA: Final = vol.Schema(
         vol.Optional(ATTR_INPUTS, default=list): vol.All(cv.ensure_list, [SCALAR]),
     }
 )
+SPEAK_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        vol.Required(ATTR_TEXT): vol.All(cv.string, vol.Length(min=1)),
+    }
+)
+EXECUTE_COMMAND_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        vol.Required(ATTR_TEXT): vol.All(cv.string, vol.Length(min=1)),
+        vol.Optional(ATTR_SILENT, default=False): cv.boolean,
+    }
+)
+XIAOAI_COMMAND_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(ATTR_TEXT): vol.All(cv.string, vol.Length(min=1)),
+        vol.Optional(ATTR_LANGUAGE): cv.string,
+        vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Optional(ATTR_AGENT_ID): cv.string,
+    }
+)
 
 
 @callback
@@ -91,6 +129,17 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _async_call_action,
         schema=CALL_ACTION_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(DOMAIN, SERVICE_SPEAK, _async_speak, schema=SPEAK_SCHEMA)
+    hass.services.async_register(
+        DOMAIN, SERVICE_EXECUTE_COMMAND, _async_execute_command, schema=EXECUTE_COMMAND_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_XIAOAI_COMMAND,
+        _async_xiaoai_command,
+        schema=XIAOAI_COMMAND_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
     )
 
 
@@ -144,6 +193,79 @@ async def _async_call_action(call: ServiceCall) -> ServiceResponse:
         coordinator, coordinator.async_action(action.siid, action.aiid, inputs)
     )
     return {"outputs": outputs}
+
+
+async def _async_speak(call: ServiceCall) -> None:
+    """A speaker says a text, through its spec's play-text action."""
+    await _async_speaker_action(call, PLAY_TEXT, {TEXT_INPUT: call.data[ATTR_TEXT]})
+
+
+async def _async_execute_command(call: ServiceCall) -> None:
+    """A speaker carries out a text command as if it had heard it, aloud or silently."""
+    await _async_speaker_action(
+        call,
+        EXECUTE_TEXT,
+        {TEXT_INPUT: call.data[ATTR_TEXT], SILENT_INPUT: call.data[ATTR_SILENT]},
+    )
+
+
+async def _async_speaker_action(call: ServiceCall, name: str, values: dict[str, Any]) -> None:
+    """Call a speaker's text action by its spec name, inputs matched by their names."""
+    coordinator = _coordinator(call)
+    spec = coordinator.spec
+    action = next(
+        (a for a in spec.actions() if a.service == SPEAKER_SERVICE and a.name == name), None
+    )
+    inputs = [spec.property(action.siid, piid).name for piid in action.inputs] if action else []
+    if action is None or set(inputs) != set(values):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="not_a_speaker",
+            translation_placeholders={"device": coordinator.name},
+        )
+    checked = _validated(
+        lambda given: spec.validate_action_inputs(action.siid, action.aiid, given),
+        [values[input_name] for input_name in inputs],
+    )
+    await _guarded(coordinator, coordinator.async_action(action.siid, action.aiid, checked))
+
+
+async def _async_xiaoai_command(call: ServiceCall) -> ServiceResponse:
+    """Run a text through the Xiao Ai agent (or the one given); answer what it said."""
+    hass = call.hass
+    agent_id: str | None = call.data.get(ATTR_AGENT_ID)
+    if agent_id is None and (entry_id := call.data.get(ATTR_CONFIG_ENTRY_ID)) is not None:
+        entry = hass.config_entries.async_get_entry(entry_id)
+        if entry is None or entry.domain != DOMAIN:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="entry_not_found",
+                translation_placeholders={"entry_id": entry_id},
+            )
+        agent_id = xiaoai_agent_id(hass, entry_id)
+    elif agent_id is None:
+        agent_id = xiaoai_agent_id(hass)
+    agent_id = agent_id or conversation.HOME_ASSISTANT_AGENT
+    try:
+        result = await async_ask_agent(
+            hass,
+            call.data[ATTR_TEXT],
+            context=call.context,
+            language=call.data.get(ATTR_LANGUAGE),
+            agent_id=agent_id,
+        )
+    except UnknownAgentError as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="agent_not_found",
+            translation_placeholders={"agent_id": str(err)},
+        ) from err
+    return {
+        "answer": spoken_answer(result),
+        "response_type": result.response.response_type.value,
+        "agent_id": agent_id,
+        "conversation_id": result.conversation_id,
+    }
 
 
 def _coordinator(call: ServiceCall) -> MiotCoordinator:

@@ -1,0 +1,195 @@
+"""Speakers and automations: a speaker says or carries out a text; a text runs through Xiao Ai."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import voluptuous as vol
+from homeassistant.core import HomeAssistant, ServiceResponse
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.xiaomi_aiot.const import DOMAIN
+from simulator import Simulator
+
+from .conftest import SetUpDevice
+
+SPEAKER = "xiaoai-speaker"
+
+
+@pytest.fixture(autouse=True)
+async def core(hass: HomeAssistant) -> None:
+    """Home Assistant's core integration, which the conversation agents rely on."""
+    assert await async_setup_component(hass, "homeassistant", {})
+
+
+def device_id(hass: HomeAssistant, sim: Simulator, device: str) -> str:
+    """The device registry id of a simulated device set up in Home Assistant."""
+    entry = dr.async_get(hass).async_get_device(
+        identifiers={(DOMAIN, str(sim.devices[device].did))}
+    )
+    assert entry is not None
+    return entry.id
+
+
+async def call(
+    hass: HomeAssistant, service: str, data: dict[str, Any], *, response: bool = False
+) -> ServiceResponse:
+    """Call one of the integration's services and wait for it."""
+    return await hass.services.async_call(
+        DOMAIN, service, data, blocking=True, return_response=response
+    )
+
+
+async def test_a_speaker_says_the_text(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """speak goes through the spec's play-text action."""
+    await set_up_device(SPEAKER)
+    await call(hass, "speak", {"device_id": device_id(hass, sim, SPEAKER), "text": "晚饭好了"})
+    assert list(sim.devices[SPEAKER].spoken) == ["晚饭好了"]
+
+
+@pytest.mark.parametrize("silent", [False, True])
+async def test_a_speaker_carries_out_a_command_aloud_or_silently(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice, silent: bool
+) -> None:
+    """execute_command goes through execute-text-directive with the silent flag as asked."""
+    await set_up_device(SPEAKER)
+    await call(
+        hass,
+        "execute_command",
+        {"device_id": device_id(hass, sim, SPEAKER), "text": "打开客厅的灯", "silent": silent},
+    )
+    speaker = sim.devices[SPEAKER]
+    assert list(speaker.spoken) == ["打开客厅的灯"]
+    assert speaker.get(4, 2) is silent
+
+
+async def test_a_command_is_said_aloud_unless_asked_otherwise(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """silent defaults to false."""
+    await set_up_device(SPEAKER)
+    sim.devices[SPEAKER].set(4, 2, True)
+    await call(
+        hass, "execute_command", {"device_id": device_id(hass, sim, SPEAKER), "text": "几点了"}
+    )
+    assert sim.devices[SPEAKER].get(4, 2) is False
+
+
+@pytest.mark.parametrize("service", ["speak", "execute_command"])
+async def test_a_device_that_is_not_a_speaker_is_refused(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice, service: str
+) -> None:
+    """A lamp has no text actions: a translated validation error, and nothing is sent."""
+    await set_up_device("study-lamp")
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, service, {"device_id": device_id(hass, sim, "study-lamp"), "text": "hi"})
+    assert err.value.translation_key == "not_a_speaker"
+    assert err.value.translation_placeholders == {"device": "Desk Lamp"}
+
+
+async def test_an_empty_text_is_refused_by_the_schema(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """The schema wants some text."""
+    await set_up_device(SPEAKER)
+    with pytest.raises(vol.Invalid):
+        await call(hass, "speak", {"device_id": device_id(hass, sim, SPEAKER), "text": ""})
+    assert list(sim.devices[SPEAKER].spoken) == []
+
+
+async def test_an_unreachable_speaker_is_a_translated_error(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """The speaker is offline: the call fails with a translated error."""
+    await set_up_device(SPEAKER)
+    target = device_id(hass, sim, SPEAKER)
+    sim.devices[SPEAKER].apply_faults({"offline": True})
+    with pytest.raises(HomeAssistantError) as err:
+        await call(hass, "speak", {"device_id": target, "text": "晚饭好了"})
+    assert err.value.translation_domain == DOMAIN
+    assert list(sim.devices[SPEAKER].spoken) == []
+
+
+@pytest.fixture
+async def light(hass: HomeAssistant, set_up_device: SetUpDevice) -> MockConfigEntry:
+    """The living-room light set up, with Home Assistant's conversation agent."""
+    assert await async_setup_component(hass, "conversation", {})
+    return await set_up_device("living-room-light")
+
+
+async def test_a_xiaoai_command_acts_and_returns_the_answer(
+    hass: HomeAssistant, sim: Simulator, light: MockConfigEntry
+) -> None:
+    """Without a Xiao Ai agent for the entry, Home Assistant's own agent answers."""
+    response = await call(
+        hass,
+        "xiaoai_command",
+        {"text": "turn off the living room ceiling light", "config_entry_id": light.entry_id},
+        response=True,
+    )
+    assert response is not None
+    assert response["answer"]
+    assert response["response_type"] == "action_done"
+    assert response["agent_id"] == "conversation.home_assistant"
+    assert sim.devices["living-room-light"].get(2, 1) is False
+
+
+async def test_a_xiaoai_command_may_name_its_agent(
+    hass: HomeAssistant, sim: Simulator, light: MockConfigEntry
+) -> None:
+    """An agent given by id answers; one that does not exist is a translated error."""
+    response = await call(
+        hass,
+        "xiaoai_command",
+        {
+            "text": "turn off the living room ceiling light",
+            "agent_id": "conversation.home_assistant",
+        },
+        response=True,
+    )
+    assert response is not None
+    assert response["agent_id"] == "conversation.home_assistant"
+    assert sim.devices["living-room-light"].get(2, 1) is False
+
+    with pytest.raises(ServiceValidationError) as err:
+        await call(
+            hass,
+            "xiaoai_command",
+            {"text": "turn on the living room ceiling light", "agent_id": "conversation.nobody"},
+            response=True,
+        )
+    assert err.value.translation_key == "agent_not_found"
+    assert err.value.translation_placeholders == {"agent_id": "conversation.nobody"}
+    assert sim.devices["living-room-light"].get(2, 1) is False
+
+
+async def test_a_xiaoai_command_for_an_unknown_entry_is_refused(
+    hass: HomeAssistant, sim: Simulator, light: MockConfigEntry
+) -> None:
+    """Only our entries name a Xiao Ai agent."""
+    other = MockConfigEntry(domain="hue")
+    other.add_to_hass(hass)
+    for entry_id in (other.entry_id, "no-such-entry"):
+        with pytest.raises(ServiceValidationError) as err:
+            await call(
+                hass,
+                "xiaoai_command",
+                {"text": "turn off the living room ceiling light", "config_entry_id": entry_id},
+                response=True,
+            )
+        assert err.value.translation_key == "entry_not_found"
+    assert sim.devices["living-room-light"].get(2, 1) is True
+
+
+async def test_a_xiaoai_command_returns_a_response_only(
+    hass: HomeAssistant, light: MockConfigEntry
+) -> None:
+    """Its answer is the point: calling it without asking for the response is refused."""
+    with pytest.raises(ServiceValidationError):
+        await call(hass, "xiaoai_command", {"text": "what time is it"})
