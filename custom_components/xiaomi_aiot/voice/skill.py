@@ -51,9 +51,9 @@ from typing import Any, Final
 
 from aiohttp import web
 from homeassistant.components import conversation
-from homeassistant.components.http import KEY_HASS, HomeAssistantView
 from homeassistant.core import Context, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
 from homeassistant.setup import async_setup_component, async_when_setup
 from homeassistant.util.json import json_loads
 
@@ -196,7 +196,7 @@ async def async_ask_agent(
     if conversation.DOMAIN not in hass.config.components:
         await async_setup_component(hass, conversation.DOMAIN, {})
     agent_id = agent_id or conversation.HOME_ASSISTANT_AGENT
-    if conversation.async_get_agent(hass, agent_id) is None:
+    if conversation.async_get_agent_info(hass, agent_id) is None:
         raise UnknownAgentError(agent_id)
     return await conversation.async_converse(
         hass,
