@@ -9,9 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from homeassistant import const as ha_const
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_TOKEN
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.const import CONF_DID, CONF_MAC, CONF_MODEL, DOMAIN
 from simulator import Simulator, VirtualDevice, load_home
@@ -25,6 +29,40 @@ def first_address() -> str:
 
 
 type SetUpDevice = Callable[..., Awaitable[MockConfigEntry]]
+
+HA_VERSION = ".".join(ha_const.__version__.split(".")[:2])
+
+
+class VersionedSnapshotExtension(HomeAssistantSnapshotExtension):
+    """Snapshots kept per Home Assistant release (`snapshots/ha-2025.4/`...).
+
+    How registry entries and states serialise changes between releases; each supported
+    release has its own reviewed snapshots of the same entities.
+    """
+
+    @classmethod
+    def dirname(cls, *, test_location: Any) -> str:
+        """`snapshots/ha-<major>.<minor>` beside the test file."""
+        return str(Path(super().dirname(test_location=test_location)) / f"ha-{HA_VERSION}")
+
+
+@pytest.fixture
+def versioned_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """The snapshot fixture, with Home Assistant's serialisers, kept per release."""
+    return snapshot.use_extension(VersionedSnapshotExtension)
+
+
+def device_of(hass: HomeAssistant, did: str | int) -> dr.DeviceEntry | None:
+    """The registry device of a did, whichever Home Assistant release runs the tests."""
+    registry = dr.async_get(hass)
+    identifier = (DOMAIN, str(did))
+    by_identifier = getattr(registry, "async_get_device_by_identifier", None)
+    if by_identifier is None:  # before 2026: identifiers were global
+        return registry.async_get_device(identifiers={identifier})
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if device := by_identifier(identifier, entry.entry_id):
+            return device  # type: ignore[no-any-return]
+    return None
 
 
 @pytest.fixture(autouse=True)

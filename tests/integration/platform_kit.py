@@ -24,7 +24,6 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
     snapshot_platform,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.const import DOMAIN
@@ -32,7 +31,7 @@ from custom_components.xiaomi_aiot.miot import MiotSpec, load_bundled_spec
 from simulator import DeviceConfig, Home, Simulator, VirtualDevice
 from simulator.state import initial_state, parse_state
 
-from .conftest import entry_for, first_address
+from .conftest import VersionedSnapshotExtension, entry_for, first_address
 
 
 async def next_poll(hass: HomeAssistant) -> None:
@@ -48,7 +47,7 @@ async def assert_entities_match_snapshots(
     entries: Iterable[MockConfigEntry],
 ) -> None:
     """Every entity of the entries, registry entry and state, against `snapshots/`."""
-    extended = snapshot.use_extension(HomeAssistantSnapshotExtension)
+    extended = snapshot.use_extension(VersionedSnapshotExtension)
     for entry in entries:
         await snapshot_platform(hass, entity_registry, extended, entry.entry_id)
 

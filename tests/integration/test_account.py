@@ -22,6 +22,8 @@ from custom_components.xiaomi_aiot.miot.route import Route
 from simulator import Simulator
 from simulator.cloud import CloudServer
 
+from .conftest import device_of
+
 
 @pytest.fixture
 async def cloud(sim: Simulator) -> AsyncIterator[CloudServer]:
@@ -204,4 +206,4 @@ async def test_a_device_the_cloud_no_longer_knows_raises_a_repair_until_it_is_go
     assert issues.async_get_issue(DOMAIN, f"device_removed_{did}") is not None
     await later(hass, DEVICE_LIST_INTERVAL + timedelta(seconds=1))
     assert issues.async_get_issue(DOMAIN, f"device_removed_{did}") is None
-    assert dr.async_get(hass).async_get_device(identifiers={(DOMAIN, did)}) is None
+    assert device_of(hass, did) is None

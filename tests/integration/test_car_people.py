@@ -32,11 +32,9 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.const import DOMAIN
@@ -44,6 +42,7 @@ from custom_components.xiaomi_aiot.miot.geo import distance, gcj02_to_wgs84
 from simulator import Simulator
 from simulator.cloud import CloudServer
 
+from .conftest import device_of
 from .platform_kit import all_entities_enabled  # noqa: F401  (a fixture)
 
 CAR, PHONE, WATCH = "su7", "bob-phone", "alice-watch"
@@ -90,9 +89,7 @@ async def account(hass: HomeAssistant, cloud: CloudServer) -> MockConfigEntry:
 
 def device_entities(hass: HomeAssistant, sim: Simulator, device_id: str) -> list[er.RegistryEntry]:
     """The entities of one simulated device, by entity id."""
-    device = dr.async_get(hass).async_get_device(
-        identifiers={(DOMAIN, str(sim.devices[device_id].did))}
-    )
+    device = device_of(hass, sim.devices[device_id].did)
     assert device is not None
     entries = er.async_entries_for_device(er.async_get(hass), device.id)
     return sorted(entries, key=lambda entry: entry.entity_id)
@@ -116,11 +113,11 @@ async def test_car_and_people_entities_match_their_snapshots(
     hass: HomeAssistant,
     sim: Simulator,
     account: MockConfigEntry,
-    snapshot: SnapshotAssertion,
+    versioned_snapshot: SnapshotAssertion,
     device_id: str,
 ) -> None:
     """Every entity of the car, Bob's phone and Alice's watch: registry entry and state."""
-    extended = snapshot.use_extension(HomeAssistantSnapshotExtension)
+    extended = versioned_snapshot
     entries = device_entities(hass, sim, device_id)
     assert entries
     for entry in entries:

@@ -18,16 +18,14 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.xiaomi_aiot.const import DOMAIN
 from simulator import Simulator
 
-from .conftest import SetUpDevice
+from .conftest import SetUpDevice, device_of
 
 SERVICES_YAML = Path(__file__).parents[2] / "custom_components" / DOMAIN / "services.yaml"
 
 
 def device_id(hass: HomeAssistant, sim: Simulator, device: str) -> str:
     """The device registry id of a simulated device set up in Home Assistant."""
-    entry = dr.async_get(hass).async_get_device(
-        identifiers={(DOMAIN, str(sim.devices[device].did))}
-    )
+    entry = device_of(hass, sim.devices[device].did)
     assert entry is not None
     return entry.id
 
