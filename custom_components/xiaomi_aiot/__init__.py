@@ -31,6 +31,7 @@ PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
     Platform.CLIMATE,
+    Platform.CONVERSATION,
     Platform.DEVICE_TRACKER,
     Platform.EVENT,
     Platform.LIGHT,
@@ -64,12 +65,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> bo
 
 
 def _platforms(hass: HomeAssistant, entry: XiaomiConfigEntry) -> list[Platform]:
-    """The entity platforms; an account also has a Xiao Ai agent where Assist is set up."""
+    """The entity platforms; only an account has a Xiao Ai agent, where Assist is set up."""
     if entry.data.get(CONF_ENTRY_TYPE) == ENTRY_TYPE_ACCOUNT and "conversation" in (
         hass.config.components
     ):
-        return [*PLATFORMS, Platform.CONVERSATION]
-    return PLATFORMS
+        return PLATFORMS
+    return [platform for platform in PLATFORMS if platform is not Platform.CONVERSATION]
 
 
 async def _async_setup_local_device(hass: HomeAssistant, entry: XiaomiConfigEntry) -> None:

@@ -15,6 +15,7 @@ from homeassistant.helpers.selector import (
 )
 
 from .const import (
+    CONF_ALLOW_UNLOCK_BY_VOICE,
     CONF_CLOUD_SCAN_INTERVAL,
     CONF_ENTRY_TYPE,
     CONF_HOMES,
@@ -76,6 +77,12 @@ class XiaomiOptionsFlow(OptionsFlow):
             fields[vol.Required(CONF_HOMES, default=options.get(CONF_HOMES, list(homes)))] = (
                 cv.multi_select(homes)
             )
+            fields[
+                vol.Required(
+                    CONF_ALLOW_UNLOCK_BY_VOICE,
+                    default=options.get(CONF_ALLOW_UNLOCK_BY_VOICE, False),
+                )
+            ] = cv.boolean
         return self.async_show_form(step_id="init", data_schema=vol.Schema(fields))
 
     async def async_step_routes(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

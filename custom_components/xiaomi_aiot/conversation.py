@@ -1,0 +1,310 @@
+"""Xiao Ai: a conversation agent for short Chinese (and English) home commands.
+
+Sentences are hassil templates (voice/sentences/<language>/*.yaml), matched against Home
+Assistant's areas and the names and aliases of exposed entities; the actions are Home
+Assistant intents, built-in where they fit and ours (voice/intents.py) for the rest. What it
+does not understand goes to Home Assistant's default agent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+from hassil import Intents
+from hassil.intents import SlotList
+from homeassistant.components import conversation
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import intent
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .const import CONF_ENTRY_TYPE, DOMAIN, ENTRY_TYPE_ACCOUNT
+from .voice.intents import (
+    ASSISTANT,
+    DATA_RESPONSES,
+    async_register_intents,
+    is_exposed,
+    people,
+    responses_for,
+    unlock_allowed,
+)
+from .voice.matcher import Recognized, load_sentences, recognize, text_slot_list
+from .voice.responses import Responses
+from .voice.text import EN, LANGUAGES, ZH, canonical_language, normalize, normalize_name
+
+FALLBACK_LANGUAGE: Final = {ZH: "zh-cn", EN: "en"}
+"""How Home Assistant's default agent spells our languages."""
+UNLOCK_WORDS: Final = {
+    ZH: re.compile(r"开锁|解锁|开门|门打开|打开门|把门开"),
+    EN: re.compile(r"\bunlock\b|\bopen (the )?(front )?door\b"),
+}
+"""Unlocking asked in any words: refused here rather than passed to the default agent."""
+SERVICE_INTENT_NOUN: Final = {"HassTurnOn", "HassTurnOff", "HassLightSet"}
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """One Xiao Ai agent per Xiaomi account; none for a device added by address."""
+    if entry.data.get(CONF_ENTRY_TYPE) != ENTRY_TYPE_ACCOUNT:
+        return
+    async_add_entities([XiaoAiConversationEntity(entry)])
+
+
+@dataclass(slots=True)
+class _SlotCache:
+    """Slot lists of one language, and which names belong to locks."""
+
+    lists: dict[str, SlotList]
+    lock_names: set[str]
+
+
+class XiaoAiConversationEntity(conversation.ConversationEntity):
+    """The Xiao Ai agent."""
+
+    _attr_has_entity_name = True
+    _attr_translation_key = "xiao_ai"
+    _attr_supported_features = conversation.ConversationEntityFeature.CONTROL
+
+    def __init__(self, entry: ConfigEntry) -> None:
+        """An agent for an account entry."""
+        self._attr_unique_id = f"{entry.entry_id}-conversation"
+        self._intents: dict[str, Intents] = {}
+        self._slots: dict[str, _SlotCache] = {}
+
+    @property
+    def supported_languages(self) -> list[str] | Literal["*"]:
+        """Simplified Chinese (however spelt) and English."""
+        return [ZH, "zh-cn", "zh-CN", "zh", EN]
+
+    async def async_added_to_hass(self) -> None:
+        """Register our intents; forget slot lists when areas, names or exposure change."""
+        await super().async_added_to_hass()
+        async_register_intents(self.hass)
+        for event_type in (
+            ar.EVENT_AREA_REGISTRY_UPDATED,
+            er.EVENT_ENTITY_REGISTRY_UPDATED,
+            dr.EVENT_DEVICE_REGISTRY_UPDATED,
+        ):
+            self.async_on_remove(self.hass.bus.async_listen(event_type, self._forget_slots))
+        self.async_on_remove(
+            self.hass.bus.async_listen(
+                EVENT_STATE_CHANGED, self._forget_slots, event_filter=_entity_came_or_went
+            )
+        )
+        try:
+            from homeassistant.components.homeassistant.exposed_entities import (  # noqa: PLC0415
+                async_listen_entity_updates,
+            )
+
+            self.async_on_remove(
+                async_listen_entity_updates(self.hass, ASSISTANT, self._forget_slots_now)
+            )
+        except ImportError:  # pragma: no cover - older or newer Home Assistant
+            pass
+
+    @callback
+    def _forget_slots(self, event: Event[Any] | None = None) -> None:
+        self._slots.clear()
+
+    @callback
+    def _forget_slots_now(self) -> None:
+        self._slots.clear()
+
+    async def async_prepare(self, language: str | None = None) -> None:
+        """Load and compile the sentences and answers of a language, once."""
+        lang = canonical_language(language or self.hass.config.language)
+        for name in [lang] if lang else list(LANGUAGES):
+            await self._async_load(name)
+
+    async def _async_load(self, language: str) -> Intents:
+        if (loaded := self._intents.get(language)) is not None:
+            return loaded
+        table: dict[str, Responses] = self.hass.data.setdefault(DATA_RESPONSES, {})
+        if language not in table:
+            table[language] = await self.hass.async_add_executor_job(Responses.load, language)
+        intents = await self.hass.async_add_executor_job(load_sentences, language)
+        self._intents[language] = intents
+        return intents
+
+    async def _async_handle_message(
+        self,
+        user_input: conversation.ConversationInput,
+        chat_log: conversation.ChatLog,
+    ) -> conversation.ConversationResult:
+        """Understand a sentence and act on it, or pass it to the default agent."""
+        language = canonical_language(user_input.language) or EN
+        intents = await self._async_load(language)
+        text = normalize(user_input.text, language)
+        slots = self._slot_cache(language)
+        found = recognize(text, intents, slots.lists)
+        if found is None:
+            if UNLOCK_WORDS[language].search(text) and not unlock_allowed(self.hass):
+                response = self._speech(user_input, responses_for(self.hass, language), "unlock_refused")
+                return self._result(user_input, chat_log, response)
+            return await self._async_fall_back(user_input, language)
+        if found.intent == "HassTurnOff" and _name(found) in slots.lock_names:
+            found = Recognized("XiaomiAiotUnlock", found.slots)
+        response = await self._async_act(user_input, language, found)
+        return self._result(user_input, chat_log, response)
+
+    def _result(
+        self,
+        user_input: conversation.ConversationInput,
+        chat_log: conversation.ChatLog,
+        response: intent.IntentResponse,
+    ) -> conversation.ConversationResult:
+        speech = response.speech.get("plain", {}).get("speech", "")
+        chat_log.async_add_assistant_content_without_tools(
+            conversation.AssistantContent(agent_id=user_input.agent_id, content=speech)
+        )
+        return conversation.ConversationResult(
+            response=response, conversation_id=chat_log.conversation_id
+        )
+
+    def _speech(
+        self, user_input: conversation.ConversationInput, responses: Responses, key: str
+    ) -> intent.IntentResponse:
+        response = intent.IntentResponse(language=user_input.language)
+        response.async_set_speech(responses.render(key))
+        return response
+
+    async def _async_fall_back(
+        self, user_input: conversation.ConversationInput, language: str
+    ) -> conversation.ConversationResult:
+        """Home Assistant's default agent's answer, as it gave it."""
+        return await conversation.async_converse(
+            self.hass,
+            user_input.text,
+            None,
+            user_input.context,
+            FALLBACK_LANGUAGE[language],
+            agent_id=conversation.HOME_ASSISTANT_AGENT,
+            device_id=user_input.device_id,
+        )
+
+    async def _async_act(
+        self, user_input: conversation.ConversationInput, language: str, found: Recognized
+    ) -> intent.IntentResponse:
+        """Handle the intent; answer from our templates in the user's language."""
+        responses = responses_for(self.hass, language)
+        slots = {name: {"value": value, "text": text} for name, (value, text) in found.slots.items()}
+        try:
+            response = await intent.async_handle(
+                self.hass,
+                DOMAIN,
+                found.intent,
+                slots,
+                user_input.text,
+                user_input.context,
+                user_input.language,
+                assistant=ASSISTANT,
+                device_id=user_input.device_id,
+            )
+        except intent.MatchFailedError:
+            return self._error(user_input, responses.render("no_target"))
+        except (intent.IntentError, HomeAssistantError) as err:
+            return self._error(user_input, responses.render("failed", value=str(err)))
+        if not response.speech:
+            response.async_set_speech(_built_in_answer(responses, found, response))
+        return response
+
+    def _error(self, user_input: conversation.ConversationInput, speech: str) -> intent.IntentResponse:
+        response = intent.IntentResponse(language=user_input.language)
+        response.async_set_error(intent.IntentResponseErrorCode.NO_VALID_TARGETS, speech)
+        return response
+
+    def _slot_cache(self, language: str) -> _SlotCache:
+        """Areas, exposed entity names and aliases, and people: built once per change."""
+        if (cached := self._slots.get(language)) is not None:
+            return cached
+        hass = self.hass
+        entities = er.async_get(hass)
+        names: list[tuple[str, Any]] = []
+        lock_names: set[str] = set()
+        for state in hass.states.async_all():
+            if not is_exposed(hass, state.entity_id):
+                continue
+            spoken = [state.name]
+            if (entry := entities.async_get(state.entity_id)) is not None:
+                spoken.extend(entry.aliases)
+            for text in spoken:
+                if text and text.strip():
+                    names.append((normalize_name(text, language), text.strip()))
+                    if state.domain == "lock":
+                        lock_names.add(text.strip())
+        areas: list[tuple[str, Any]] = []
+        for area in ar.async_get(hass).async_list_areas():
+            for text in (area.name, *area.aliases):
+                if text and text.strip():
+                    areas.append((normalize_name(text, language), text.strip()))
+        persons = [(normalize_name(name, language), name) for name in people(hass)]
+        cache = _SlotCache(
+            lists={
+                "name": text_slot_list(names),
+                "area": text_slot_list(areas),
+                "person": text_slot_list(persons),
+            },
+            lock_names=lock_names,
+        )
+        self._slots[language] = cache
+        return cache
+
+
+def _name(found: Recognized) -> str | None:
+    name = found.slots.get("name")
+    return None if name is None else str(name[0])
+
+
+def _built_in_answer(
+    responses: Responses, found: Recognized, response: intent.IntentResponse
+) -> str:
+    """An answer for a built-in intent, naming the target as the user did."""
+    slots = found.slots
+    if found.intent == "HassGetState":
+        states = response.matched_states + response.unmatched_states
+        if not states:
+            return responses.render("no_target")
+        state = states[0]
+        key = f"state_{state.state}"
+        if not responses.has(key):
+            key = "state_other"
+        return responses.render(key, name=_spoken_target(responses, slots, state.name), value=responses.state(state.state))
+    default = response.matched_states[0].name if response.matched_states else ""
+    if response.success_results and not default:
+        default = response.success_results[0].name or ""
+    value: Any = next(
+        (slots[key][0] for key in ("temperature", "volume", "brightness", "color") if key in slots),
+        "",
+    )
+    if isinstance(value, str):
+        value = responses.state(value)
+    return responses.render(found.intent, name=_spoken_target(responses, slots, default), value=value)
+
+
+def _spoken_target(responses: Responses, slots: dict[str, tuple[Any, str]], default: str) -> str:
+    if "name" in slots:
+        return slots["name"][1]
+    domain = slots.get("domain", (None, ""))[0]
+    noun = responses.domain_noun(str(domain)) if domain else None
+    if noun and "area" in slots:
+        return responses.render("target_area_domain", area=slots["area"][1], noun=noun)
+    if noun:
+        return responses.render("target_domain", noun=noun)
+    if "area" in slots:
+        return slots["area"][1]
+    return default
+
+
+def _entity_came_or_went(event_data: Any) -> bool:
+    return event_data.get("old_state") is None or event_data.get("new_state") is None
+
