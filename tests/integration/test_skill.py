@@ -9,6 +9,7 @@ import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from email.utils import formatdate
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.xiaomi_aiot.voice import skill
 from simulator import Simulator
 
 from .conftest import SetUpDevice
@@ -229,6 +231,27 @@ async def test_a_replayed_request_is_refused(
     await refused(await post(BODY, headers), 401, "unauthorized")
     resigned = signed_headers(path, BODY, date=formatdate(time.time() + 5, usegmt=True))
     await refused(await post(BODY, resigned), 401, "unauthorized")
+    await hass.async_block_till_done()
+    assert sim.devices["living-room-light"].get(2, 1) is True
+
+
+async def test_a_request_is_remembered_while_its_date_would_pass(
+    hass: HomeAssistant,
+    sim: Simulator,
+    post: Post,
+    entry: MockConfigEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Dated ahead of now, a request stays fresh longer than the window: so does its memory."""
+    path = f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}"
+    headers = signed_headers(path, BODY, date=formatdate(time.time() + 250, usegmt=True))
+    assert (await post(BODY, headers)).status == 200
+    await hass.async_block_till_done()
+    sim.devices["living-room-light"].set(2, 1, True)
+
+    later = time.time() + 400
+    monkeypatch.setattr(skill, "time", SimpleNamespace(time=lambda: later))
+    await refused(await post(BODY, headers), 401, "unauthorized")
     await hass.async_block_till_done()
     assert sim.devices["living-room-light"].get(2, 1) is True
 

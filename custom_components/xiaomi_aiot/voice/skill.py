@@ -24,7 +24,8 @@ Checks beyond the platform's, so that a signed request cannot be altered or used
   to the signature;
 - X-Xiaomi-Date (RFC 1123, e.g. ``Tue, 08 Dec 2020 03:26:17 GMT``, or Unix seconds) must be
   within ``SIGNATURE_WINDOW`` of now;
-- a signature or a ``request.request_id`` already seen within the window is a replay.
+- a signature or a ``request.request_id`` seen before is a replay; each is remembered until its
+  request's date leaves the window, so memory is bounded by time.
 
 Refusals do nothing and answer JSON ``{"error": ...}``: 401 for a missing, forged, stale or
 replayed request and for an entry without a configured secret; 413 for a body over
@@ -65,7 +66,7 @@ AUTH_SCHEME: Final = "MIAI-HmacSHA256-V1"
 DATE_HEADER: Final = "X-Xiaomi-Date"
 MAX_BODY_SIZE: Final = 64 * 1024
 SIGNATURE_WINDOW: Final = 300.0
-"""Seconds a request's date may be off from now; also how long a signature is remembered."""
+"""Seconds a request's date may be off from now."""
 
 REQUEST_END: Final = 2
 """``request.type`` of the platform's session-end request (0 starts a session, 1 continues)."""
@@ -142,20 +143,19 @@ def body_matches_md5(body: bytes, content_md5: str) -> bool:
 
 
 class ReplayGuard:
-    """Keys of requests seen within the window; older ones are forgotten as time passes."""
+    """Keys of accepted requests, each kept while its request's date would still pass."""
 
-    def __init__(self, window: float = SIGNATURE_WINDOW) -> None:
-        """Remember keys for `window` seconds."""
-        self._window = window
-        self._seen: dict[str, float] = {}
+    def __init__(self) -> None:
+        """Start with nothing seen."""
+        self._until: dict[str, float] = {}
 
-    def first_time(self, keys: Iterable[str], now: float) -> bool:
-        """Remember the keys; False when any was seen within the window."""
-        self._seen = {k: t for k, t in self._seen.items() if now - t <= self._window}
+    def first_time(self, keys: Iterable[str], now: float, until: float) -> bool:
+        """Remember the keys until `until`; False when any is still remembered."""
+        self._until = {key: end for key, end in self._until.items() if end >= now}
         keys = [key for key in keys if key]
-        if any(key in self._seen for key in keys):
+        if any(key in self._until for key in keys):
             return False
-        self._seen.update(dict.fromkeys(keys, now))
+        self._until.update(dict.fromkeys(keys, until))
         return True
 
 
@@ -289,7 +289,8 @@ class XiaoAiSkillView(HomeAssistantView):
         payload = self._parse(body)
         guard = self._guards.setdefault(entry_id, ReplayGuard())
         request_id = str(payload["request"].get("request_id") or "")
-        if not guard.first_time((f"sig:{given_signature.lower()}", f"id:{request_id}"), now):
+        keys = (f"sig:{given_signature.lower()}", f"id:{request_id}")
+        if not guard.first_time(keys, now, until=sent + SIGNATURE_WINDOW):
             raise unauthorized("replayed")
         return payload
 
