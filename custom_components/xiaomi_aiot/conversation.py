@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from hassil import Intents
-from hassil.intents import SlotList
+from hassil.intents import Intents, SlotList
 from homeassistant.components import conversation
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_STATE_CHANGED
@@ -39,6 +38,8 @@ from .voice.matcher import Recognized, load_sentences, recognize, text_slot_list
 from .voice.responses import Responses
 from .voice.text import EN, LANGUAGES, ZH, canonical_language, normalize, normalize_name
 
+PARALLEL_UPDATES = 0
+"""The agent polls nothing; sentences are handled as they come."""
 FALLBACK_LANGUAGE: Final = {ZH: "zh-cn", EN: "en"}
 """How Home Assistant's default agent spells our languages."""
 UNLOCK_WORDS: Final = {
@@ -46,7 +47,7 @@ UNLOCK_WORDS: Final = {
     EN: re.compile(r"\bunlock\b|\bopen (the )?(front )?door\b"),
 }
 """Unlocking asked in any words: refused here rather than passed to the default agent."""
-SERVICE_INTENT_NOUN: Final = {"HassTurnOn", "HassTurnOff", "HassLightSet"}
+LOCK_INTENTS: Final = frozenset({"XiaomiAiotLock", "XiaomiAiotUnlock"})
 
 
 async def async_setup_entry(
@@ -66,6 +67,12 @@ class _SlotCache:
 
     lists: dict[str, SlotList]
     lock_names: set[str]
+
+    def accepts(self, found: Recognized) -> bool:
+        """Locking and unlocking by name only for a lock's name."""
+        if found.intent in LOCK_INTENTS and "name" in found.slots:
+            return _name(found) in self.lock_names
+        return True
 
 
 class XiaoAiConversationEntity(conversation.ConversationEntity):
@@ -146,10 +153,12 @@ class XiaoAiConversationEntity(conversation.ConversationEntity):
         intents = await self._async_load(language)
         text = normalize(user_input.text, language)
         slots = self._slot_cache(language)
-        found = recognize(text, intents, slots.lists)
+        found = recognize(text, intents, slots.lists, slots.accepts)
         if found is None:
             if UNLOCK_WORDS[language].search(text) and not unlock_allowed(self.hass):
-                response = self._speech(user_input, responses_for(self.hass, language), "unlock_refused")
+                response = self._speech(
+                    user_input, responses_for(self.hass, language), "unlock_refused"
+                )
                 return self._result(user_input, chat_log, response)
             return await self._async_fall_back(user_input, language)
         if found.intent == "HassTurnOff" and _name(found) in slots.lock_names:
@@ -197,7 +206,9 @@ class XiaoAiConversationEntity(conversation.ConversationEntity):
     ) -> intent.IntentResponse:
         """Handle the intent; answer from our templates in the user's language."""
         responses = responses_for(self.hass, language)
-        slots = {name: {"value": value, "text": text} for name, (value, text) in found.slots.items()}
+        slots = {
+            name: {"value": value, "text": text} for name, (value, text) in found.slots.items()
+        }
         try:
             response = await intent.async_handle(
                 self.hass,
@@ -218,7 +229,9 @@ class XiaoAiConversationEntity(conversation.ConversationEntity):
             response.async_set_speech(_built_in_answer(responses, found, response))
         return response
 
-    def _error(self, user_input: conversation.ConversationInput, speech: str) -> intent.IntentResponse:
+    def _error(
+        self, user_input: conversation.ConversationInput, speech: str
+    ) -> intent.IntentResponse:
         response = intent.IntentResponse(language=user_input.language)
         response.async_set_error(intent.IntentResponseErrorCode.NO_VALID_TARGETS, speech)
         return response
@@ -244,9 +257,11 @@ class XiaoAiConversationEntity(conversation.ConversationEntity):
                         lock_names.add(text.strip())
         areas: list[tuple[str, Any]] = []
         for area in ar.async_get(hass).async_list_areas():
-            for text in (area.name, *area.aliases):
-                if text and text.strip():
-                    areas.append((normalize_name(text, language), text.strip()))
+            areas.extend(
+                (normalize_name(text, language), text.strip())
+                for text in (area.name, *area.aliases)
+                if text and text.strip()
+            )
         persons = [(normalize_name(name, language), name) for name in people(hass)]
         cache = _SlotCache(
             lists={
@@ -278,17 +293,27 @@ def _built_in_answer(
         key = f"state_{state.state}"
         if not responses.has(key):
             key = "state_other"
-        return responses.render(key, name=_spoken_target(responses, slots, state.name), value=responses.state(state.state))
+        return responses.render(
+            key,
+            name=_spoken_target(responses, slots, state.name),
+            value=responses.state(state.state),
+        )
     default = response.matched_states[0].name if response.matched_states else ""
     if response.success_results and not default:
         default = response.success_results[0].name or ""
     value: Any = next(
-        (slots[key][0] for key in ("temperature", "volume", "brightness", "color") if key in slots),
+        (
+            slots[key][0]
+            for key in ("temperature", "volume_level", "brightness", "color")
+            if key in slots
+        ),
         "",
     )
     if isinstance(value, str):
         value = responses.state(value)
-    return responses.render(found.intent, name=_spoken_target(responses, slots, default), value=value)
+    return responses.render(
+        found.intent, name=_spoken_target(responses, slots, default), value=value
+    )
 
 
 def _spoken_target(responses: Responses, slots: dict[str, tuple[Any, str]], default: str) -> str:
@@ -305,6 +330,6 @@ def _spoken_target(responses: Responses, slots: dict[str, tuple[Any, str]], defa
     return default
 
 
+@callback
 def _entity_came_or_went(event_data: Any) -> bool:
     return event_data.get("old_state") is None or event_data.get("new_state") is None
-

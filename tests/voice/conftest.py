@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import MockConfigEntry
-
 from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from tests.integration.conftest import auto_enable_custom_integrations, sim  # noqa: F401
 from tests.integration.test_account import account, cloud  # noqa: F401
@@ -41,7 +41,7 @@ async def assist(hass: HomeAssistant) -> None:
 
 
 @pytest.fixture
-async def home(hass: HomeAssistant, account: MockConfigEntry) -> MockConfigEntry:
+async def home(hass: HomeAssistant, account: MockConfigEntry) -> MockConfigEntry:  # noqa: F811
     """The demo account loaded, areas and entities given their Chinese names as aliases."""
     areas = ar.async_get(hass)
     for area_id, aliases in AREA_ALIASES.items():
@@ -49,5 +49,7 @@ async def home(hass: HomeAssistant, account: MockConfigEntry) -> MockConfigEntry
     entities = er.async_get(hass)
     for entity_id, aliases in ENTITY_ALIASES.items():
         entities.async_update_entity(entity_id, aliases=set(aliases))
+    for entity_id in ("lock.front_door_lock", "lock.xiaomi_su7_door_lock"):
+        async_expose_entity(hass, "conversation", entity_id, True)  # locks are not by default
     await hass.async_block_till_done()
     return account

@@ -18,7 +18,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 
-from ..const import CONF_ALLOW_UNLOCK_BY_VOICE, DOMAIN
+from ..const import CONF_ALLOW_UNLOCK_BY_VOICE, DOMAIN  # noqa: TID252
 from .responses import Responses
 from .text import EN, canonical_language
 
@@ -32,7 +32,7 @@ TEMPERATURE_STEP: Final = 1.0
 CAR_KEY: Final = "driving_range"
 """A translation key only a car has: its device is the car."""
 PERSON_KEYS: Final = frozenset({"steps", "heart_rate", "sleep_duration", "ring_phone"})
-_OWNER: Final = re.compile(r"^(.+?)(?:'s|’s|的)\s*\S.*$")
+_OWNER: Final = re.compile(r"^(.+?)(?:'s|\u2019s|的)\s*\S.*$")
 
 
 def responses_for(hass: HomeAssistant, language: str) -> Responses:
@@ -96,9 +96,11 @@ def own_devices(hass: HomeAssistant) -> list[OwnEntities]:
 def people(hass: HomeAssistant) -> list[str]:
     """People known by their phones and watches, and Home Assistant's persons."""
     names = [state.name for state in hass.states.async_all("person")]
-    for own in own_devices(hass):
-        if PERSON_KEYS & own.by_key.keys() and (owner := owner_of(own.name)):
-            names.append(owner)
+    names.extend(
+        owner
+        for own in own_devices(hass)
+        if PERSON_KEYS & own.by_key.keys() and (owner := owner_of(own.name))
+    )
     return list(dict.fromkeys(names))
 
 
@@ -115,7 +117,7 @@ def _slot_text(intent_obj: intent.Intent, name: str) -> str | None:
 def _number(state: State | None, attribute: str | None = None) -> float | None:
     if state is None:
         return None
-    raw = state.state if attribute is None else state.attributes.get(attribute)
+    raw: Any = state.state if attribute is None else state.attributes.get(attribute)
     try:
         return float(raw)
     except (TypeError, ValueError):
@@ -158,7 +160,12 @@ def _targets(
         raise intent.MatchFailedError(result=result, constraints=constraints)
     states = list(result.states)
     if name is None and exclude_car:
-        car = {own.entity(key) for own in own_devices(hass) if own.entity(CAR_KEY) for key in own.by_key}
+        car = {
+            entity_id
+            for own in own_devices(hass)
+            if own.entity(CAR_KEY)
+            for entity_id in own.by_key.values()
+        }
         states = [state for state in states if state.entity_id not in car] or states
     if name is None and area is None and prefer_on and len(states) > 1:
         states = [state for state in states if state.state not in ("off", "unavailable")] or states
@@ -449,7 +456,7 @@ def _place(hass: HomeAssistant, state: State | None, responses: Responses) -> st
     )
 
 
-async def _car_state(
+async def _car_state(  # noqa: PLR0911 - one answer per question
     intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
 ) -> str:
     hass = intent_obj.hass
@@ -559,11 +566,7 @@ async def _person_state(
     if wanted == "phone_battery":
         devices = [own for own in devices if own.entity("ring_phone")]
     value = next(
-        (
-            number
-            for own in devices
-            if (number := _number(_state_of(hass, own, key))) is not None
-        ),
+        (number for own in devices if (number := _number(_state_of(hass, own, key))) is not None),
         None,
     )
     if value is None:
@@ -625,4 +628,3 @@ def async_register_intents(hass: HomeAssistant) -> None:
 def is_exposed(hass: HomeAssistant, entity_id: str) -> bool:
     """Whether the user lets voice assistants see this entity."""
     return bool(async_should_expose(hass, ASSISTANT, entity_id))
-

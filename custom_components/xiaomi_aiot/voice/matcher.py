@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 import yaml
-from hassil import Intents, recognize_all
-from hassil.intents import SlotList, TextSlotList
+from hassil.intents import Intents, SlotList, TextSlotList
+from hassil.recognize import recognize_all
 
 SENTENCES: Final = Path(__file__).parent / "sentences"
 
@@ -41,9 +41,12 @@ def text_slot_list(pairs: Iterable[tuple[str, Any]]) -> SlotList:
 
 
 def recognize(
-    text: str, intents: Intents, slot_lists: Mapping[str, SlotList]
+    text: str,
+    intents: Intents,
+    slot_lists: Mapping[str, SlotList],
+    accept: Callable[[Recognized], bool] = lambda _: True,
 ) -> Recognized | None:
-    """The most specific intent the text matches, or None."""
+    """The most specific intent the text matches that `accept` takes, or None."""
     best: Recognized | None = None
     for result in recognize_all(text, intents, slot_lists=dict(slot_lists)):
         slots = {
@@ -54,6 +57,8 @@ def recognize(
             for name, value in (result.intent_data.slots or {}).items():
                 slots.setdefault(name, (value, str(value)))
         found = Recognized(result.intent.name, slots)
+        if not accept(found):
+            continue
         if best is None or len(found.slots) > len(best.slots):
             best = found
     return best

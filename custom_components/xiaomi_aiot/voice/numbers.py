@@ -7,7 +7,7 @@ from typing import Final
 
 DIGITS: Final = {
     "零": 0,
-    "〇": 0,
+    "\u3007": 0,  # ideographic zero
     "一": 1,
     "二": 2,
     "两": 2,
@@ -22,11 +22,12 @@ DIGITS: Final = {
 UNITS: Final = {"十": 10, "百": 100, "千": 1000}
 TEN_THOUSAND: Final = "万"
 
-_NUMERAL = "零〇一二两三四五六七八九十百千万0-9"
-_NUMBER_RE: Final = re.compile(
-    rf"(百分之)?([{_NUMERAL}]+)(?:点([零〇一二两三四五六七八九0-9]+))?"
+_DIGIT_CHARS = "零\u3007一二两三四五六七八九"
+_NUMERAL = _DIGIT_CHARS + "十百千万0-9"
+_NUMBER_RE: Final = re.compile(rf"(百分之)?([{_NUMERAL}]+)(?:点([{_DIGIT_CHARS}0-9]+))?")
+_WORDS_WITH_ONE: Final = re.compile(
+    rf"^一(?=点(?![{_DIGIT_CHARS}0-9])|些|会|下|起|样|直|共|切|般|句|个|声|遍)"
 )
-_WORDS_WITH_ONE: Final = re.compile(r"^一(?=点(?![零〇一二两三四五六七八九0-9])|些|会|下|起|样|直|共|切|般)")
 """一 that is a word, not a number: 一点 (a little), 一些, 一下, 一起…"""
 
 
@@ -97,6 +98,12 @@ def replace_numerals(text: str) -> str:
         percent, whole, fraction = match.groups()
         if not percent and not fraction and _WORDS_WITH_ONE.match(text[match.start() :]):
             return match.group(0)
+        if (
+            whole == "一"
+            and match.start() > 0
+            and text[match.start() - 1 : match.start()] == (text[match.end() : match.end() + 1])
+        ):
+            return match.group(0)  # a verb said twice: 找一找, 响一响
         if whole.isdigit() and not percent and fraction is None:
             return whole
         value = parse_number(f"{whole}点{fraction}" if fraction else whole)
