@@ -2,7 +2,7 @@
 
 The account's device list is read at start and every `DEVICE_LIST_INTERVAL`: devices new to
 the chosen homes get a coordinator and their entities at once; devices gone from the account
-are removed from Home Assistant.
+(or from the chosen homes, or gone while Home Assistant was stopped) are removed from it.
 """
 
 from __future__ import annotations
@@ -116,7 +116,11 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
         """Give new devices a coordinator and entities; remove devices gone from the account."""
         coordinators = self.config_entry.runtime_data.coordinators
         for did in [did for did in coordinators if did not in self.data]:
-            await self._async_remove(did)
+            coordinator = coordinators.pop(did)
+            await coordinator.async_shutdown()
+            ir.async_delete_issue(self.hass, DOMAIN, removed_issue_id(did))
+            LOGGER.info("%s was removed from the Xiaomi account", coordinator.name)
+        self._remove_stale_devices()
         for did, device in self.data.items():
             if did not in coordinators:
                 coordinator = await self._async_add(device)
@@ -131,6 +135,9 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
         lan = None
         if device.local_ip and device.token and route != Route.CLOUD:
             lan = DeviceSession(device.local_ip, device.token, timeout=LAN_TIMEOUT, retries=1)
+        if lan is None:
+            # No address or token on the LAN (any more): the cloud is the only way.
+            route = Route.CLOUD
         transport = RoutedTransport(lan, CloudTransport(self.cloud, device.did), route)
         spec = await self.hass.async_add_executor_job(load_bundled_spec, device.model)
         if lan is not None:
@@ -155,13 +162,14 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
         await coordinator.async_refresh()
         return coordinator
 
-    async def _async_remove(self, did: str) -> None:
-        coordinator = self.config_entry.runtime_data.coordinators.pop(did)
-        await coordinator.async_shutdown()
+    @callback
+    def _remove_stale_devices(self) -> None:
+        """Remove the entry's devices that the chosen homes no longer have, and their repairs."""
         registry = dr.async_get(self.hass)
-        if device := registry.async_get_device(identifiers={(DOMAIN, did)}):
-            registry.async_update_device(
-                device.id, remove_config_entry_id=self.config_entry.entry_id
-            )
-        ir.async_delete_issue(self.hass, DOMAIN, removed_issue_id(did))
-        LOGGER.info("%s was removed from the Xiaomi account", coordinator.name)
+        entry_id = self.config_entry.entry_id
+        for device in dr.async_entries_for_config_entry(registry, entry_id):
+            dids = {ident for domain, ident in device.identifiers if domain == DOMAIN}
+            if dids.isdisjoint(self.data):
+                registry.async_update_device(device.id, remove_config_entry_id=entry_id)
+                for did in dids:
+                    ir.async_delete_issue(self.hass, DOMAIN, removed_issue_id(did))

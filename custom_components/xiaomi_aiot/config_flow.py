@@ -172,15 +172,18 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_homes(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose the homes whose devices to add."""
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(
-                title=self._account[CONF_USERNAME],
-                data=self._account,
-                options={CONF_HOMES: user_input[CONF_HOMES]},
-            )
+            if user_input[CONF_HOMES]:
+                return self.async_create_entry(
+                    title=self._account[CONF_USERNAME],
+                    data=self._account,
+                    options={CONF_HOMES: user_input[CONF_HOMES]},
+                )
+            errors[CONF_HOMES] = "no_homes"
         homes = {home.id: home.name for home in self._homes}
         schema = vol.Schema({vol.Required(CONF_HOMES, default=list(homes)): cv.multi_select(homes)})
-        return self.async_show_form(step_id="homes", data_schema=schema)
+        return self.async_show_form(step_id="homes", data_schema=schema, errors=errors)
 
     async def _sign_in(
         self, user_input: dict[str, Any], errors: dict[str, str]
@@ -354,15 +357,25 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            tokens = await self._sign_in({**entry.data, **user_input}, errors)
+            # Exactly where the account will be: a cleared server URL means the region's server,
+            # not the one the entry had.
+            where = {
+                CONF_REGION: user_input[CONF_REGION],
+                CONF_SERVER_URL: user_input.get(CONF_SERVER_URL) or None,
+            }
+            account = {CONF_USERNAME: entry.data[CONF_USERNAME], **where}
+            tokens = await self._sign_in(
+                {**account, CONF_PASSWORD: user_input[CONF_PASSWORD]}, errors
+            )
             if tokens is not None:
+                unique_id = account_unique_id(account)
+                if unique_id != entry.unique_id:
+                    await self.async_set_unique_id(unique_id)
+                    self._abort_if_unique_id_configured()
                 return self.async_update_reload_and_abort(
                     entry,
-                    data_updates={
-                        CONF_REGION: user_input[CONF_REGION],
-                        CONF_SERVER_URL: user_input.get(CONF_SERVER_URL) or None,
-                        CONF_CLOUD_TOKENS: asdict(tokens),
-                    },
+                    unique_id=unique_id,
+                    data_updates={**where, CONF_CLOUD_TOKENS: asdict(tokens)},
                 )
         schema = RECONFIGURE_ACCOUNT_SCHEMA
         return self.async_show_form(

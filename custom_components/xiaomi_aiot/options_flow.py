@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, OptionsFlow
 from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.selector import (
@@ -14,6 +15,7 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
 )
 
+from .account import AccountCoordinator
 from .const import (
     CONF_ALLOW_UNLOCK_BY_VOICE,
     CONF_CLOUD_SCAN_INTERVAL,
@@ -49,10 +51,21 @@ class XiaomiOptionsFlow(OptionsFlow):
     def _is_account(self) -> bool:
         return self.config_entry.data.get(CONF_ENTRY_TYPE) == ENTRY_TYPE_ACCOUNT
 
+    @property
+    def _account(self) -> AccountCoordinator | None:
+        """The loaded account; None while it is not set up (its homes are then unknown)."""
+        if self.config_entry.state is not ConfigEntryState.LOADED:
+            return None
+        account: AccountCoordinator | None = self.config_entry.runtime_data.account
+        return account
+
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the poll intervals (and an account's homes)."""
         options = self.config_entry.options
-        if user_input is not None:
+        errors: dict[str, str] = {}
+        if user_input is not None and user_input.get(CONF_HOMES) == []:
+            errors[CONF_HOMES] = "no_homes"
+        elif user_input is not None:
             self._options = {**options, **user_input}
             if self._is_account and self._routable():
                 return await self.async_step_routes()
@@ -72,18 +85,22 @@ class XiaomiOptionsFlow(OptionsFlow):
                     ),
                 )
             ] = INTERVAL
-            account = self.config_entry.runtime_data.account
-            homes = {home.id: home.name for home in account.homes} if account else {}
-            fields[vol.Required(CONF_HOMES, default=options.get(CONF_HOMES, list(homes)))] = (
-                cv.multi_select(homes)
-            )
+            if account := self._account:
+                homes = {home.id: home.name for home in account.homes}
+                # A home gone from the account is no longer offered, nor kept as chosen.
+                chosen = [home for home in options.get(CONF_HOMES, homes) if home in homes]
+                fields[vol.Required(CONF_HOMES, default=chosen)] = cv.multi_select(homes)
             fields[
                 vol.Required(
                     CONF_ALLOW_UNLOCK_BY_VOICE,
                     default=options.get(CONF_ALLOW_UNLOCK_BY_VOICE, False),
                 )
             ] = cv.boolean
-        return self.async_show_form(step_id="init", data_schema=vol.Schema(fields))
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(vol.Schema(fields), user_input),
+            errors=errors,
+        )
 
     async def async_step_routes(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask how each device on the network is reached: automatically, LAN only, or cloud."""
@@ -101,8 +118,14 @@ class XiaomiOptionsFlow(OptionsFlow):
         return self.async_show_form(step_id="routes", data_schema=schema)
 
     def _routable(self) -> dict[str, str]:
-        """Devices of the account that have a LAN address, by did, with their names."""
-        account = self.config_entry.runtime_data.account
-        if account is None or not account.data:
+        """Devices of the account that have a LAN address, by did, with their form labels.
+
+        A label is the device's name; names that several devices share get the did too, since
+        the label is also the field's key.
+        """
+        account = self._account
+        if account is None:
             return {}
-        return {did: device.name for did, device in account.data.items() if device.local_ip}
+        names = {did: device.name for did, device in account.data.items() if device.local_ip}
+        shared = {name for name, count in Counter(names.values()).items() if count > 1}
+        return {did: f"{name} ({did})" if name in shared else name for did, name in names.items()}

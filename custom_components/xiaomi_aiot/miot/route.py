@@ -41,9 +41,11 @@ class RoutedTransport:
         lan_retry_interval: float = LAN_RETRY_INTERVAL,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """Use `lan` and/or `cloud` as `route` says."""
+        """Use `lan` and/or `cloud` as `route` says; the path a route names must be given."""
         if lan is None and cloud is None:
             raise ValueError("a routed transport needs at least one path")
+        if (route == Route.LAN and lan is None) or (route == Route.CLOUD and cloud is None):
+            raise ValueError(f"route {route} needs its path")
         self.lan = lan
         self.cloud = cloud
         self.route = route

@@ -1,0 +1,637 @@
+"""The account's flows: sign-in errors, homes, reauth, a new server, options and routes.
+
+Everything runs against the simulated cloud over loopback HTTP and the simulated devices over
+loopback UDP; what a choice changed is checked in the simulator (the cloud's action log, a
+device that only answers on one path) or in Home Assistant's registries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from aiohttp import web
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigEntriesFlowManager,
+    ConfigEntry,
+    ConfigEntryState,
+    ConfigFlowResult,
+    OptionsFlowManager,
+)
+from homeassistant.const import CONF_SCAN_INTERVAL, STATE_OFF, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowManager, FlowResultType
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry, start_reauth_flow
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+
+from custom_components.xiaomi_aiot.const import (
+    CONF_CLOUD_SCAN_INTERVAL,
+    CONF_CLOUD_TOKENS,
+    CONF_ENTRY_TYPE,
+    CONF_HOMES,
+    CONF_ROUTES,
+    CONF_SERVER_URL,
+    DOMAIN,
+    ENTRY_TYPE_ACCOUNT,
+)
+from custom_components.xiaomi_aiot.miot.route import Route, RoutedTransport
+from simulator import Simulator
+from simulator.cloud import CloudServer
+
+from .conftest import SetUpDevice
+from .test_account import later, sign_in
+from .test_config_flow import translation_problems
+
+ROUTES_STEP = "options.step.routes.data."
+"""The routes form's fields are the devices' names, shown as they are: no translation."""
+
+
+@pytest.fixture(autouse=True)
+def every_flow_result_is_translated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Check each step's result of our flows against strings.json as the flows run."""
+    handle_step = FlowManager._async_handle_step
+    problems: list[str] = []
+
+    async def checked(self: FlowManager[Any, Any, Any], flow: Any, *args: Any) -> Any:
+        result = await handle_step(self, flow, *args)
+        if isinstance(self, ConfigEntriesFlowManager) and flow.handler == DOMAIN:
+            problems.extend(translation_problems("config", result))
+        elif isinstance(self, OptionsFlowManager):
+            found = translation_problems("options", result)
+            problems.extend(p for p in found if not p.startswith(ROUTES_STEP))
+        return result
+
+    monkeypatch.setattr(FlowManager, "_async_handle_step", checked)
+    yield
+    assert problems == []
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def cloud(sim: Simulator) -> AsyncIterator[CloudServer]:
+    """The demo home's Xiaomi cloud on a loopback port."""
+    server = CloudServer(sim)
+    await server.start(port=0)
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def account(hass: HomeAssistant, cloud: CloudServer) -> ConfigEntry:
+    """The demo account, signed in through the config flow and loaded."""
+    result = await sign_in(hass, cloud)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry: ConfigEntry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+    return entry
+
+
+@pytest.fixture
+async def other_cloud(sim: Simulator) -> AsyncIterator[CloudServer]:
+    """The same account served on another port: another server the account can move to."""
+    server = CloudServer(sim)
+    await server.start(port=0)
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def garbled_cloud() -> AsyncIterator[str]:
+    """A server that answers every request with 200 and a body that is not JSON."""
+
+    async def garbage(request: web.Request) -> web.Response:
+        return web.Response(text="<html>maintenance</html>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", garbage)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    await runner.cleanup()
+
+
+def sign_in_answer(server_url: str, **changes: Any) -> dict[str, Any]:
+    """What the user types in the sign-in form."""
+    return {
+        "region": "cn",
+        "server_url": server_url,
+        "username": "demo",
+        "password": "demo",
+        **changes,
+    }
+
+
+async def reconfigure(hass: HomeAssistant, entry: ConfigEntry) -> ConfigFlowResult:
+    """Start the reconfigure flow of an entry."""
+    return await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_RECONFIGURE, "entry_id": entry.entry_id}
+    )
+
+
+async def submit(hass: HomeAssistant, result: ConfigFlowResult, **data: Any) -> ConfigFlowResult:
+    """Fill in a config flow's form and send it."""
+    return await hass.config_entries.flow.async_configure(result["flow_id"], data)
+
+
+async def open_options(hass: HomeAssistant, entry: ConfigEntry) -> ConfigFlowResult:
+    """The options' first form."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    return result
+
+
+async def answer_options(
+    hass: HomeAssistant, result: ConfigFlowResult, **data: Any
+) -> ConfigFlowResult:
+    """Fill in an options form and send it."""
+    return await hass.config_entries.options.async_configure(result["flow_id"], data)
+
+
+async def choose_routes(
+    hass: HomeAssistant, entry: ConfigEntry, routes: dict[str, str]
+) -> ConfigFlowResult:
+    """Keep the intervals and homes, choose routes by device label; wait for the reload."""
+    result = await open_options(hass, entry)
+    result = await answer_options(hass, result)
+    assert result["step_id"] == "routes"
+    result = await answer_options(hass, result, **routes)
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    return result
+
+
+def fields(result: ConfigFlowResult) -> list[str]:
+    """The names of a form's fields."""
+    return [str(key) for key in result["data_schema"].schema]
+
+
+def transport_of(entry: ConfigEntry, sim: Simulator, device_id: str) -> RoutedTransport:
+    """The routed transport of a device's coordinator."""
+    coordinator = entry.runtime_data.coordinators[str(sim.devices[device_id].did)]
+    transport = coordinator.device.transport
+    assert isinstance(transport, RoutedTransport)
+    return transport
+
+
+def device_names(hass: HomeAssistant, entry: ConfigEntry) -> set[str]:
+    """The names of the entry's devices in the device registry."""
+    registry = dr.async_get(hass)
+    return {str(d.name) for d in dr.async_entries_for_config_entry(registry, entry.entry_id)}
+
+
+# --- signing in --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("trouble", "error"),
+    [
+        ("wrong password", "invalid_auth"),
+        ("cloud failing", "cannot_connect_cloud"),
+        ("nothing listening", "cannot_connect_cloud"),
+        ("garbled answers", "unknown"),
+    ],
+)
+async def test_a_failed_sign_in_says_why_then_the_right_one_adds_the_account(
+    hass: HomeAssistant,
+    cloud: CloudServer,
+    garbled_cloud: str,
+    *,
+    trouble: str,
+    error: str,
+) -> None:
+    """The sign-in form keeps the answers, says what went wrong, and recovers."""
+    if trouble == "cloud failing":
+        cloud.apply_faults({"error_rate": 1.0})
+    server_url = {"nothing listening": "http://127.0.0.1:9", "garbled answers": garbled_cloud}
+    password = "nope" if trouble == "wrong password" else "demo"
+    result = await sign_in(
+        hass, cloud, server_url=server_url.get(trouble, cloud.url), password=password
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "account"
+    assert result["errors"] == {"base": error}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    cloud.apply_faults({"error_rate": 0.0})
+    result = await submit(hass, result, **sign_in_answer(cloud.url))
+    assert result["step_id"] == "homes"
+    result = await submit(hass, result, homes=[cloud.home_id])
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].state is ConfigEntryState.LOADED
+    assert hass.states.get("light.desk_lamp") is not None
+
+
+async def test_the_homes_step_offers_the_account_s_homes_and_needs_one(
+    hass: HomeAssistant, sim: Simulator, cloud: CloudServer
+) -> None:
+    """The homes are listed by name, all chosen at first; choosing none is refused."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "account"}
+    )
+    result = await submit(hass, result, **sign_in_answer(cloud.url, username=" demo "))
+
+    assert result["step_id"] == "homes"
+    assert result["data_schema"].schema[CONF_HOMES].options == {cloud.home_id: "Demo Home"}
+    assert result["data_schema"]({}) == {CONF_HOMES: [cloud.home_id]}
+
+    result = await submit(hass, result, homes=[])
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_HOMES: "no_homes"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    result = await submit(hass, result, homes=[cloud.home_id])
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = result["result"]
+    assert entry.title == "demo"
+    assert entry.unique_id == f"demo@{cloud.url}"
+    assert entry.data[CONF_ENTRY_TYPE] == ENTRY_TYPE_ACCOUNT
+    assert entry.options == {CONF_HOMES: [cloud.home_id]}
+    assert device_names(hass, entry) == {device.name for device in sim.devices.values()}
+
+
+# --- signing in again --------------------------------------------------------------------------
+
+
+async def test_reauth_takes_the_right_password_after_a_wrong_one(
+    hass: HomeAssistant, cloud: CloudServer, account: ConfigEntry
+) -> None:
+    """The form names the account; a wrong password is refused; the right one saves tokens."""
+    before = account.data[CONF_CLOUD_TOKENS]
+    result = await start_reauth_flow(hass, account)
+
+    assert result["step_id"] == "reauth_account"
+    assert result["description_placeholders"]["username"] == "demo"
+
+    result = await submit(hass, result, password="wrong")
+    assert result["errors"] == {"base": "invalid_auth"}
+    cloud.apply_faults({"error_rate": 1.0})
+    result = await submit(hass, result, password="demo")
+    assert result["errors"] == {"base": "cannot_connect_cloud"}
+
+    cloud.apply_faults({"error_rate": 0.0})
+    result = await submit(hass, result, password="demo")
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert account.data[CONF_CLOUD_TOKENS]["access_token"] != before["access_token"]
+    assert account.state is ConfigEntryState.LOADED
+
+
+async def test_an_account_refused_at_start_asks_for_the_password(
+    hass: HomeAssistant, cloud: CloudServer, account: ConfigEntry
+) -> None:
+    """Saved tokens expired and not renewable: setup stops and asks; the password fixes it."""
+    assert await hass.config_entries.async_unload(account.entry_id)
+    cloud.apply_faults({"expire_tokens": True, "refuse_refresh": True})
+
+    assert not await hass.config_entries.async_setup(account.entry_id)
+    await hass.async_block_till_done()
+
+    assert account.state is ConfigEntryState.SETUP_ERROR
+    (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert flow["step_id"] == "reauth_account"
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {"password": "demo"})
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert account.state is ConfigEntryState.LOADED
+    assert hass.states.get("light.desk_lamp").state == "on"
+
+
+# --- another server ----------------------------------------------------------------------------
+
+
+async def test_an_account_moves_to_another_server(
+    hass: HomeAssistant, cloud: CloudServer, other_cloud: CloudServer, account: ConfigEntry
+) -> None:
+    """Reconfigure suggests the server in use, refuses a wrong password, then moves there."""
+    result = await reconfigure(hass, account)
+
+    assert result["step_id"] == "reconfigure_account"
+    assert result["description_placeholders"] == {"username": "demo"}
+    suggested = {
+        str(key): (key.description or {}).get("suggested_value")
+        for key in result["data_schema"].schema
+    }
+    assert suggested == {"region": "cn", "server_url": cloud.url, "password": None}
+
+    result = await submit(hass, result, region="cn", server_url=other_cloud.url, password="x")
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert account.data[CONF_SERVER_URL] == cloud.url
+
+    result = await submit(hass, result, region="cn", server_url=other_cloud.url, password="demo")
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert account.data[CONF_SERVER_URL] == other_cloud.url
+    assert account.unique_id == f"demo@{other_cloud.url}"
+    assert account.state is ConfigEntryState.LOADED
+
+    # Only the new server is used from now on: the old one gone, the car still reports.
+    await cloud.stop()
+    await later(hass)
+    assert hass.states.get("sensor.xiaomi_su7_battery").state not in (STATE_UNAVAILABLE, None)
+
+
+async def test_signing_in_again_at_the_same_server_keeps_the_account(
+    hass: HomeAssistant, cloud: CloudServer, account: ConfigEntry
+) -> None:
+    """Reconfiguring without a change of server signs in again and keeps the unique id."""
+    before = account.data[CONF_CLOUD_TOKENS]
+    result = await reconfigure(hass, account)
+
+    result = await submit(hass, result, region="cn", server_url=cloud.url, password="demo")
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert account.unique_id == f"demo@{cloud.url}"
+    assert account.data[CONF_CLOUD_TOKENS]["access_token"] != before["access_token"]
+    assert account.state is ConfigEntryState.LOADED
+
+
+async def test_an_account_does_not_move_onto_an_entry_already_there(
+    hass: HomeAssistant, other_cloud: CloudServer, cloud: CloudServer, account: ConfigEntry
+) -> None:
+    """The same account at the other server is already an entry: the move is refused."""
+    there = MockConfigEntry(
+        domain=DOMAIN,
+        title="demo",
+        unique_id=f"demo@{other_cloud.url}",
+        data={**account.data, CONF_SERVER_URL: other_cloud.url},
+    )
+    there.add_to_hass(hass)
+    result = await reconfigure(hass, account)
+
+    result = await submit(hass, result, region="cn", server_url=other_cloud.url, password="demo")
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert account.data[CONF_SERVER_URL] == cloud.url
+    assert account.unique_id == f"demo@{cloud.url}"
+
+
+# --- options: intervals and homes --------------------------------------------------------------
+
+
+async def test_account_options_show_the_intervals_and_homes_in_use(
+    hass: HomeAssistant, sim: Simulator, cloud: CloudServer, account: ConfigEntry
+) -> None:
+    """New intervals are saved with the homes; LAN devices poll at one, cloud ones at the other."""
+    result = await open_options(hass, account)
+    defaults = result["data_schema"]({})
+    assert defaults[CONF_SCAN_INTERVAL] == 30
+    assert defaults[CONF_CLOUD_SCAN_INTERVAL] == 60
+    assert defaults[CONF_HOMES] == [cloud.home_id]
+    assert result["data_schema"].schema[CONF_HOMES].options == {cloud.home_id: "Demo Home"}
+
+    result = await answer_options(
+        hass, result, scan_interval=20, cloud_scan_interval=90, homes=[cloud.home_id]
+    )
+    assert result["step_id"] == "routes"
+    result = await answer_options(hass, result)
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert account.options[CONF_SCAN_INTERVAL] == 20
+    assert account.options[CONF_CLOUD_SCAN_INTERVAL] == 90
+    assert account.options[CONF_HOMES] == [cloud.home_id]
+    coordinators = account.runtime_data.coordinators
+    assert coordinators[str(sim.devices["study-lamp"].did)].update_interval == timedelta(seconds=20)
+    assert coordinators[str(sim.devices["su7"].did)].update_interval == timedelta(seconds=90)
+
+
+async def test_a_home_gone_from_the_account_leaves_no_devices_until_one_is_chosen(
+    hass: HomeAssistant, sim: Simulator, cloud: CloudServer, account: ConfigEntry
+) -> None:
+    """Devices of homes no longer chosen go; the form refuses no home, then brings them back."""
+    hass.config_entries.async_update_entry(account, options={CONF_HOMES: ["999999999"]})
+    await hass.async_block_till_done()
+    assert account.state is ConfigEntryState.LOADED
+    assert device_names(hass, account) == set()
+    assert hass.states.get("light.desk_lamp") is None
+
+    result = await open_options(hass, account)
+    assert result["data_schema"]({})[CONF_HOMES] == []  # the gone home is not kept
+    result = await answer_options(hass, result, homes=[])
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_HOMES: "no_homes"}
+
+    # No device on the LAN to route (none at all): the options are saved at once.
+    result = await answer_options(hass, result, homes=[cloud.home_id])
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert account.options[CONF_HOMES] == [cloud.home_id]
+    assert device_names(hass, account) == {device.name for device in sim.devices.values()}
+    assert hass.states.get("light.desk_lamp").state == "on"
+
+
+async def test_options_of_an_account_not_set_up_offer_the_intervals_only(
+    hass: HomeAssistant, cloud: CloudServer, account: ConfigEntry
+) -> None:
+    """While the cloud fails the account waits to set up; its intervals can still be changed."""
+    cloud.apply_faults({"error_rate": 1.0})
+    await hass.config_entries.async_reload(account.entry_id)
+    await hass.async_block_till_done()
+    assert account.state is ConfigEntryState.SETUP_RETRY
+
+    result = await open_options(hass, account)
+    assert CONF_HOMES not in fields(result)
+    result = await answer_options(hass, result, scan_interval=15, cloud_scan_interval=45)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert account.options[CONF_HOMES] == [cloud.home_id]  # kept as it was
+    assert account.options[CONF_SCAN_INTERVAL] == 15
+
+    cloud.apply_faults({"error_rate": 0.0})
+    await hass.config_entries.async_reload(account.entry_id)
+    await hass.async_block_till_done()
+    assert account.state is ConfigEntryState.LOADED
+
+
+async def test_options_of_a_local_device_are_its_interval_only(
+    hass: HomeAssistant, set_up_device: SetUpDevice
+) -> None:
+    """A device added by address has no homes, no cloud interval and no routes step."""
+    entry = await set_up_device("living-room-tv")
+    result = await open_options(hass, entry)
+    assert not {CONF_HOMES, CONF_CLOUD_SCAN_INTERVAL} & set(fields(result))
+
+    result = await answer_options(hass, result, scan_interval=45)
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_SCAN_INTERVAL] == 45
+    assert CONF_ROUTES not in entry.options
+    (coordinator,) = entry.runtime_data.coordinators.values()
+    assert coordinator.update_interval == timedelta(seconds=45)
+
+
+# --- options: routes ---------------------------------------------------------------------------
+
+
+async def test_the_routes_form_lists_the_lan_devices_and_remembers_choices(
+    hass: HomeAssistant, sim: Simulator, account: ConfigEntry
+) -> None:
+    """Every device with a LAN address is listed by name, automatic until chosen otherwise."""
+    result = await open_options(hass, account)
+    result = await answer_options(hass, result)
+
+    assert result["step_id"] == "routes"
+    assert sorted(fields(result)) == sorted(device.name for device in sim.lan_devices())
+    assert set(result["data_schema"]({}).values()) == {Route.AUTO.value}
+
+    result = await answer_options(hass, result, **{"Desk Lamp": "cloud", "Bedside Lamp": "lan"})
+    await hass.async_block_till_done()
+
+    lamp, bedside = str(sim.devices["study-lamp"].did), str(sim.devices["bedroom-light"].did)
+    assert account.options[CONF_ROUTES][lamp] == "cloud"
+    assert account.options[CONF_ROUTES][bedside] == "lan"
+    result = await open_options(hass, account)
+    result = await answer_options(hass, result)
+    assert result["data_schema"]({})["Desk Lamp"] == "cloud"
+    assert result["data_schema"]({})["Bedside Lamp"] == "lan"
+
+
+async def test_a_device_routed_through_the_cloud_is_not_asked_on_the_lan(
+    hass: HomeAssistant, sim: Simulator, cloud: CloudServer, account: ConfigEntry
+) -> None:
+    """Cloud only: no LAN session; commands reach the device through the cloud's log."""
+    await choose_routes(hass, account, {"Front Door Lock": "cloud", "Desk Lamp": "cloud"})
+
+    lock = transport_of(account, sim, "front-door-lock")
+    assert lock.lan is None
+    assert lock.route is Route.CLOUD
+    account_lamp = account.runtime_data.coordinators[str(sim.devices["study-lamp"].did)]
+    assert account_lamp.update_interval == timedelta(seconds=60)  # the cloud's interval
+    await hass.services.async_call(
+        "lock", "unlock", {"entity_id": "lock.front_door_lock"}, blocking=True
+    )
+    assert [(a["id"], a["name"]) for a in cloud.actions] == [("front-door-lock", "unlock")]
+
+    # Silent on the LAN, the lamp is still read, at once, through the cloud.
+    lamp = sim.devices["study-lamp"]
+    lamp.apply_faults({"loss": 1.0})
+    lamp.set(2, 1, False)
+    await later(hass)
+    assert hass.states.get("light.desk_lamp").state == STATE_OFF
+
+
+async def test_a_device_on_the_lan_only_becomes_unavailable_instead_of_using_the_cloud(
+    hass: HomeAssistant, sim: Simulator, account: ConfigEntry
+) -> None:
+    """LAN only: silent there, the lamp is unavailable; answering again, it is back."""
+    await choose_routes(hass, account, {"Bedside Lamp": "lan"})
+    assert transport_of(account, sim, "bedroom-light").route is Route.LAN
+    lamp = sim.devices["bedroom-light"]
+
+    lamp.apply_faults({"loss": 1.0})
+    await later(hass, timedelta(seconds=31))
+    assert hass.states.get("light.bedside_lamp").state == STATE_UNAVAILABLE
+
+    lamp.apply_faults({"loss": 0.0})
+    await later(hass, timedelta(seconds=31))
+    assert hass.states.get("light.bedside_lamp").state == STATE_OFF
+
+
+async def test_devices_that_share_a_name_get_distinct_routes(
+    hass: HomeAssistant, sim: Simulator, cloud: CloudServer
+) -> None:
+    """Two lamps called "Desk Lamp": each has its own field, labelled with its did."""
+    twin = await cloud.membership.add(
+        {"id": "twin-lamp", "kind": "light", "name": "Desk Lamp", "room": "Bedroom"}
+    )
+    result = await sign_in(hass, cloud)
+    entry = result["result"]
+    lamp = sim.devices["study-lamp"]
+
+    result = await open_options(hass, entry)
+    result = await answer_options(hass, result)
+    labels = {f"Desk Lamp ({lamp.did})", f"Desk Lamp ({twin.did})"}
+    assert labels <= set(fields(result))
+    assert "Desk Lamp" not in fields(result)
+    result = await answer_options(hass, result, **{f"Desk Lamp ({twin.did})": "cloud"})
+    await hass.async_block_till_done()
+
+    assert entry.options[CONF_ROUTES][str(twin.did)] == "cloud"
+    assert entry.options[CONF_ROUTES][str(lamp.did)] == "auto"
+    assert transport_of(entry, sim, "twin-lamp").lan is None
+    assert transport_of(entry, sim, "study-lamp").lan is not None
+
+
+# --- the account's devices ---------------------------------------------------------------------
+
+
+async def test_devices_without_a_bundled_spec_are_skipped(
+    hass: HomeAssistant, sim: Simulator, cloud: CloudServer
+) -> None:
+    """A model the integration has no spec for is left out; the rest of the home arrives."""
+    # The home file only takes bundled models: the cloud lists whatever the device says it is.
+    sim.devices["xiaoai-speaker"].model = "xiaomi.wifispeaker.x99"
+    result = await sign_in(hass, cloud)
+    entry = result["result"]
+
+    names = device_names(hass, entry)
+    assert "Xiao Ai Speaker" not in names
+    assert "Desk Lamp" in names
+    assert str(sim.devices["xiaoai-speaker"].did) not in entry.runtime_data.coordinators
+
+
+async def test_a_device_gone_while_stopped_is_removed_at_the_next_start(
+    hass: HomeAssistant, sim: Simulator, cloud: CloudServer, account: ConfigEntry
+) -> None:
+    """The account's list is the truth at start too, not only while running."""
+    assert await hass.config_entries.async_unload(account.entry_id)
+    assert cloud.membership.remove("bedroom-light") is not None
+
+    assert await hass.config_entries.async_setup(account.entry_id)
+    await hass.async_block_till_done()
+
+    names = device_names(hass, account)
+    assert "Bedside Lamp" not in names
+    assert "Desk Lamp" in names
+
+
+async def test_only_a_device_the_account_no_longer_has_can_be_removed_by_hand(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    sim: Simulator,
+    account: ConfigEntry,
+) -> None:
+    """Deleting a device the account still has is refused; one it no longer lists goes."""
+    assert await async_setup_component(hass, "config", {})
+    registry = dr.async_get(hass)
+    lamp = registry.async_get_device(identifiers={(DOMAIN, str(sim.devices["study-lamp"].did))})
+    assert lamp is not None
+    leftover = registry.async_get_or_create(
+        config_entry_id=account.entry_id, identifiers={(DOMAIN, "123456789")}, name="Old Lamp"
+    )
+    client = await hass_ws_client(hass)
+
+    refused = await client.remove_device(lamp.id, account.entry_id)
+    removed = await client.remove_device(leftover.id, account.entry_id)
+
+    assert refused["success"] is False
+    assert removed["success"] is True
+    assert registry.async_get(lamp.id) is not None
+    assert registry.async_get(leftover.id) is None
