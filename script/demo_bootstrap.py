@@ -1,6 +1,6 @@
-"""Connect the demo Home Assistant to the simulated home, then report (or check) its entities.
+"""Connect the demo Home Assistant to the simulated Xiaomi account, then report (or check) it.
 
-Run by `script/develop` once Home Assistant and the simulator are started:
+Run by `script/develop` once Home Assistant and the simulator (with its cloud) are started:
 
 1. waits for Home Assistant's HTTP server;
 2. gets an access token: the long-lived one saved in `<config>/.demo-token` if it still works;
@@ -8,13 +8,26 @@ Run by `script/develop` once Home Assistant and the simulator are started:
    auth code at `/auth/token`, finishes `core_config`, `analytics` and `integration`), or, when
    onboarding was already done, logs the demo user in through `/auth/login_flow`; then creates
    a long-lived token over the WebSocket API and saves it;
-3. waits until Home Assistant is running, then runs the integration's real config flow
-   (`/api/config/config_entries/flow`) with address, token and name for every LAN device of
-   the simulator (its admin API) that has no config entry yet, and puts each new device in
-   its room (an area);
-4. waits until every device's enabled entities have a state other than `unavailable`
-   (`/api/states`) and prints a summary. With `--check`, a device that is not ready by the
-   deadline fails the run (exit status 1).
+3. waits until Home Assistant is running, then connects the integration to the simulated Xiaomi
+   account the way a person does in the UI, through the config flow's REST API
+   (`/api/config/config_entries/flow`):
+   - every entry of the integration is looked at through its reconfigure flow (which tells an
+     account from a single device, and shows the account's server URL); entries of single
+     devices (an older demo added each LAN device on its own) and other accounts are removed,
+     so that the account's entry is the only one;
+   - no account entry: the "Xiaomi account" path of the menu, region `cn`, the simulator's cloud
+     URL as server, `demo`/`demo`, and every home;
+   - an account entry whose server URL is not the simulator's cloud (another `--cloud-port`):
+     its reconfigure flow, with the new URL and the password;
+   - an account entry the cloud refused (the simulator forgets its tokens when it stops, so this
+     is the normal case on a restart): its re-authentication flow, with the password;
+   the integration then reaches the LAN devices on the LAN (the cloud's device list carries
+   their addresses and tokens) and the car, phones and watch through the cloud, and puts the
+   devices in areas named after their rooms;
+4. waits until every device of the simulated home (its admin API) is in Home Assistant with
+   enabled entities that all have a state other than `unavailable` (`/api/states`, the device
+   and entity registries), and until there is an area for every room, then prints a summary.
+   With `--check`, anything not ready by the deadline fails the run (exit status 1).
 
 Only the standard library and aiohttp (a Home Assistant dependency) are used.
 """
@@ -41,10 +54,17 @@ DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - the demo's published login, like its device tokens
 TOKEN_FILE = ".demo-token"  # noqa: S105 - a file name
 CLIENT_NAME = "xiaomi_aiot demo (script/develop)"
+CLOUD_REGION = "cn"
+CLOUD_USERNAME = "demo"  # the account of simulator/homes/demo.yaml (published there)
+CLOUD_PASSWORD = "demo"  # noqa: S105
 UNAVAILABLE = "unavailable"
 POLL = 0.5
+REAUTH_GRACE = 5.0
+"""Seconds an account entry may sit in `setup_error` before a re-authentication flow shows up."""
 ONBOARDING_EXTRAS = ("google_translate", "radio_browser")
 ONBOARDING_STEPS = ("user", "core_config", "analytics", "integration")
+LOADED = "loaded"
+SETTLING_STATES = ("not_loaded", "setup_in_progress", "setup_retry", "unload_in_progress")
 
 
 class BootstrapError(Exception):
@@ -58,15 +78,15 @@ def log(message: str) -> None:
 
 @dataclass(frozen=True)
 class SimDevice:
-    """A LAN device of the simulator, as its admin API describes it."""
+    """A device of the simulated home, as the simulator's admin API describes it."""
 
     id: str
     did: str
     name: str
+    kind: str
     model: str
     room: str | None
-    address: str
-    token: str
+    address: str | None  # None: reached through the cloud only (car, phones, watch)
 
     @classmethod
     def from_admin(cls, item: dict[str, Any]) -> SimDevice:
@@ -75,11 +95,16 @@ class SimDevice:
             id=item["id"],
             did=str(item["did"]),
             name=item["name"],
+            kind=item["kind"],
             model=item["model"],
             room=item.get("room"),
-            address=item["address"],
-            token=item["token"],
+            address=item.get("address"),
         )
+
+    @property
+    def path(self) -> str:
+        """How the integration should reach it."""
+        return f"LAN {self.address}" if self.address else "cloud"
 
 
 @dataclass
@@ -88,27 +113,57 @@ class DeviceReport:
 
     device: SimDevice
     registered: bool = False
+    in_entry: bool = False  # the device belongs to the account's entry
+    area: str | None = None  # the name of the device's area
+    room_area: bool = True  # an area named after its room exists (True when it has no room)
     entities: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)  # enabled, but no state yet
     unavailable: list[str] = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
-        """Registered, with entities, every one of them with a state and available."""
-        return self.registered and bool(self.entities) and not self.pending and not self.unavailable
+        """In the account's entry and in its room, with entities, all available."""
+        return (
+            self.registered
+            and self.in_entry
+            and self.room_area
+            and (self.device.room is None or self.area is not None)
+            and bool(self.entities)
+            and not self.pending
+            and not self.unavailable
+        )
 
     def problem(self) -> str:
         """What is wrong, for the summary."""
         if not self.registered:
             return "no device in Home Assistant"
-        if not self.entities:
-            return "no entities"
+        if not self.in_entry:
+            return "not a device of the account's entry"
         parts = []
+        if not self.room_area:
+            parts.append(f"no area {self.device.room!r}")
+        elif self.device.room is not None and self.area is None:
+            parts.append(f"in no area (room {self.device.room!r})")
+        if not self.entities:
+            parts.append("no entities")
         if self.unavailable:
             parts.append(f"unavailable: {', '.join(self.unavailable)}")
         if self.pending:
             parts.append(f"no state yet: {', '.join(self.pending)}")
         return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class EntryInfo:
+    """One config entry of the integration, as its reconfigure flow shows it."""
+
+    entry_id: str
+    title: str
+    state: str
+    disabled_by: str | None
+    kind: str  # "account", "device" (one device on the LAN), "ignored" or "unknown"
+    username: str | None = None
+    server_url: str | None = None
 
 
 class HomeAssistantClient:
@@ -370,14 +425,6 @@ async def get_token(ha: HomeAssistantClient, token_file: Path) -> None:
     log(f"saved a long-lived access token in {token_file}")
 
 
-async def simulated_devices(session: aiohttp.ClientSession, admin_url: str) -> list[SimDevice]:
-    """The simulator's LAN devices (cloud-only ones have no address)."""
-    async with session.get(admin_url.rstrip("/") + "/devices") as response:
-        response.raise_for_status()
-        items = await response.json()
-    return [SimDevice.from_admin(item) for item in items if item.get("address")]
-
-
 async def registered_dids(ha: HomeAssistantClient) -> dict[str, dict[str, Any]]:
     """The integration's devices in Home Assistant's device registry, by did."""
     devices = await ha.ws({"type": "config/device_registry/list"})
@@ -389,98 +436,256 @@ async def registered_dids(ha: HomeAssistantClient) -> dict[str, dict[str, Any]]:
     return found
 
 
-async def run_config_flow(ha: HomeAssistantClient, device: SimDevice) -> str | None:
-    """The integration's "one device" path: "created", "already_configured", or None."""
-    flow = await ha.request(
-        "POST", "/api/config/config_entries/flow", json_body={"handler": DOMAIN}
+async def simulated_home(
+    session: aiohttp.ClientSession, admin_url: str
+) -> tuple[list[SimDevice], str]:
+    """The simulated home's devices (LAN and cloud-only), and its account's user name."""
+    base = admin_url.rstrip("/")
+    async with session.get(base + "/devices") as response:
+        response.raise_for_status()
+        items = await response.json()
+    async with session.get(base + "/cloud") as response:
+        response.raise_for_status()
+        cloud = await response.json()
+    return [SimDevice.from_admin(item) for item in items], cloud.get("username") or CLOUD_USERNAME
+
+
+FLOW = "/api/config/config_entries/flow"
+
+
+async def flow_step(ha: HomeAssistantClient, flow_id: str, body: dict[str, Any]) -> Any:
+    """Answer the current step of a config flow; the next step (or its end)."""
+    return await ha.request("POST", f"{FLOW}/{flow_id}", json_body=body)
+
+
+async def abort_flow(ha: HomeAssistantClient, flow_id: str) -> None:
+    """Close a config flow (as closing its dialog does); gone already is fine."""
+    with contextlib.suppress(BootstrapError):
+        await ha.request("DELETE", f"{FLOW}/{flow_id}", expect=(200, 404))
+
+
+def schema_field(form: dict[str, Any], name: str) -> dict[str, Any]:
+    """One field of a form's (serialized) schema; empty if the form has none of that name."""
+    return next((f for f in form.get("data_schema") or [] if f.get("name") == name), {})
+
+
+def is_form(answer: Any, step_id: str) -> bool:
+    """Whether a flow's answer is the form of that step."""
+    return (
+        isinstance(answer, dict) and answer.get("type") == "form" and answer["step_id"] == step_id
     )
-    if flow.get("type") == "menu":
+
+
+async def integration_entries(ha: HomeAssistantClient) -> list[dict[str, Any]]:
+    """The integration's config entries (REST: title, state, reason, disabled_by, ...)."""
+    return list(await ha.request("GET", f"/api/config/config_entries/entry?domain={DOMAIN}") or [])
+
+
+async def inspect_entry(ha: HomeAssistantClient, entry: dict[str, Any]) -> EntryInfo:
+    """Tell an account's entry from a device's by the form its reconfigure flow opens with.
+
+    The account's form suggests the stored server URL and names the user; the flow is closed
+    again without changing anything.
+    """
+    if entry.get("source") == "ignore":  # a discovery someone chose to ignore: no flow
+        kind, username, server_url = "ignored", None, None
+    else:
+        kind, username, server_url = await reconfigure_form(ha, entry)
+    return EntryInfo(
+        entry_id=entry["entry_id"],
+        title=entry["title"],
+        state=entry["state"],
+        disabled_by=entry.get("disabled_by"),
+        kind=kind,
+        username=username,
+        server_url=server_url,
+    )
+
+
+async def reconfigure_form(
+    ha: HomeAssistantClient, entry: dict[str, Any]
+) -> tuple[str, str | None, str | None]:
+    """Kind, user name and server URL of an entry, from its reconfigure flow (closed again)."""
+    kind, username, server_url = "unknown", None, None
+    try:
         flow = await ha.request(
-            "POST",
-            f"/api/config/config_entries/flow/{flow['flow_id']}",
-            json_body={"next_step_id": "local"},
+            "POST", FLOW, json_body={"handler": DOMAIN, "entry_id": entry["entry_id"]}
         )
-    if flow.get("type") != "form" or flow.get("step_id") != "local":
-        raise BootstrapError(f"{device.name}: unexpected start of the config flow: {flow}")
-    answer = await ha.request(
-        "POST",
-        f"/api/config/config_entries/flow/{flow['flow_id']}",
-        json_body={"host": device.address, "token": device.token, "name": device.name},
+    except BootstrapError as err:
+        log(f"{entry['title']!r}: its reconfigure flow did not start ({err})")
+    else:
+        if is_form(flow, "reconfigure_account"):
+            kind = "account"
+            username = (flow.get("description_placeholders") or {}).get("username")
+            description = schema_field(flow, "server_url").get("description") or {}
+            server_url = description.get("suggested_value") or None
+        elif is_form(flow, "reconfigure"):
+            kind = "device"
+        if flow.get("type") == "form":
+            await abort_flow(ha, flow["flow_id"])
+    return kind, username, server_url
+
+
+async def add_account(ha: HomeAssistantClient, cloud_url: str, username: str) -> str:
+    """The config flow's account path, as in the UI: menu, sign-in, homes. The new entry's id."""
+    flow = await ha.request("POST", FLOW, json_body={"handler": DOMAIN})
+    if flow.get("type") == "menu":
+        if "account" not in (flow.get("menu_options") or []):
+            raise BootstrapError(f"the config flow's menu has no account path: {flow}")
+        flow = await flow_step(ha, flow["flow_id"], {"next_step_id": "account"})
+    if not is_form(flow, "account"):
+        raise BootstrapError(f"unexpected start of the account's config flow: {flow}")
+    flow_id = flow["flow_id"]
+    answer = await flow_step(
+        ha,
+        flow_id,
+        {
+            "region": CLOUD_REGION,
+            "server_url": cloud_url,
+            "username": username,
+            "password": CLOUD_PASSWORD,
+        },
     )
-    kind = answer.get("type")
-    if kind == "create_entry":
-        return "created"
-    if kind == "abort":
-        return str(answer.get("reason"))
-    if kind == "form":
-        with contextlib.suppress(BootstrapError):
-            await ha.request("DELETE", f"/api/config/config_entries/flow/{flow['flow_id']}")
-        log(f"{device.name} ({device.address}): the config flow answered {answer.get('errors')}")
-        return None
-    raise BootstrapError(f"{device.name}: the config flow ended with {answer}")
+    if is_form(answer, "account"):
+        await abort_flow(ha, flow_id)
+        raise BootstrapError(f"signing in at {cloud_url} failed: {answer.get('errors')}")
+    if not is_form(answer, "homes"):
+        raise BootstrapError(f"the account's config flow answered the sign-in with {answer}")
+    options = schema_field(answer, "homes").get("options") or {}
+    homes = dict(options) if isinstance(options, dict) else {str(k): str(v) for k, v in options}
+    if not homes:
+        await abort_flow(ha, flow_id)
+        raise BootstrapError(f"the account at {cloud_url} has no homes")
+    answer = await flow_step(ha, flow_id, {"homes": list(homes)})
+    if answer.get("type") != "create_entry":
+        raise BootstrapError(f"the account's config flow ended with {answer}")
+    log(
+        f"signed in to the Xiaomi account {username!r} at {cloud_url} (region {CLOUD_REGION}) "
+        f"and added its homes: {', '.join(homes.values())}"
+    )
+    return str(answer["result"]["entry_id"])
 
 
-async def add_devices(
-    ha: HomeAssistantClient, devices: list[SimDevice], deadline: Deadline
-) -> list[SimDevice]:
-    """A config entry for every device without one; the devices that got one now."""
-    registered = await registered_dids(ha)
-    known = [device for device in devices if device.did in registered]
-    if known:
-        log(f"{len(known)} of {len(devices)} devices are set up already")
-    added: list[SimDevice] = []
-    for device in devices:
-        if device in known:
+async def reconfigure_account(ha: HomeAssistantClient, entry_id: str, cloud_url: str) -> None:
+    """The account's reconfigure flow: this server URL, signed in afresh (then reloaded)."""
+    flow = await ha.request("POST", FLOW, json_body={"handler": DOMAIN, "entry_id": entry_id})
+    if not is_form(flow, "reconfigure_account"):
+        raise BootstrapError(f"unexpected start of the account's reconfigure flow: {flow}")
+    answer = await flow_step(
+        ha,
+        flow["flow_id"],
+        {"region": CLOUD_REGION, "server_url": cloud_url, "password": CLOUD_PASSWORD},
+    )
+    if answer.get("type") != "abort" or answer.get("reason") != "reconfigure_successful":
+        await abort_flow(ha, flow["flow_id"])
+        raise BootstrapError(f"reconfiguring the account at {cloud_url} failed: {answer}")
+
+
+async def reauth_flow(ha: HomeAssistantClient, entry_id: str) -> str | None:
+    """The id of the entry's re-authentication flow in progress, if any."""
+    for flow in await ha.ws({"type": "config_entries/flow/progress"}):
+        context = flow.get("context") or {}
+        if (
+            flow.get("handler") == DOMAIN
+            and context.get("source") == "reauth"
+            and context.get("entry_id") == entry_id
+        ):
+            return str(flow["flow_id"])
+    return None
+
+
+async def reauthenticate(ha: HomeAssistantClient, flow_id: str) -> None:
+    """Answer the re-authentication flow with the password (then the entry is reloaded)."""
+    answer = await flow_step(ha, flow_id, {"password": CLOUD_PASSWORD})
+    if answer.get("type") != "abort" or answer.get("reason") != "reauth_successful":
+        await abort_flow(ha, flow_id)
+        raise BootstrapError(f"signing in to the account again failed: {answer}")
+
+
+async def entry_state(ha: HomeAssistantClient, entry_id: str) -> tuple[str, str | None]:
+    """An entry's state and the reason for it (None when it has none)."""
+    for entry in await integration_entries(ha):
+        if entry["entry_id"] == entry_id:
+            return str(entry["state"]), entry.get("reason")
+    raise BootstrapError("the account's config entry is gone")
+
+
+async def connect_account(
+    ha: HomeAssistantClient, cloud_url: str, username: str, deadline: Deadline
+) -> str:
+    """Make the account's entry the integration's only one, at this cloud; its entry id."""
+    entries = [await inspect_entry(ha, entry) for entry in await integration_entries(ha)]
+    accounts = [
+        entry
+        for entry in entries
+        if entry.kind == "account" and (entry.username or "").casefold() == username.casefold()
+    ]
+    accounts.sort(key=lambda entry: entry.server_url != cloud_url)  # the one at this cloud first
+    keep = accounts[0] if accounts else None
+    for entry in entries:
+        if entry is keep:
             continue
-        outcome = await run_config_flow(ha, device)
-        if outcome == "created":
-            log(f"added {device.name} ({device.model} at {device.address})")
-            added.append(device)
-        elif outcome is not None:
-            # An entry exists (e.g. set up failed at start and is retrying): the flow's own check.
-            log(f"{device.name}: not added ({outcome})")
-    if added:
-        await assign_rooms(ha, added, deadline)
-    return added
+        await ha.request("DELETE", f"/api/config/config_entries/entry/{entry.entry_id}")
+        what = {
+            "device": "one LAN device, which the account covers: an older demo made those",
+            "account": f"the account {entry.username!r} at {entry.server_url}",
+            "ignored": "an ignored discovery",
+        }.get(entry.kind, "not an account")
+        log(f"removed the entry {entry.title!r} ({what})")
+    if keep is None:
+        return await add_account(ha, cloud_url, username)
+    log(f"the account {username!r} is set up already ({keep.state})")
+    await bring_up(ha, keep, cloud_url, deadline, reload=len(entries) > 1)
+    return keep.entry_id
 
 
-async def assign_rooms(ha: HomeAssistantClient, added: list[SimDevice], deadline: Deadline) -> None:
-    """Put newly added devices in the area named after their room (created if missing)."""
-    areas = {
-        area["name"].casefold(): area["area_id"]
-        for area in await ha.ws({"type": "config/area_registry/list"})
-    }
-    pending = [device for device in added if device.room]
-    while pending:
-        registered = await registered_dids(ha)
-        waiting = []
-        for device in pending:
-            entry = registered.get(device.did)
-            if entry is None:
-                waiting.append(device)
-                continue
-            assert device.room is not None
-            area_id = areas.get(device.room.casefold())
-            if area_id is None:
-                area = await ha.ws({"type": "config/area_registry/create", "name": device.room})
-                area_id = areas[device.room.casefold()] = area["area_id"]
-            if entry.get("area_id") is None:
-                await ha.ws(
-                    {
-                        "type": "config/device_registry/update",
-                        "device_id": entry["id"],
-                        "area_id": area_id,
-                    }
-                )
-        pending = waiting
-        if pending and not deadline.left():
-            log(
-                f"not in Home Assistant's device registry yet, no room: "
-                f"{', '.join(device.name for device in pending)}"
-            )
+async def bring_up(
+    ha: HomeAssistantClient, entry: EntryInfo, cloud_url: str, deadline: Deadline, *, reload: bool
+) -> None:
+    """Get an existing account entry loaded, as a person would in the UI.
+
+    Enable it if disabled; point it at this cloud (its reconfigure flow) if it has another
+    server; answer its re-authentication flow with the password when the cloud refused its
+    tokens; reload it if entries it shared devices with were just removed. Returns when it is
+    loaded, or with a note when it cannot be (the summary then shows what is missing).
+    """
+    entry_id = entry.entry_id
+    if entry.disabled_by is not None:
+        await ha.ws({"type": "config_entries/disable", "entry_id": entry_id, "disabled_by": None})
+        log(f"enabled the account's entry (disabled by {entry.disabled_by})")
+    if entry.server_url != cloud_url:
+        await reconfigure_account(ha, entry_id, cloud_url)
+        log(f"pointed the account's entry at {cloud_url} (it had {entry.server_url})")
+        reload = False
+    signed_in = False
+    failing_since: float | None = None
+    while deadline.left():
+        state, reason = await entry_state(ha, entry_id)
+        flow_id = None if signed_in else await reauth_flow(ha, entry_id)
+        if flow_id is not None:
+            await reauthenticate(ha, flow_id)
+            log("signed in to the account again (its cloud forgot the tokens: a new simulator)")
+            signed_in, reload, failing_since = True, False, time.monotonic()
+        elif state == LOADED:
+            if reload:
+                await ha.request("POST", f"/api/config/config_entries/entry/{entry_id}/reload")
+                log("reloaded the account's entry, now the only one")
             return
-        if pending:
-            await asyncio.sleep(POLL)
+        elif state == "setup_error":
+            # A re-authentication flow starts just after the failure; give it a moment.
+            failing_since = failing_since or time.monotonic()
+            if time.monotonic() - failing_since >= REAUTH_GRACE:
+                if signed_in:
+                    log(f"the account's entry does not load: {reason}")
+                    return
+                await reconfigure_account(ha, entry_id, cloud_url)
+                log(f"signed in to the account again ({reason})")
+                signed_in, reload, failing_since = True, False, time.monotonic()
+        elif state not in SETTLING_STATES:
+            log(f"the account's entry is {state}: {reason}")
+            return
+        await asyncio.sleep(POLL)
+    log("the account's entry was not loaded by the deadline")
 
 
 async def drop_broken_onboarding_entries(ha: HomeAssistantClient) -> None:
@@ -498,9 +703,32 @@ async def drop_broken_onboarding_entries(ha: HomeAssistantClient) -> None:
                 log(f"removed {entry['title']!r}, which cannot load without its package")
 
 
-async def report(ha: HomeAssistantClient, devices: list[SimDevice]) -> list[DeviceReport]:
-    """Each device's enabled entities and their states (`/api/states`)."""
+@dataclass
+class Status:
+    """The whole picture: each device, the rooms without an area, the other entries."""
+
+    devices: list[DeviceReport]
+    missing_areas: list[str]
+    other_entries: list[str]  # titles of the integration's entries besides the account's
+    entry_state: str
+
+    @property
+    def ready(self) -> bool:
+        """Every device ready, an area for every room, the account's entry the only one."""
+        return (
+            all(result.ready for result in self.devices)
+            and not self.missing_areas
+            and not self.other_entries
+        )
+
+
+async def report(ha: HomeAssistantClient, devices: list[SimDevice], entry_id: str) -> Status:
+    """The devices, areas and entries as Home Assistant has them now."""
     registered = await registered_dids(ha)
+    areas = {
+        area["area_id"]: area["name"] for area in await ha.ws({"type": "config/area_registry/list"})
+    }
+    area_names = {name.casefold() for name in areas.values()}
     by_device: dict[str, list[str]] = {}
     for entity in await ha.ws({"type": "config/entity_registry/list"}):
         if entity.get("platform") == DOMAIN and not entity.get("disabled_by"):
@@ -508,48 +736,96 @@ async def report(ha: HomeAssistantClient, devices: list[SimDevice]) -> list[Devi
     states = {
         state["entity_id"]: state["state"] for state in await ha.request("GET", "/api/states")
     }
-    reports = []
+    results = []
     for device in devices:
         result = DeviceReport(device)
+        result.room_area = device.room is None or device.room.casefold() in area_names
         if (entry := registered.get(device.did)) is not None:
             result.registered = True
+            result.in_entry = entry_id in (entry.get("config_entries") or [])
+            result.area = areas.get(entry.get("area_id") or "")
             result.entities = sorted(by_device.get(entry["id"], []))
             result.pending = [e for e in result.entities if e not in states]
             result.unavailable = [e for e in result.entities if states.get(e) == UNAVAILABLE]
-        reports.append(result)
-    return reports
+        results.append(result)
+    rooms = dict.fromkeys(device.room for device in devices if device.room)
+    entries = await integration_entries(ha)
+    return Status(
+        devices=results,
+        missing_areas=[room for room in rooms if room.casefold() not in area_names],
+        other_entries=[e["title"] for e in entries if e["entry_id"] != entry_id],
+        entry_state=next(
+            (
+                f"{e['state']}" + (f" ({e['reason']})" if e.get("reason") else "")
+                for e in entries
+                if e["entry_id"] == entry_id
+            ),
+            "gone",
+        ),
+    )
 
 
 async def wait_until_ready(
-    ha: HomeAssistantClient, devices: list[SimDevice], deadline: Deadline
-) -> list[DeviceReport]:
-    """Poll until every device is ready or the deadline passes; the last reports."""
+    ha: HomeAssistantClient, devices: list[SimDevice], entry_id: str, deadline: Deadline
+) -> Status:
+    """Poll until everything is ready or the deadline passes; the last status."""
     while True:
-        reports = await report(ha, devices)
-        if all(result.ready for result in reports) or not deadline.left():
-            return reports
+        status = await report(ha, devices, entry_id)
+        if status.ready or not deadline.left():
+            return status
         await asyncio.sleep(POLL)
 
 
-def print_summary(reports: list[DeviceReport], elapsed: float) -> bool:
-    """One line per device; True when all are ready."""
+def lan_fallbacks(config: Path) -> int:
+    """How often the integration fell back from the LAN to the cloud since Home Assistant started.
+
+    Read from Home Assistant's log (a new one each start; the integration logs at debug level
+    in the demo): LAN devices should be reached on the LAN, so this should be 0.
+    """
+    try:
+        with (config / "home-assistant.log").open(encoding="utf-8", errors="replace") as file:
+            return sum(1 for line in file if "LAN failed (" in line)
+    except FileNotFoundError:
+        return 0
+
+
+def print_summary(status: Status, elapsed: float, fallbacks: int) -> bool:
+    """One line per device, then areas and entries; True when all is ready."""
+    reports = status.devices
     ready = [result for result in reports if result.ready]
     entities = sum(len(result.entities) for result in reports)
     unavailable = sum(len(result.unavailable) for result in reports)
+    lan = sum(1 for result in reports if result.device.address)
     log(
         f"{len(ready)}/{len(reports)} devices ready {elapsed:.1f} s after start "
-        f"({entities} entities, {unavailable} unavailable)"
+        f"({lan} on the LAN, {len(reports) - lan} through the cloud; "
+        f"{entities} entities, {unavailable} unavailable)"
     )
-    width = max((len(result.device.name) for result in reports), default=0)
+    name_width = max((len(result.device.name) for result in reports), default=0)
+    path_width = max((len(result.device.path) for result in reports), default=0)
+    model_width = max((len(result.device.model) for result in reports), default=0)
     for result in reports:
         device = result.device
-        state = f"{len(result.entities)} entities" if result.ready else result.problem()
         mark = "ok  " if result.ready else "FAIL"
+        area = result.area or "-"
+        state = f"{len(result.entities)} entities" if result.ready else result.problem()
         print(
-            f"    {mark} {device.name:<{width}}  {device.address:<11} {device.model:<26} {state}",
+            f"    {mark} {device.name:<{name_width}}  {device.path:<{path_width}}  "
+            f"{device.model:<{model_width}}  {area:<12} {state}",
             flush=True,
         )
-    return len(ready) == len(reports)
+    rooms = dict.fromkeys(result.device.room for result in reports if result.device.room)
+    if status.missing_areas:
+        log(f"FAIL no area for the rooms: {', '.join(status.missing_areas)}")
+    else:
+        log(f"areas for the {len(rooms)} rooms: {', '.join(r for r in rooms if r)}")
+    if status.other_entries:
+        log(f"FAIL other entries besides the account's: {', '.join(status.other_entries)}")
+    else:
+        log(f"one config entry: the Xiaomi account ({status.entry_state})")
+    if fallbacks:
+        log(f"note: {fallbacks} LAN requests went to the cloud instead (home-assistant.log)")
+    return status.ready
 
 
 async def bootstrap(args: argparse.Namespace) -> int:
@@ -560,24 +836,32 @@ async def bootstrap(args: argparse.Namespace) -> int:
     async with aiohttp.ClientSession(timeout=timeout) as session:
         ha = HomeAssistantClient(session, args.url)
         try:
-            devices = await simulated_devices(session, args.admin)
+            devices, username = await simulated_home(session, args.admin)
             if not devices:
-                raise BootstrapError("the simulator has no LAN devices")
+                raise BootstrapError("the simulated home has no devices")
             await wait_until_up(ha, deadline, args.ha_pid)
             log(f"Home Assistant answers at {ha.url} ({deadline.elapsed():.1f} s)")
             await get_token(ha, token_file)
             await wait_until_running(ha, deadline)
-            await add_devices(ha, devices, deadline)
-            reports = await wait_until_ready(ha, devices, deadline)
+            entry_id = await connect_account(ha, args.cloud, username, deadline)
+            status = await wait_until_ready(ha, devices, entry_id, deadline)
+            elapsed = deadline.elapsed()
             await drop_broken_onboarding_entries(ha)
-            ok = print_summary(reports, deadline.elapsed())
+            ok = print_summary(status, elapsed, lan_fallbacks(args.config))
         except BootstrapError as err:
             print(f"demo_bootstrap: {err}", file=sys.stderr, flush=True)
+            return 1
+        except (aiohttp.ClientError, TimeoutError) as err:
+            print(
+                f"demo_bootstrap: lost Home Assistant or the simulator: {err!r}",
+                file=sys.stderr,
+                flush=True,
+            )
             return 1
         finally:
             await ha.close()
     if not ok and not args.check:
-        log("not every device is ready yet; see the log for why (the demo keeps running)")
+        log("not everything is ready yet; see the log for why (the demo keeps running)")
         return 0
     return 0 if ok else 1
 
@@ -587,6 +871,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--url", required=True, help="Home Assistant, e.g. http://127.0.0.1:8123")
     parser.add_argument("--admin", required=True, help="the simulator's admin API URL")
+    parser.add_argument("--cloud", required=True, help="the simulator's cloud URL (server URL)")
     parser.add_argument("--config", type=Path, required=True, help="Home Assistant's config dir")
     parser.add_argument(
         "--started", type=float, default=time.time(), help="start time (epoch seconds)"
@@ -596,7 +881,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--ha-pid", type=int, help="Home Assistant's process: stop if it exits")
     parser.add_argument(
-        "--check", action="store_true", help="exit 1 unless every device is ready in time"
+        "--check", action="store_true", help="exit 1 unless everything is ready in time"
     )
     return parser.parse_args(argv)
 
