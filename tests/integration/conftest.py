@@ -13,6 +13,7 @@ from homeassistant import const as ha_const
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.util import slugify
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
@@ -50,6 +51,21 @@ class VersionedSnapshotExtension(HomeAssistantSnapshotExtension):
 def versioned_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """The snapshot fixture, with Home Assistant's serialisers, kept per release."""
     return snapshot.use_extension(VersionedSnapshotExtension)
+
+
+def entity_id(hass: HomeAssistant, written: str) -> str:
+    """The entity id Home Assistant gave the entity written here as 2025.4 names it.
+
+    Newer releases put a device's area in front of the ids of new entities
+    (``light.living_room_living_room_ceiling_light``); tests name entities by domain and name.
+    """
+    if hass.states.get(written) is not None:
+        return written
+    domain, _, slug = written.partition(".")
+    for state in hass.states.async_all(domain):
+        if slugify(state.name) == slug or state.entity_id.endswith(f"_{slug}"):
+            return state.entity_id
+    return written
 
 
 def device_of(hass: HomeAssistant, did: str | int) -> dr.DeviceEntry | None:

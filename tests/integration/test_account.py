@@ -22,7 +22,7 @@ from custom_components.xiaomi_aiot.miot.route import Route
 from simulator import Simulator
 from simulator.cloud import CloudServer
 
-from .conftest import device_of
+from .conftest import device_of, entity_id
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ async def test_signing_in_adds_the_whole_home_with_areas(
     assert light.area_id is not None
     assert areas.async_get_area(light.area_id).name == "Living Room"  # type: ignore[union-attr]
     assert account.title == "demo"
-    assert hass.states.get("light.living_room_ceiling_light").state == "on"
+    assert hass.states.get(entity_id(hass, "light.living_room_ceiling_light")).state == "on"
 
 
 async def test_the_same_account_is_added_once(
@@ -122,12 +122,11 @@ async def test_lan_devices_go_local_and_fall_back_to_the_cloud(
     transport = coordinator.device.transport
     assert transport.active is Route.LAN  # type: ignore[attr-defined]
     sim.devices["study-lamp"].apply_faults({"loss": 1.0})
-    await hass.services.async_call(
-        "light", "turn_off", {"entity_id": "light.desk_lamp"}, blocking=True
-    )
+    lamp = entity_id(hass, "light.desk_lamp")
+    await hass.services.async_call("light", "turn_off", {"entity_id": lamp}, blocking=True)
     assert sim.devices["study-lamp"].get(2, 1) is False
     assert transport.active is Route.CLOUD  # type: ignore[attr-defined]
-    assert hass.states.get("light.desk_lamp").state == "off"
+    assert hass.states.get(lamp).state == "off"
 
 
 async def test_an_expired_token_is_refreshed_and_kept(
@@ -192,7 +191,7 @@ async def test_new_devices_appear_and_removed_ones_go_without_a_restart(
     names = {d.name for d in dr.async_entries_for_config_entry(registry, account.entry_id)}
     assert "Hall Lamp" in names
     assert "Bedside Lamp" not in names
-    assert hass.states.get("light.hall_lamp") is not None
+    assert hass.states.get(entity_id(hass, "light.hall_lamp")) is not None
 
 
 async def test_a_device_the_cloud_no_longer_knows_raises_a_repair_until_it_is_gone(

@@ -8,14 +8,13 @@ import pytest
 import voluptuous as vol
 from homeassistant.core import HomeAssistant, ServiceResponse
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot.const import DOMAIN
 from simulator import Simulator
 
-from .conftest import SetUpDevice
+from .conftest import SetUpDevice, device_of
 
 SPEAKER = "xiaoai-speaker"
 
@@ -28,9 +27,7 @@ async def core(hass: HomeAssistant) -> None:
 
 def device_id(hass: HomeAssistant, sim: Simulator, device: str) -> str:
     """The device registry id of a simulated device set up in Home Assistant."""
-    entry = dr.async_get(hass).async_get_device(
-        identifiers={(DOMAIN, str(sim.devices[device].did))}
-    )
+    entry = device_of(hass, sim.devices[device].did)
     assert entry is not None
     return entry.id
 
