@@ -242,25 +242,34 @@ class XiaoAiConversationEntity(conversation.ConversationEntity):
             return cached
         hass = self.hass
         entities = er.async_get(hass)
+        devices = dr.async_get(hass)
         names: list[tuple[str, Any]] = []
         lock_names: set[str] = set()
         for state in hass.states.async_all():
             if not is_exposed(hass, state.entity_id):
                 continue
-            spoken = [state.name]
+            spoken: list[tuple[Any, str]] = [(state.name, state.name)]
             if (entry := entities.async_get(state.entity_id)) is not None:
-                spoken.extend(entry.aliases)
-            for text in spoken:
-                if text and text.strip():
-                    names.append((normalize_name(text, language), text.strip()))
+                spoken.extend((alias, alias) for alias in entry.aliases)
+                # A device's main entity answers to the device's name too: newer releases
+                # name it after its area and device ("Bedroom Bedside Lamp").
+                if entry.device_id and entry.original_name is None and entry.name is None:
+                    device = devices.async_get(entry.device_id)
+                    if device is not None:
+                        spoken.append((device.name_by_user or device.name, state.name))
+            for text, value in spoken:
+                # Newer releases put a marker for "the entity's own name" among the aliases.
+                if isinstance(text, str) and text.strip():
+                    target = value.strip() if value is not text else text.strip()
+                    names.append((normalize_name(text, language), target))
                     if state.domain == "lock":
-                        lock_names.add(text.strip())
+                        lock_names.add(target)
         areas: list[tuple[str, Any]] = []
         for area in ar.async_get(hass).async_list_areas():
             areas.extend(
                 (normalize_name(text, language), text.strip())
                 for text in (area.name, *area.aliases)
-                if text and text.strip()
+                if isinstance(text, str) and text.strip()
             )
         persons = [(normalize_name(name, language), name) for name in people(hass)]
         cache = _SlotCache(

@@ -14,6 +14,8 @@ from homeassistant.helpers.intent import IntentResponseType
 
 from simulator import Simulator
 
+from .conftest import entity_id
+
 CORPUS = Path(__file__).with_name("corpus.yaml")
 
 
@@ -69,7 +71,7 @@ async def run_case(
             why = f"{spec['id']} {spec['property']}: {before!r} -> {after!r}, wanted {spec}"
     if "state" in expect and not why:
         spec = expect["state"]
-        state = hass.states.get(spec["entity_id"])
+        state = hass.states.get(entity_id(hass, spec["entity_id"]))
         got = (
             None
             if state is None

@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.xiaomi_aiot.const import CONF_ALLOW_UNLOCK_BY_VOICE
 from simulator import Simulator
 
-from .conftest import AGENT
+from .conftest import AGENT, entity_id
 from .corpus import Outcome, load_corpus, percentile, run_case
 
 TARGET = 0.97
@@ -79,7 +79,7 @@ async def test_unlocking_by_voice_is_refused_unless_allowed(
         hass, "小爱同学, 把门打开!", None, Context(), "zh-Hans", agent_id=AGENT
     )
     assert "安全" in result.response.speech["plain"]["speech"]
-    assert hass.states.get("lock.front_door_lock").state == "locked"
+    assert hass.states.get(entity_id(hass, "lock.front_door_lock")).state == "locked"
     result = await conversation.async_converse(
         hass, "unlock the car", None, Context(), "en", agent_id=AGENT
     )
@@ -93,5 +93,5 @@ async def test_unlocking_by_voice_is_refused_unless_allowed(
     await hass.async_block_till_done()
     assert (
         sim.devices["front-door-lock"].get(2, 3) != 0
-        or hass.states.get("lock.front_door_lock").state == "unlocked"
+        or hass.states.get(entity_id(hass, "lock.front_door_lock")).state == "unlocked"
     )
