@@ -9,6 +9,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
 from .account import AccountCoordinator, cloud_for
@@ -20,7 +21,12 @@ from .const import (
     DOMAIN,
     ENTRY_TYPE_ACCOUNT,
 )
-from .coordinator import MiotCoordinator, XiaomiConfigEntry, XiaomiRuntimeData
+from .coordinator import (
+    MiotCoordinator,
+    XiaomiConfigEntry,
+    XiaomiRuntimeData,
+    removed_issue_id,
+)
 from .miot import MiotSpecError, load_bundled_spec
 from .miot.device import MiotDevice
 from .miot.lan import DeviceSession
@@ -59,6 +65,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> bo
         await _async_setup_account(hass, entry)
     else:
         await _async_setup_local_device(hass, entry)
+    entry.runtime_data.options = dict(entry.options)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, _platforms(hass, entry))
     return True
@@ -117,13 +124,16 @@ async def _async_setup_account(hass: HomeAssistant, entry: XiaomiConfigEntry) ->
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: XiaomiConfigEntry, device: dr.DeviceEntry
 ) -> bool:
-    """A device may be removed by hand once its account no longer has it."""
+    """A device may be removed by hand once its account no longer has it, or the cloud says so."""
     account = entry.runtime_data.account
     if account is None:
         return False
+    issues = ir.async_get(hass)
     return not any(
-        identifier[0] == DOMAIN and identifier[1] in account.data
-        for identifier in device.identifiers
+        domain == DOMAIN
+        and did in account.data
+        and issues.async_get_issue(DOMAIN, removed_issue_id(did)) is None
+        for domain, did in device.identifiers
     )
 
 
@@ -133,4 +143,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> b
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: XiaomiConfigEntry) -> None:
-    await hass.config_entries.async_reload(entry.entry_id)
+    """Reload when the options change; saving refreshed cloud tokens changes only the data."""
+    if dict(entry.options) != entry.runtime_data.options:
+        await hass.config_entries.async_reload(entry.entry_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,8 @@ class XiaomiRuntimeData:
 
     coordinators: dict[str, MiotCoordinator]
     account: AccountCoordinator | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    """The options the entry was set up with: another change of options reloads it."""
 
 
 type XiaomiConfigEntry = ConfigEntry[XiaomiRuntimeData]

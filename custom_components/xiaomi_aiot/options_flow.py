@@ -13,6 +13,9 @@ from homeassistant.helpers.selector import (
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
 )
 
 from .account import AccountCoordinator
@@ -22,6 +25,8 @@ from .const import (
     CONF_ENTRY_TYPE,
     CONF_HOMES,
     CONF_ROUTES,
+    CONF_SKILL_KEY_ID,
+    CONF_SKILL_SECRET,
     DEFAULT_CLOUD_SCAN_INTERVAL,
     DEFAULT_SCAN_INTERVAL,
     ENTRY_TYPE_ACCOUNT,
@@ -38,6 +43,8 @@ ROUTE_SELECTOR = SelectSelector(
         translation_key="route",
     )
 )
+SKILL_FIELDS = (CONF_SKILL_KEY_ID, CONF_SKILL_SECRET)
+"""Options of the Xiao Ai skill endpoint; left empty, the endpoint refuses every request."""
 
 
 class XiaomiOptionsFlow(OptionsFlow):
@@ -66,7 +73,9 @@ class XiaomiOptionsFlow(OptionsFlow):
         if user_input is not None and user_input.get(CONF_HOMES) == []:
             errors[CONF_HOMES] = "no_homes"
         elif user_input is not None:
-            self._options = {**options, **user_input}
+            # A cleared optional field is absent from the answer: drop the old value with it.
+            kept = {key: value for key, value in options.items() if key not in SKILL_FIELDS}
+            self._options = {**kept, **user_input}
             if self._is_account and self._routable():
                 return await self.async_step_routes()
             return self.async_create_entry(data=self._options)
@@ -96,6 +105,16 @@ class XiaomiOptionsFlow(OptionsFlow):
                     default=options.get(CONF_ALLOW_UNLOCK_BY_VOICE, False),
                 )
             ] = cv.boolean
+        fields[
+            vol.Optional(
+                CONF_SKILL_KEY_ID, description={"suggested_value": options.get(CONF_SKILL_KEY_ID)}
+            )
+        ] = TextSelector()
+        fields[
+            vol.Optional(
+                CONF_SKILL_SECRET, description={"suggested_value": options.get(CONF_SKILL_SECRET)}
+            )
+        ] = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(vol.Schema(fields), user_input),

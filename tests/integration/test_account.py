@@ -17,6 +17,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.xiaomi_aiot import async_remove_config_entry_device
 from custom_components.xiaomi_aiot.const import CONF_CLOUD_TOKENS, DEVICE_LIST_INTERVAL, DOMAIN
 from custom_components.xiaomi_aiot.miot.route import Route
 from simulator import Simulator
@@ -134,8 +135,10 @@ async def test_an_expired_token_is_refreshed_and_kept(
 ) -> None:
     """When the cloud says the token expired, a new one is fetched, used and saved."""
     before = account.data[CONF_CLOUD_TOKENS]["access_token"]
+    runtime = account.runtime_data
     cloud.apply_faults({"expire_tokens": True})
     await later(hass)
+    assert account.runtime_data is runtime  # saving tokens does not reload the account
     assert hass.states.get("sensor.xiaomi_su7_battery").state != STATE_UNAVAILABLE
     assert account.data[CONF_CLOUD_TOKENS]["access_token"] != before
 
@@ -203,6 +206,12 @@ async def test_a_device_the_cloud_no_longer_knows_raises_a_repair_until_it_is_go
     await later(hass)
     issues = ir.async_get(hass)
     assert issues.async_get_issue(DOMAIN, f"device_removed_{did}") is not None
+    watch = device_of(hass, did)
+    assert watch is not None
+    assert await async_remove_config_entry_device(hass, account, watch)  # the repair says so
+    lamp = device_of(hass, sim.devices["study-lamp"].did)
+    assert lamp is not None
+    assert not await async_remove_config_entry_device(hass, account, lamp)
     await later(hass, DEVICE_LIST_INTERVAL + timedelta(seconds=1))
     assert issues.async_get_issue(DOMAIN, f"device_removed_{did}") is None
     assert device_of(hass, did) is None

@@ -310,3 +310,30 @@ async def test_the_endpoint_needs_no_home_assistant_token(
     """Xiao Ai's servers carry none: a GET is simply not allowed, not unauthorised."""
     response = await client.get(f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}")
     assert response.status == 405
+
+
+async def test_the_skill_key_is_set_and_cleared_in_the_options(
+    hass: HomeAssistant, sim: Simulator, client: TestClient, set_up_device: SetUpDevice
+) -> None:
+    """Signed requests are answered once the key is in the options, refused once it is gone."""
+    entry = await set_up_device("living-room-light")
+    path = f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}"
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {"scan_interval": 30, "skill_key_id": KEY_ID, "skill_secret": SECRET},
+    )
+    await hass.async_block_till_done()
+    assert entry.options == {"scan_interval": 30, "skill_key_id": KEY_ID, "skill_secret": SECRET}
+    response = await client.post(path, data=BODY, headers=signed_headers(path, BODY))
+    assert response.status == 200
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    await hass.config_entries.options.async_configure(result["flow_id"], {"scan_interval": 30})
+    await hass.async_block_till_done()
+    assert entry.options == {"scan_interval": 30}
+    body = encode(skill_request("turn on the living room ceiling light", request_id="req-2"))
+    response = await client.post(path, data=body, headers=signed_headers(path, body))
+    await refused(response, 401, "unauthorized")
+    assert sim.devices["living-room-light"].get(2, 1) is False

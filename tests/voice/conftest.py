@@ -64,7 +64,14 @@ async def home(hass: HomeAssistant, account: MockConfigEntry) -> MockConfigEntry
         areas.async_update(area_id, aliases=set(aliases))
     entities = er.async_get(hass)
     for written, aliases in ENTITY_ALIASES.items():
-        entities.async_update_entity(entity_id(hass, written), aliases=set(aliases))
+        target = entity_id(hass, written)
+        entry = entities.async_get(target)
+        assert entry is not None, written
+        # Newer releases keep the entity's own name among its aliases (as None, in an ordered
+        # list): add to the aliases rather than replace them, or the name stops matching.
+        current = entry.aliases
+        added = [*current, *aliases] if isinstance(current, list) else {*current, *aliases}
+        entities.async_update_entity(target, aliases=added)
     for written in ("lock.front_door_lock", "lock.xiaomi_su7_door_lock"):
         async_expose_entity(
             hass, "conversation", entity_id(hass, written), True
