@@ -67,7 +67,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> bo
         await _async_setup_local_device(hass, entry)
     entry.runtime_data.options = dict(entry.options)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
-    await hass.config_entries.async_forward_entry_setups(entry, _platforms(hass, entry))
+    entry.runtime_data.platforms = _platforms(hass, entry)
+    await hass.config_entries.async_forward_entry_setups(entry, entry.runtime_data.platforms)
     return True
 
 
@@ -139,7 +140,7 @@ async def async_remove_config_entry_device(
 
 async def async_unload_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> bool:
     """Unload the entities; the session closes with the entry."""
-    return await hass.config_entries.async_unload_platforms(entry, _platforms(hass, entry))
+    return await hass.config_entries.async_unload_platforms(entry, entry.runtime_data.platforms)
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: XiaomiConfigEntry) -> None:

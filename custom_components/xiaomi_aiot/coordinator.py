@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
@@ -36,6 +37,8 @@ class XiaomiRuntimeData:
     account: AccountCoordinator | None = None
     options: dict[str, Any] = field(default_factory=dict)
     """The options the entry was set up with: another change of options reloads it."""
+    platforms: list[Platform] = field(default_factory=list)
+    """The platforms set up for the entry, the ones to unload (Assist may come later)."""
 
 
 type XiaomiConfigEntry = ConfigEntry[XiaomiRuntimeData]

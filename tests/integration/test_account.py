@@ -14,6 +14,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
@@ -215,3 +216,13 @@ async def test_a_device_the_cloud_no_longer_knows_raises_a_repair_until_it_is_go
     await later(hass, DEVICE_LIST_INTERVAL + timedelta(seconds=1))
     assert issues.async_get_issue(DOMAIN, f"device_removed_{did}") is None
     assert device_of(hass, did) is None
+
+
+async def test_an_account_unloads_when_assist_was_set_up_after_it(
+    hass: HomeAssistant, account: MockConfigEntry
+) -> None:
+    """The platforms unloaded are the ones set up, even if Assist arrived in between."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    assert await hass.config_entries.async_unload(account.entry_id)
+    assert account.state is ConfigEntryState.NOT_LOADED

@@ -43,7 +43,8 @@ from custom_components.xiaomi_aiot.miot.route import Route, RoutedTransport
 from simulator import Simulator
 from simulator.cloud import CloudServer
 
-from .conftest import SetUpDevice
+from .conftest import SetUpDevice, device_of
+from .conftest import entity_id as named_entity
 from .test_account import later, sign_in
 from .test_config_flow import translation_problems
 
@@ -231,7 +232,7 @@ async def test_a_failed_sign_in_says_why_then_the_right_one_adds_the_account(
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].state is ConfigEntryState.LOADED
-    assert hass.states.get("light.desk_lamp") is not None
+    assert hass.states.get(named_entity(hass, "light.desk_lamp")) is not None
 
 
 async def test_the_homes_step_offers_the_account_s_homes_and_needs_one(
@@ -313,7 +314,7 @@ async def test_an_account_refused_at_start_asks_for_the_password(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
     assert account.state is ConfigEntryState.LOADED
-    assert hass.states.get("light.desk_lamp").state == "on"
+    assert hass.states.get(named_entity(hass, "light.desk_lamp")).state == "on"
 
 
 # --- another server ----------------------------------------------------------------------------
@@ -428,7 +429,7 @@ async def test_a_home_gone_from_the_account_leaves_no_devices_until_one_is_chose
     await hass.async_block_till_done()
     assert account.state is ConfigEntryState.LOADED
     assert device_names(hass, account) == set()
-    assert hass.states.get("light.desk_lamp") is None
+    assert hass.states.get(named_entity(hass, "light.desk_lamp")) is None
 
     result = await open_options(hass, account)
     assert result["data_schema"]({})[CONF_HOMES] == []  # the gone home is not kept
@@ -443,7 +444,7 @@ async def test_a_home_gone_from_the_account_leaves_no_devices_until_one_is_chose
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert account.options[CONF_HOMES] == [cloud.home_id]
     assert device_names(hass, account) == {device.name for device in sim.devices.values()}
-    assert hass.states.get("light.desk_lamp").state == "on"
+    assert hass.states.get(named_entity(hass, "light.desk_lamp")).state == "on"
 
 
 async def test_options_of_an_account_not_set_up_offer_the_intervals_only(
@@ -525,7 +526,7 @@ async def test_a_device_routed_through_the_cloud_is_not_asked_on_the_lan(
     account_lamp = account.runtime_data.coordinators[str(sim.devices["study-lamp"].did)]
     assert account_lamp.update_interval == timedelta(seconds=60)  # the cloud's interval
     await hass.services.async_call(
-        "lock", "unlock", {"entity_id": "lock.front_door_lock"}, blocking=True
+        "lock", "unlock", {"entity_id": named_entity(hass, "lock.front_door_lock")}, blocking=True
     )
     assert [(a["id"], a["name"]) for a in cloud.actions] == [("front-door-lock", "unlock")]
 
@@ -534,7 +535,7 @@ async def test_a_device_routed_through_the_cloud_is_not_asked_on_the_lan(
     lamp.apply_faults({"loss": 1.0})
     lamp.set(2, 1, False)
     await later(hass)
-    assert hass.states.get("light.desk_lamp").state == STATE_OFF
+    assert hass.states.get(named_entity(hass, "light.desk_lamp")).state == STATE_OFF
 
 
 async def test_a_device_on_the_lan_only_becomes_unavailable_instead_of_using_the_cloud(
@@ -547,11 +548,11 @@ async def test_a_device_on_the_lan_only_becomes_unavailable_instead_of_using_the
 
     lamp.apply_faults({"loss": 1.0})
     await later(hass, timedelta(seconds=31))
-    assert hass.states.get("light.bedside_lamp").state == STATE_UNAVAILABLE
+    assert hass.states.get(named_entity(hass, "light.bedside_lamp")).state == STATE_UNAVAILABLE
 
     lamp.apply_faults({"loss": 0.0})
     await later(hass, timedelta(seconds=31))
-    assert hass.states.get("light.bedside_lamp").state == STATE_OFF
+    assert hass.states.get(named_entity(hass, "light.bedside_lamp")).state == STATE_OFF
 
 
 async def test_devices_that_share_a_name_get_distinct_routes(
@@ -621,7 +622,7 @@ async def test_only_a_device_the_account_no_longer_has_can_be_removed_by_hand(
     """Deleting a device the account still has is refused; one it no longer lists goes."""
     assert await async_setup_component(hass, "config", {})
     registry = dr.async_get(hass)
-    lamp = registry.async_get_device(identifiers={(DOMAIN, str(sim.devices["study-lamp"].did))})
+    lamp = device_of(hass, sim.devices["study-lamp"].did)
     assert lamp is not None
     leftover = registry.async_get_or_create(
         config_entry_id=account.entry_id, identifiers={(DOMAIN, "123456789")}, name="Old Lamp"
