@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 from homeassistant.components import conversation
-from homeassistant.const import STATE_LOCKED, STATE_OFF, STATE_ON
+from homeassistant.components.lock import LockState
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
@@ -144,7 +145,7 @@ async def test_unlocking_through_the_skill_is_refused_and_the_door_stays_locked(
 ) -> None:
     """Asked to open the door: the spoken reason, nothing sent to the lock."""
     lock = entity_id(hass, LOCK)
-    assert state(hass, lock) == STATE_LOCKED
+    assert state(hass, lock) == LockState.LOCKED
     before = _device_value(sim, "front-door-lock", "lock.status")
 
     for query in (OPEN_THE_DOOR, "解锁大门"):
@@ -153,4 +154,4 @@ async def test_unlocking_through_the_skill_is_refused_and_the_door_stays_locked(
         assert "语音开锁" in spoken(answer), spoken(answer)
 
     assert _device_value(sim, "front-door-lock", "lock.status") == before
-    assert state(hass, lock) == STATE_LOCKED
+    assert state(hass, lock) == LockState.LOCKED
