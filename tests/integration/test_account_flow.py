@@ -629,8 +629,20 @@ async def test_only_a_device_the_account_no_longer_has_can_be_removed_by_hand(
     )
     client = await hass_ws_client(hass)
 
-    refused = await client.remove_device(lamp.id, account.entry_id)
-    removed = await client.remove_device(leftover.id, account.entry_id)
+    async def remove(device_id: str) -> dict[str, Any]:
+        """The websocket command behind a device page's Delete (the same on every release)."""
+        await client.send_json_auto_id(
+            {
+                "type": "config/device_registry/remove_config_entry",
+                "config_entry_id": account.entry_id,
+                "device_id": device_id,
+            }
+        )
+        answer: dict[str, Any] = await client.receive_json()
+        return answer
+
+    refused = await remove(lamp.id)
+    removed = await remove(leftover.id)
 
     assert refused["success"] is False
     assert removed["success"] is True
