@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import logging
 import struct
 from collections.abc import AsyncIterator
 from typing import Any
@@ -65,7 +66,13 @@ class MiioResponder(asyncio.DatagramProtocol):
 
     def _answer(self, request: dict[str, Any]) -> Any:
         if request["method"] == "miIO.info":
-            return {"model": "yeelink.light.mono1", "fw_ver": "2.0.6", "mac": "AA:BB:CC:DD:EE:FF"}
+            # Real devices put their token in this answer too.
+            return {
+                "model": "yeelink.light.mono1",
+                "fw_ver": "2.0.6",
+                "mac": "AA:BB:CC:DD:EE:FF",
+                "token": TOKEN,
+            }
         if request["method"] == "set_properties":
             for item in request["params"]:
                 self.state[(item["siid"], item["piid"])] = item["value"]
@@ -88,10 +95,11 @@ async def responder() -> AsyncIterator[tuple[MiioResponder, int]]:
 
 
 async def test_our_client_reads_and_writes_a_python_miio_device(
-    responder: tuple[MiioResponder, int],
+    responder: tuple[MiioResponder, int], caplog: pytest.LogCaptureFixture
 ) -> None:
     """Handshake, miIO.info, a read and a write all round-trip through python-miio's codec."""
     device_protocol, port = responder
+    caplog.set_level(logging.DEBUG, logger="custom_components.xiaomi_aiot.miot")
     session = DeviceSession("127.0.0.1", TOKEN, port=port, timeout=1)
     device = MiotDevice(session, load_bundled_spec("yeelink.light.mono1"))
     try:
@@ -106,6 +114,10 @@ async def test_our_client_reads_and_writes_a_python_miio_device(
         assert device_protocol.state[(2, 2)] == 55
         results = await device.read_properties([(2, 1), (2, 2)])
         assert {key: r.value for key, r in results.items()} == {(2, 1): True, (2, 2): 55}
+        # The debug log shows the traffic, never the token or the MAC address.
+        assert "miIO.info" in caplog.text
+        assert TOKEN not in caplog.text
+        assert "AA:BB:CC:DD:EE:FF" not in caplog.text
         assert [r["method"] for r in device_protocol.requests] == [
             "miIO.info",
             "set_properties",

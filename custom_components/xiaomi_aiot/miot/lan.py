@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 from typing import Any, Final
 
 from . import jsonio
@@ -32,6 +33,14 @@ DEFAULT_RETRIES: Final = 2
 MAX_MESSAGE_ID: Final = 9999
 ID_JUMP: Final = 1000
 _HELLO: Final = -1
+
+
+_SECRET = re.compile(rb'"(token|password|key|mac)"\s*:\s*"[^"]*"')
+
+
+def _redacted(payload: bytes) -> bytes:
+    """A message for the debug log: some devices put their token (and MAC) in miIO.info."""
+    return _SECRET.sub(rb'"\1":"**REDACTED**"', payload)
 
 
 class _Endpoint(asyncio.DatagramProtocol):
@@ -146,7 +155,8 @@ class DeviceSession:
         message: dict[str, Any] = {"id": message_id, "method": method}
         message["params"] = [] if params is None else params
         payload = jsonio.dumps(message)
-        _LOGGER.debug("%s <- %s", self.host, payload)
+        if _LOGGER.isEnabledFor(logging.DEBUG):
+            _LOGGER.debug("%s <- %s", self.host, _redacted(payload))
         packet = self._codec.encode(self._did, self.device_clock(), payload)
         reply = await self._exchange(message_id, packet)
         if "error" in reply:
@@ -227,7 +237,8 @@ class DeviceSession:
         if not isinstance(reply, dict) or reply.get("id") != expected:
             _LOGGER.debug("%s: dropped a stray reply", self.host)
             return
-        _LOGGER.debug("%s -> %s", self.host, frame.payload)
+        if _LOGGER.isEnabledFor(logging.DEBUG):
+            _LOGGER.debug("%s -> %s", self.host, _redacted(frame.payload))
         self._clock_offset = frame.stamp - asyncio.get_running_loop().time()
         future.set_result(reply)
 
