@@ -6,13 +6,25 @@ from dataclasses import asdict
 from typing import Any, Final
 
 from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.const import CONF_HOST, CONF_TOKEN
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_TOKEN, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_MAC
+from .const import CONF_CLOUD_TOKENS, CONF_MAC, CONF_SKILL_SECRET
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
 
-TO_REDACT: Final = {CONF_TOKEN, CONF_MAC, CONF_HOST}
+TO_REDACT: Final = {
+    CONF_TOKEN,
+    CONF_MAC,
+    CONF_HOST,
+    CONF_USERNAME,
+    CONF_PASSWORD,
+    CONF_CLOUD_TOKENS,
+    CONF_SKILL_SECRET,
+    "access_token",
+    "refresh_token",
+}
+PRIVATE_PROPERTIES: Final = {"latitude", "longitude"}
+"""Where a car or a phone is: not for a diagnostics file shared in an issue."""
 
 
 async def async_get_config_entry_diagnostics(
@@ -41,7 +53,7 @@ def _device(coordinator: MiotCoordinator) -> dict[str, Any]:
             "service": prop.service,
             "name": prop.name,
             "code": result.code,
-            "value": result.value,
+            "value": "**REDACTED**" if prop.name in PRIVATE_PROPERTIES else result.value,
         }
     return {
         "info": None if info is None else async_redact_data(info, TO_REDACT),
