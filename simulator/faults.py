@@ -101,7 +101,9 @@ def parse_fault_change(data: Any, spec: MiotSpec | None = None) -> FaultChange:
 
 
 def _number(key: str, value: Any, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise FaultError(f"{key}: {value!r} is not a number")
+    if isinstance(value, float) and not math.isfinite(value):
         raise FaultError(f"{key}: {value!r} is not a number")
     if not low <= value <= high:
         raise FaultError(f"{key}: {value!r} is outside {low:g}..{high:g}")

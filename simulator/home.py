@@ -274,7 +274,7 @@ def _features(raw: Mapping[str, Any], path: str, kind: Kind) -> frozenset[str] |
     if not isinstance(value, list):
         raise HomeFileError(f"{path}.features: expected a list, e.g. [brightness, color_temp]")
     for index, feature in enumerate(value):
-        if feature not in LIGHT_FEATURES:
+        if not isinstance(feature, str) or feature not in LIGHT_FEATURES:
             known = ", ".join(sorted(LIGHT_FEATURES))
             raise HomeFileError(f"{path}.features[{index}]: {feature!r} is not one of {known}")
     return frozenset(value)

@@ -88,7 +88,9 @@ def _explain(prop: MiotProperty, value: Any, err: MiotValueError) -> str:
     """A message without the property-name prefix the spec model puts in front."""
     message = str(err).removeprefix(f"{prop.name}: ")
     number = isinstance(value, int | float) and not isinstance(value, bool)
-    if not number or not math.isfinite(value) or "not an integer" in message:
+    if not number or (isinstance(value, float) and not math.isfinite(value)):
+        return message
+    if "not an integer" in message:
         return message
     if (rng := prop.value_range) is not None:
         if not rng.min <= value <= rng.max:

@@ -137,7 +137,7 @@ class MiotProperty:
             low, high = INTEGER_BOUNDS[fmt]
             if not low <= number <= high:
                 raise MiotValueError(f"{self.name}: {value!r} does not fit {fmt}")
-        elif not math.isfinite(number):
+        elif isinstance(number, float) and not math.isfinite(number):
             raise MiotValueError(f"{self.name}: {value!r} is not a finite number")
         if self.value_range is not None and not self.value_range.contains(number):
             rng = self.value_range

@@ -118,14 +118,19 @@ def signing_key(secret: str) -> bytes:
 
 
 def signature(secret: str, text: str) -> str:
-    """The hex HMAC-SHA256 of a string to sign."""
-    return hmac.new(signing_key(secret), text.encode(), hashlib.sha256).hexdigest()
+    """The hex HMAC-SHA256 of a string to sign (headers' non-UTF-8 bytes as received)."""
+    return hmac.new(signing_key(secret), as_bytes(text), hashlib.sha256).hexdigest()
+
+
+def as_bytes(text: str) -> bytes:
+    """A header-derived text as its bytes: aiohttp decodes headers with surrogateescape."""
+    return text.encode("utf-8", "surrogateescape")
 
 
 def request_time(value: str) -> float | None:
     """Seconds since the epoch of an X-Xiaomi-Date header; None when it is not a date."""
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         return parsedate_to_datetime(value).timestamp()
@@ -137,6 +142,8 @@ def body_matches_md5(body: bytes, content_md5: str) -> bool:
     """Whether Content-MD5 (hex or base64) is the body's digest."""
     digest = hashlib.md5(body, usedforsecurity=False).digest()
     given = content_md5.strip()
+    if not given.isascii():  # compare_digest refuses non-ASCII text
+        return False
     return hmac.compare_digest(given.lower(), digest.hex()) or hmac.compare_digest(
         given, base64.b64encode(digest).decode()
     )
@@ -262,7 +269,7 @@ class XiaoAiSkillView(HomeAssistantView):
         given_key_id, _, given_signature = credentials.strip().partition("::")
         if scheme != AUTH_SCHEME or not given_signature:
             raise unauthorized("no signature")
-        if not hmac.compare_digest(given_key_id.encode(), key_id.encode()):
+        if not hmac.compare_digest(as_bytes(given_key_id), key_id.encode()):
             raise unauthorized("another key id")
         headers = request.headers
         date = headers.get(DATE_HEADER, "")
@@ -277,7 +284,7 @@ class XiaoAiSkillView(HomeAssistantView):
             content_md5=content_md5,
         )
         if not hmac.compare_digest(
-            given_signature.lower().encode(), signature(secret, text).encode()
+            as_bytes(given_signature.lower()), signature(secret, text).encode()
         ):
             raise unauthorized("forged signature")
         now = time.time()
@@ -289,7 +296,7 @@ class XiaoAiSkillView(HomeAssistantView):
         payload = self._parse(body)
         guard = self._guards.setdefault(entry_id, ReplayGuard())
         request_id = str(payload["request"].get("request_id") or "")
-        keys = (f"sig:{given_signature.lower()}", f"id:{request_id}")
+        keys = (f"sig:{given_signature.lower()}", f"id:{request_id}" if request_id else "")
         if not guard.first_time(keys, now, until=sent + SIGNATURE_WINDOW):
             raise unauthorized("replayed")
         return payload
