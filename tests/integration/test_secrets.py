@@ -28,7 +28,7 @@ def debug_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
 async def test_a_full_run_shows_no_secret(
     hass: HomeAssistant,
     sim: Simulator,
-    cloud: CloudServer,
+    cloud: CloudServer,  # noqa: F811  # the fixture imported above
     debug_logs: pytest.LogCaptureFixture,
 ) -> None:
     """Sign in, poll, write, refresh tokens, fail over, read diagnostics: no secret anywhere."""
