@@ -7,6 +7,7 @@ the chosen homes get a coordinator and their entities at once; devices gone from
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 from datetime import timedelta
 
@@ -121,13 +122,19 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
             ir.async_delete_issue(self.hass, DOMAIN, removed_issue_id(did))
             LOGGER.info("%s was removed from the Xiaomi account", coordinator.name)
         self._remove_stale_devices()
-        for did, device in self.data.items():
-            if did not in coordinators:
-                coordinator = await self._async_add(device)
-                coordinators[did] = coordinator
-                async_dispatcher_send(
-                    self.hass, new_device_signal(self.config_entry.entry_id), coordinator
-                )
+        added = [
+            await self._async_add(device)
+            for did, device in self.data.items()
+            if did not in coordinators
+        ]
+        # All new devices are read at once: a home with a few devices offline does not wait
+        # for each one's timeouts in turn.
+        await asyncio.gather(*(coordinator.async_refresh() for coordinator in added))
+        for coordinator in added:
+            coordinators[coordinator.did] = coordinator
+            async_dispatcher_send(
+                self.hass, new_device_signal(self.config_entry.entry_id), coordinator
+            )
 
     async def _async_add(self, device: CloudDevice) -> MiotCoordinator:
         options = self.config_entry.options
@@ -159,7 +166,6 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
         )
         if lan is not None:
             self.config_entry.async_on_unload(lan.close)
-        await coordinator.async_refresh()
         return coordinator
 
     @callback
