@@ -5,21 +5,26 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from homeassistant import const as ha_const
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_TOKEN
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
 from homeassistant.util import slugify
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.const import CONF_DID, CONF_MAC, CONF_MODEL, DOMAIN
 from simulator import Simulator, VirtualDevice, load_home
+from simulator.cloud import CloudServer
 
 DEMO_HOME = Path(__file__).parents[2] / "simulator" / "homes" / "demo.yaml"
 
@@ -135,3 +140,48 @@ async def demo_entries(
 ) -> list[MockConfigEntry]:
     """Every LAN device of the demo home, set up."""
     return [await set_up_device(device.id) for device in sim.lan_devices()]
+
+
+@pytest.fixture
+async def cloud(sim: Simulator) -> AsyncIterator[CloudServer]:
+    """The demo home's Xiaomi cloud on a loopback port."""
+    server = CloudServer(sim)
+    await server.start(port=0)
+    yield server
+    await server.stop()
+
+
+async def sign_in(hass: HomeAssistant, cloud: CloudServer, **changes: Any) -> dict[str, Any]:
+    """Go through the account path of the config flow; return the last result."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "account"}
+    )
+    assert result["step_id"] == "account"
+    answer = {"region": "cn", "server_url": cloud.url, "username": "demo", "password": "demo"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**answer, **changes}
+    )
+    if result["type"] is FlowResultType.FORM and result["step_id"] == "homes":
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"homes": [cloud.home_id]}
+        )
+        await hass.async_block_till_done()
+    return dict(result)
+
+
+@pytest.fixture
+async def account(hass: HomeAssistant, cloud: CloudServer) -> MockConfigEntry:
+    """The demo account, signed in through the config flow and loaded."""
+    result = await sign_in(hass, cloud)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = hass.config_entries.async_get_entry(result["result"].entry_id)
+    assert entry is not None
+    assert entry.state is ConfigEntryState.LOADED
+    return entry  # type: ignore[return-value]
+
+
+async def later(hass: HomeAssistant, delta: timedelta = timedelta(seconds=61)) -> None:
+    """Let time pass so polls run, and wait for them."""
+    async_fire_time_changed(hass, dt_util.utcnow() + delta)
+    await hass.async_block_till_done(wait_background_tasks=True)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any
 
-import pytest
-from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -15,8 +12,7 @@ from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
-from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot import async_remove_config_entry_device
 from custom_components.xiaomi_aiot.const import CONF_CLOUD_TOKENS, DEVICE_LIST_INTERVAL, DOMAIN
@@ -24,52 +20,7 @@ from custom_components.xiaomi_aiot.miot.route import Route
 from simulator import Simulator
 from simulator.cloud import CloudServer
 
-from .conftest import device_of, entity_id
-
-
-@pytest.fixture
-async def cloud(sim: Simulator) -> AsyncIterator[CloudServer]:
-    """The demo home's Xiaomi cloud on a loopback port."""
-    server = CloudServer(sim)
-    await server.start(port=0)
-    yield server
-    await server.stop()
-
-
-async def sign_in(hass: HomeAssistant, cloud: CloudServer, **changes: Any) -> dict[str, Any]:
-    """Go through the account path of the config flow; return the last result."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "account"}
-    )
-    assert result["step_id"] == "account"
-    answer = {"region": "cn", "server_url": cloud.url, "username": "demo", "password": "demo"}
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**answer, **changes}
-    )
-    if result["type"] is FlowResultType.FORM and result["step_id"] == "homes":
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"homes": [cloud.home_id]}
-        )
-        await hass.async_block_till_done()
-    return dict(result)
-
-
-@pytest.fixture
-async def account(hass: HomeAssistant, cloud: CloudServer) -> MockConfigEntry:
-    """The demo account, signed in through the config flow and loaded."""
-    result = await sign_in(hass, cloud)
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    entry = hass.config_entries.async_get_entry(result["result"].entry_id)
-    assert entry is not None
-    assert entry.state is ConfigEntryState.LOADED
-    return entry  # type: ignore[return-value]
-
-
-async def later(hass: HomeAssistant, delta: timedelta = timedelta(seconds=61)) -> None:
-    """Let time pass so polls run, and wait for them."""
-    async_fire_time_changed(hass, dt_util.utcnow() + delta)
-    await hass.async_block_till_done(wait_background_tasks=True)
+from .conftest import device_of, entity_id, later, sign_in
 
 
 async def test_a_wrong_password_is_refused_then_the_right_one_signs_in(

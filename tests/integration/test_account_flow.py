@@ -43,9 +43,8 @@ from custom_components.xiaomi_aiot.miot.route import Route, RoutedTransport
 from simulator import Simulator
 from simulator.cloud import CloudServer
 
-from .conftest import SetUpDevice, device_of
+from .conftest import SetUpDevice, device_of, later, sign_in
 from .conftest import entity_id as named_entity
-from .test_account import later, sign_in
 from .test_config_flow import translation_problems
 
 ROUTES_STEP = "options.step.routes.data."
@@ -73,25 +72,6 @@ def every_flow_result_is_translated(monkeypatch: pytest.MonkeyPatch) -> Iterator
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def cloud(sim: Simulator) -> AsyncIterator[CloudServer]:
-    """The demo home's Xiaomi cloud on a loopback port."""
-    server = CloudServer(sim)
-    await server.start(port=0)
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def account(hass: HomeAssistant, cloud: CloudServer) -> ConfigEntry:
-    """The demo account, signed in through the config flow and loaded."""
-    result = await sign_in(hass, cloud)
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    entry: ConfigEntry = result["result"]
-    assert entry.state is ConfigEntryState.LOADED
-    return entry
 
 
 @pytest.fixture

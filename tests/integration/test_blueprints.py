@@ -30,8 +30,7 @@ from custom_components.xiaomi_aiot.miot.geo import gcj02_to_wgs84
 from simulator import Simulator, VirtualDevice
 from simulator.cloud import CloudServer
 
-from .conftest import entity_id
-from .test_account import cloud, later, sign_in  # noqa: F401  (cloud is a fixture)
+from .conftest import entity_id, later, sign_in
 
 ROOT = Path(__file__).parents[2]
 BLUEPRINTS = ROOT / "blueprints"
@@ -67,7 +66,7 @@ def value(device: VirtualDevice, name: str) -> Any:
 
 
 @pytest.fixture
-async def demo(hass: HomeAssistant, sim: Simulator, cloud: CloudServer) -> MockConfigEntry:  # noqa: F811
+async def demo(hass: HomeAssistant, sim: Simulator, cloud: CloudServer) -> MockConfigEntry:
     """Blueprints in the configuration, zones around the family's address, everyone home.
 
     Home Assistant's zones are WGS-84: home is the converted point the devices report, and a

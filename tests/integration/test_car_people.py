@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -15,7 +15,6 @@ from homeassistant.components.climate import (
 )
 from homeassistant.components.lock import LockState
 from homeassistant.components.number import ATTR_VALUE, SERVICE_SET_VALUE
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     ATTR_FRIENDLY_NAME,
@@ -31,60 +30,21 @@ from homeassistant.const import (
     STATE_ON,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.xiaomi_aiot.const import DOMAIN
 from custom_components.xiaomi_aiot.miot.geo import distance, gcj02_to_wgs84
 from simulator import Simulator
 from simulator.cloud import CloudServer
 
-from .conftest import device_of
+from .conftest import device_of, sign_in
 from .platform_kit import all_entities_enabled  # noqa: F401  (a fixture)
 
 CAR, PHONE, WATCH = "su7", "bob-phone", "alice-watch"
 BOB_GCJ02 = (39.983424, 116.322987)
 """Where the demo home puts Bob's phone (Zhongguancun), in GCJ-02."""
-
-
-@pytest.fixture
-async def cloud(sim: Simulator) -> AsyncIterator[CloudServer]:
-    """The demo home's Xiaomi cloud on a loopback port."""
-    server = CloudServer(sim)
-    await server.start(port=0)
-    yield server
-    await server.stop()
-
-
-async def sign_in(hass: HomeAssistant, cloud: CloudServer) -> MockConfigEntry:
-    """Add the demo account through the config flow; return its loaded entry."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "account"}
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {"region": "cn", "server_url": cloud.url, "username": "demo", "password": "demo"},
-    )
-    if result["type"] is FlowResultType.FORM and result["step_id"] == "homes":
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"homes": [cloud.home_id]}
-        )
-    await hass.async_block_till_done()
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    entry = hass.config_entries.async_get_entry(result["result"].entry_id)
-    assert entry is not None
-    assert entry.state is ConfigEntryState.LOADED
-    return entry  # type: ignore[return-value]
-
-
-@pytest.fixture
-async def account(hass: HomeAssistant, cloud: CloudServer) -> MockConfigEntry:
-    """The demo account, signed in and loaded."""
-    return await sign_in(hass, cloud)
 
 
 def device_entities(hass: HomeAssistant, sim: Simulator, device_id: str) -> list[er.RegistryEntry]:

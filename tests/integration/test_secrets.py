@@ -14,8 +14,7 @@ from custom_components.xiaomi_aiot.diagnostics import async_get_config_entry_dia
 from simulator import Simulator
 from simulator.cloud import CloudServer
 
-from .conftest import entity_id
-from .test_account import cloud, later, sign_in  # noqa: F401  # fixtures, helpers
+from .conftest import entity_id, later, sign_in
 
 
 @pytest.fixture
@@ -28,7 +27,7 @@ def debug_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
 async def test_a_full_run_shows_no_secret(
     hass: HomeAssistant,
     sim: Simulator,
-    cloud: CloudServer,  # noqa: F811  # the fixture imported above
+    cloud: CloudServer,
     debug_logs: pytest.LogCaptureFixture,
 ) -> None:
     """Sign in, poll, write, refresh tokens, fail over, read diagnostics: no secret anywhere."""

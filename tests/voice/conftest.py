@@ -11,8 +11,12 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import slugify
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from tests.integration.conftest import auto_enable_custom_integrations, sim  # noqa: F401
-from tests.integration.test_account import account, cloud  # noqa: F401
+from tests.integration.conftest import (  # noqa: F401  (fixtures)
+    account,
+    auto_enable_custom_integrations,
+    cloud,
+    sim,
+)
 
 AGENT = "conversation.xiao_ai"
 AREA_ALIASES = {
