@@ -18,6 +18,7 @@ from custom_components.xiaomi_aiot.miot import (
 )
 from custom_components.xiaomi_aiot.miot.device import MiotDevice
 from custom_components.xiaomi_aiot.miot.lan import DeviceSession
+from custom_components.xiaomi_aiot.miot.udp import LanSocket
 from simulator import Simulator, VirtualDevice, load_home
 
 HOME: dict[str, Any] = {
@@ -43,16 +44,21 @@ async def sim() -> AsyncIterator[Simulator]:
     await simulator.stop()
 
 
-@pytest.fixture
-async def connect(sim: Simulator) -> AsyncIterator[Connect]:
-    """Open a MiotDevice to a simulated device; sessions close afterwards."""
+@pytest.fixture(params=["own socket", "shared socket"])
+async def connect(sim: Simulator, request: pytest.FixtureRequest) -> AsyncIterator[Connect]:
+    """Open a MiotDevice to a simulated device; sessions close afterwards.
+
+    Every test runs twice: sessions with their own sockets, and sessions sharing one.
+    """
     sessions: list[DeviceSession] = []
+    shared = LanSocket() if request.param == "shared socket" else None
 
     def open_device(device_id: str, **kwargs: Any) -> MiotDevice:
         device = sim.devices[device_id]
         assert device.address is not None
         token = kwargs.pop("token", device.token)
         kwargs.setdefault("timeout", 0.5)
+        kwargs.setdefault("socket", shared)
         session = DeviceSession(device.address, token, port=device.port, **kwargs)
         sessions.append(session)
         return MiotDevice(session, load_bundled_spec(device.model))
@@ -60,6 +66,9 @@ async def connect(sim: Simulator) -> AsyncIterator[Connect]:
     yield open_device
     for session in sessions:
         session.close()
+    if shared is not None:
+        assert shared.sessions == 0
+        shared.close()
 
 
 def readable(device: MiotDevice) -> list[tuple[int, int]]:

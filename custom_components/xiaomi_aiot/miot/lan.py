@@ -4,6 +4,13 @@ A session learns the device id and clock with a "hello", then sends JSON command
 the device's clock. Replies are matched by message id; strays (late duplicates, garbage) are
 dropped. A failed attempt is retried after a fresh handshake, so a rebooted device (its clock
 reset) or a lost packet costs one retry, not an error.
+
+After `subscribe` (``miIO.sub``) the device sends its own messages when its state changes
+(``properties_changed``, ``event_occured``). Each is acknowledged with ``{"id": m, "result":
+{"code": 0}}``, a repeat of a message already seen is acknowledged again but not handed on, and
+the rest go to `on_message`.
+
+A session sends from its own connected socket, or from a `LanSocket` shared by many sessions.
 """
 
 from __future__ import annotations
@@ -12,7 +19,10 @@ import asyncio
 import logging
 import random
 import re
-from typing import Any, Final
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final
 
 from . import jsonio
 from .errors import (
@@ -25,6 +35,9 @@ from .errors import (
 )
 from .packet import HEADER_SIZE, HELLO, Frame, FrameCodec, read_header
 
+if TYPE_CHECKING:
+    from .udp import LanSocket
+
 _LOGGER = logging.getLogger(__name__)
 
 PORT: Final = 54321
@@ -33,6 +46,10 @@ DEFAULT_RETRIES: Final = 2
 MAX_MESSAGE_ID: Final = 9999
 ID_JUMP: Final = 1000
 _HELLO: Final = -1
+SEEN_REPORTS: Final = 64
+"""Message ids of the device's own messages remembered, to hand each on once."""
+
+type MessageHandler = Callable[[str, Any], None]
 
 
 _SECRET = re.compile(rb'"(token|password|key|mac)"\s*:\s*"[^"]*"')
@@ -70,12 +87,24 @@ class DeviceSession:
         port: int = PORT,
         timeout: float = DEFAULT_TIMEOUT,
         retries: int = DEFAULT_RETRIES,
+        socket: LanSocket | None = None,
+        on_message: MessageHandler | None = None,
     ) -> None:
-        """Prepare a session; the socket opens on the first request."""
+        """Prepare a session; the socket opens on the first request.
+
+        `socket` is a shared socket to send from (the session opens its own otherwise);
+        `on_message` receives the device's own messages as ``(method, params)``.
+        """
         self.host = host
         self.port = port
         self.timeout = timeout
         self.retries = retries
+        self.on_message = on_message
+        self.handshakes = 0
+        """Hellos answered: a change after `subscribe` means the device may have rebooted."""
+        self._shared = socket
+        self._address: tuple[str, int] | None = None
+        self._seen_reports: deque[int] = deque(maxlen=SEEN_REPORTS)
         self._codec = FrameCodec(token)
         self._did: int | None = None
         self._clock_offset: float | None = None
@@ -126,6 +155,17 @@ class DeviceSession:
                 f"{self.host} did not answer {method} ({len(failures)} attempts)"
             ) from failures[-1]
 
+    async def subscribe(self, subscriber: str) -> None:
+        """Ask the device to send its state changes to this session (``miIO.sub``).
+
+        `subscriber` identifies us to the device. A device that refuses raises
+        `MiotDeviceError`; one that does not answer, `MiotConnectionError`.
+        """
+        params = {"version": "2.0", "did": subscriber, "update_ts": int(time.time())}
+        result = await self.send("miIO.sub", {**params, "sub_method": "."})
+        if not _accepted(result):
+            raise MiotDeviceError(-1, f"{self.host} refused the subscription: {result!r}")
+
     async def handshake(self) -> int:
         """Say hello and learn the device id and clock; return the device id.
 
@@ -143,7 +183,12 @@ class DeviceSession:
         return self._did
 
     def close(self) -> None:
-        """Close the socket; a later request opens a new one."""
+        """Close the socket (or leave the shared one); a later request opens it again."""
+        if self._shared is not None:
+            if self._address is not None:
+                self._shared.detach(self._address, self)
+                self._address = None
+            return
         if self._transport is not None:
             self._transport.close()
             self._transport = None
@@ -170,15 +215,13 @@ class DeviceSession:
 
     async def _exchange(self, message_id: int, packet: bytes) -> Any:
         """Send one packet and wait for the reply with this id (or the hello reply)."""
-        transport = self._transport
-        if transport is None or transport.is_closing():
-            transport = await self._open()
+        await self._open()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         self._pending = (message_id, future)
         timer = loop.call_later(self.timeout, self._time_out, future)
         try:
-            transport.sendto(packet)
+            self._sendto(packet)
             return await future
         finally:
             timer.cancel()
@@ -190,7 +233,18 @@ class DeviceSession:
                 MiotConnectionError(f"{self.host} did not answer in {self.timeout} s")
             )
 
-    async def _open(self) -> asyncio.DatagramTransport:
+    def _sendto(self, packet: bytes) -> None:
+        if self._shared is not None:
+            assert self._address is not None
+            self._shared.sendto(packet, self._address)
+        elif self._transport is not None and not self._transport.is_closing():
+            self._transport.sendto(packet)
+
+    async def _open(self) -> None:
+        if self._shared is not None:
+            if self._address is None or self._shared.local_address is None:
+                self._address = await self._shared.attach(self, self.host, self.port)
+            return
         if self._transport is None or self._transport.is_closing():
             loop = asyncio.get_running_loop()
             try:
@@ -200,40 +254,54 @@ class DeviceSession:
             except OSError as err:
                 raise MiotConnectionError(f"cannot reach {self.host}: {err}") from err
             self._transport = transport
-        return self._transport
+
+    def _waiting(self) -> tuple[int, asyncio.Future[Any]] | None:
+        if self._pending is None or self._pending[1].done():
+            return None
+        return self._pending
 
     def _datagram_received(self, data: bytes) -> None:
-        if self._pending is None or self._pending[1].done():
-            _LOGGER.debug("%s: dropped a datagram nobody waits for", self.host)
-            return
-        expected, future = self._pending
-        if (len(data) == HEADER_SIZE) != (expected == _HELLO):
-            _LOGGER.debug("%s: dropped a datagram of another exchange", self.host)
+        pending = self._waiting()
+        if len(data) == HEADER_SIZE:
+            if pending is None or pending[0] != _HELLO:
+                _LOGGER.debug("%s: dropped a hello reply nobody waits for", self.host)
+                return
+            try:
+                self._hello_received(read_header(data), pending[1])
+            except MiotError as err:
+                _LOGGER.debug("%s: dropped a malformed datagram: %s", self.host, err)
             return
         try:
-            if expected == _HELLO:
-                self._hello_received(read_header(data), future)
-                return
             frame = self._codec.decode(data)
         except MiotChecksumError as err:
-            future.set_exception(err)
+            if pending is not None and pending[0] != _HELLO:
+                pending[1].set_exception(err)
             return
         except MiotError as err:
             _LOGGER.debug("%s: dropped a malformed datagram: %s", self.host, err)
             return
-        self._reply_received(frame, expected, future)
+        try:
+            message = jsonio.loads(frame.payload)
+        except ValueError:
+            if pending is not None and pending[0] != _HELLO:
+                pending[1].set_exception(MiotProtocolError("reply is not JSON"))
+            return
+        if isinstance(message, dict) and "method" in message:
+            self._report_received(frame, message)
+        elif pending is not None and pending[0] != _HELLO:
+            self._reply_received(frame, message, *pending)
+        else:
+            _LOGGER.debug("%s: dropped a datagram nobody waits for", self.host)
 
     def _hello_received(self, frame: Frame, future: asyncio.Future[Any]) -> None:
         self._did = frame.did
         self._clock_offset = frame.stamp - asyncio.get_running_loop().time()
+        self.handshakes += 1
         future.set_result(frame)
 
-    def _reply_received(self, frame: Frame, expected: int, future: asyncio.Future[Any]) -> None:
-        try:
-            reply = jsonio.loads(frame.payload)
-        except ValueError:
-            future.set_exception(MiotProtocolError("reply is not JSON"))
-            return
+    def _reply_received(
+        self, frame: Frame, reply: Any, expected: int, future: asyncio.Future[Any]
+    ) -> None:
         if not isinstance(reply, dict) or reply.get("id") != expected:
             _LOGGER.debug("%s: dropped a stray reply", self.host)
             return
@@ -242,10 +310,42 @@ class DeviceSession:
         self._clock_offset = frame.stamp - asyncio.get_running_loop().time()
         future.set_result(reply)
 
+    def _report_received(self, frame: Frame, message: dict[str, Any]) -> None:
+        """A message the device sent of itself: acknowledge it, hand it on once."""
+        message_id = message.get("id")
+        method = message.get("method")
+        if not isinstance(message_id, int) or isinstance(message_id, bool):
+            _LOGGER.debug("%s: dropped a device message without an id", self.host)
+            return
+        if self._did is not None and frame.did != self._did:
+            _LOGGER.debug("%s: dropped a message of another device", self.host)
+            return
+        ack = jsonio.dumps({"id": message_id, "result": {"code": 0}})
+        self._sendto(self._codec.encode(frame.did, frame.stamp, ack))
+        if message_id in self._seen_reports:
+            return
+        self._seen_reports.append(message_id)
+        if _LOGGER.isEnabledFor(logging.DEBUG):
+            _LOGGER.debug("%s => %s", self.host, _redacted(frame.payload))
+        if self.on_message is None or not isinstance(method, str):
+            return
+        try:
+            self.on_message(method, message.get("params"))
+        except Exception:
+            _LOGGER.exception("%s: handling %s failed", self.host, method)
+
     def _fail_pending(self, error: MiotError) -> None:
         if self._pending is not None and not self._pending[1].done():
             self._pending[1].set_exception(error)
 
     def _connection_lost(self) -> None:
         self._transport = None
+        self._address = None
         self._fail_pending(MiotConnectionError("socket closed"))
+
+
+def _accepted(result: Any) -> bool:
+    """Whether a reply says yes: ``{"code": 0}`` (MIoT) or ``["ok"]`` (older miIO)."""
+    if isinstance(result, dict):
+        return bool(result.get("code") == 0)
+    return bool(result == ["ok"])
