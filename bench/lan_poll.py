@@ -6,7 +6,8 @@ Three clients poll the same simulator, each in a fresh child process of this scr
 its CPU time and peak RSS are its own:
 
 - ``ours``: `MiotDevice.read_properties` over `DeviceSession`, every device at once with
-  `asyncio.gather` on one event loop, sessions kept across rounds;
+  `asyncio.gather` on one event loop, sessions kept across rounds, a socket per session;
+- ``ours-shared``: the same with one `LanSocket` shared by every session;
 - ``miio-seq``: `miio.Device.send("get_properties", ...)`, one device after the other;
 - ``miio-pool``: the same calls in a 5-thread `ThreadPoolExecutor`, as Home Assistant's core
   Xiaomi integration runs python-miio in its executor.
@@ -50,7 +51,7 @@ POOL_WORKERS = 5
 TIMEOUT = 2
 READY_TIMEOUT = 60.0
 CLIENT_TIMEOUT = 600.0
-CLIENTS = ("ours", "miio-seq", "miio-pool")
+CLIENTS = ("ours", "ours-shared", "miio-seq", "miio-pool")
 CPU_RATIO_TARGET = 0.5
 SPEEDUP_TARGET = 5.0
 
@@ -91,6 +92,7 @@ class Measurement:
     cpu_seconds: float
     rss_start_kib: int
     peak_rss_kib: int
+    open_files: int = 0
 
     @property
     def cpu_per_request(self) -> float:
@@ -153,17 +155,26 @@ def current_rss_kib() -> int:
     return 0
 
 
-async def poll_ours(targets: Sequence[Target], keys: list[Key], rounds: int) -> Measurement:
-    """Poll with our client: all devices concurrently, sessions kept across rounds."""
+async def poll_ours(
+    targets: Sequence[Target], keys: list[Key], rounds: int, *, shared: bool = False
+) -> Measurement:
+    """Poll with our client: all devices concurrently, sessions kept across rounds.
+
+    `shared`: every session sends from one `LanSocket` instead of a socket of its own.
+    """
     import_miot()
     from miot.bundle import load_bundled_spec
     from miot.device import MiotDevice
     from miot.errors import MiotError
     from miot.lan import DeviceSession
+    from miot.udp import LanSocket
 
     rss_start = current_rss_kib()
     spec = load_bundled_spec(MODEL)
-    sessions = [DeviceSession(t.address, t.token, timeout=TIMEOUT) for t in targets]
+    lan_socket = LanSocket() if shared else None
+    sessions = [
+        DeviceSession(t.address, t.token, timeout=TIMEOUT, socket=lan_socket) for t in targets
+    ]
     devices = [MiotDevice(session, spec) for session in sessions]
 
     async def read(device: MiotDevice) -> float | None:
@@ -186,10 +197,16 @@ async def poll_ours(targets: Sequence[Target], keys: list[Key], rounds: int) -> 
         cpu_start = time.process_time()
         results = [await one_round() for _ in range(rounds)]
         cpu_seconds = time.process_time() - cpu_start
+        open_files = len(os.listdir("/proc/self/fd"))
     finally:
         for session in sessions:
             session.close()
-    return summarize("ours", len(targets), results, cpu_seconds, rss_start)
+        if lan_socket is not None:
+            lan_socket.close()
+    client = "ours-shared" if shared else "ours"
+    measured = summarize(client, len(targets), results, cpu_seconds, rss_start)
+    measured.open_files = open_files
+    return measured
 
 
 def poll_miio(targets: Sequence[Target], keys: list[Key], rounds: int, workers: int) -> Measurement:
@@ -261,8 +278,8 @@ def run_client(client: str, targets_file: Path, rounds: int) -> int:
     data = json.loads(targets_file.read_text())
     targets = [Target(**item) for item in data["targets"]]
     keys: list[Key] = [(siid, piid) for siid, piid in data["keys"]]
-    if client == "ours":
-        measurement = asyncio.run(poll_ours(targets, keys, rounds))
+    if client in ("ours", "ours-shared"):
+        measurement = asyncio.run(poll_ours(targets, keys, rounds, shared=client != "ours"))
     elif client == "miio-seq":
         measurement = poll_miio(targets, keys, rounds, workers=0)
     else:
@@ -462,8 +479,8 @@ def table(results: dict[str, dict[str, Measurement]]) -> list[str]:
     """The markdown table of every client in every setting."""
     lines = [
         "| setting | client | rounds | round, median | CPU / request | latency p50 "
-        "| latency p95 | RSS after imports | peak RSS | errors |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| latency p95 | RSS after imports | peak RSS | open files | errors |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for setting, by_client in results.items():
         for client, m in by_client.items():
@@ -473,7 +490,7 @@ def table(results: dict[str, dict[str, Measurement]]) -> list[str]:
                 f"| {m.latency_percentile(50) * 1e3:.2f} ms "
                 f"| {m.latency_percentile(95) * 1e3:.2f} ms "
                 f"| {m.rss_start_kib / 1024:.1f} MiB | {m.peak_rss_kib / 1024:.1f} MiB "
-                f"| {m.errors} |"
+                f"| {m.open_files or '-'} | {m.errors} |"
             )
     return lines
 

@@ -215,6 +215,12 @@ class DeviceSession:
 
     async def _exchange(self, message_id: int, packet: bytes) -> Any:
         """Send one packet and wait for the reply with this id (or the hello reply)."""
+        if self._shared is None:
+            return await self._exchange_now(message_id, packet)
+        async with self._shared.slots:
+            return await self._exchange_now(message_id, packet)
+
+    async def _exchange_now(self, message_id: int, packet: bytes) -> Any:
         await self._open()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()

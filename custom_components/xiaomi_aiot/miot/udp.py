@@ -9,6 +9,7 @@ the same port for every device's push messages.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
 import socket
@@ -23,13 +24,24 @@ _LOGGER = logging.getLogger(__name__)
 
 type Address = tuple[str, int]
 
+RECEIVE_BUFFER = 4 * 1024 * 1024
+"""Bytes asked for the socket's receive buffer: replies of hundreds of devices arrive at once.
+The kernel caps it (``net.core.rmem_max``)."""
+IN_FLIGHT = 64
+"""Requests waiting for a reply at once: bounds a burst of replies to what the receive buffer
+holds even where the kernel keeps it at its default size (about 200 KiB)."""
+
 
 class LanSocket(asyncio.DatagramProtocol):
     """A UDP socket bound to any local port, shared by the sessions registered on it."""
 
-    def __init__(self, local_host: str = "0.0.0.0") -> None:
-        """Prepare the socket; it opens when the first session needs it."""
+    def __init__(self, local_host: str = "0.0.0.0", *, in_flight: int = IN_FLIGHT) -> None:
+        """Prepare the socket; it opens when the first session needs it.
+
+        At most `in_flight` requests of all the sessions wait for their replies at once.
+        """
         self.local_host = local_host
+        self.slots = asyncio.Semaphore(in_flight)
         self._transport: asyncio.DatagramTransport | None = None
         self._opening: asyncio.Lock | None = None
         self._sessions: dict[Address, list[DeviceSession]] = {}
@@ -90,6 +102,10 @@ class LanSocket(asyncio.DatagramProtocol):
                 )
             except OSError as err:
                 raise MiotConnectionError(f"cannot open a UDP socket: {err}") from err
+            sock = transport.get_extra_info("socket")
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
             self._transport = transport
 
     # asyncio.DatagramProtocol
