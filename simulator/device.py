@@ -10,21 +10,23 @@ import logging
 import random
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from custom_components.xiaomi_aiot.miot.errors import MiotSpecError
 from custom_components.xiaomi_aiot.miot.packet import FrameCodec
-from custom_components.xiaomi_aiot.miot.spec import MiotProperty, MiotSpec, Value
+from custom_components.xiaomi_aiot.miot.spec import MiotEvent, MiotProperty, MiotSpec, Value
 
 from .effects import Emit, SetTo, Speak, Toggle, effects_of
 from .faults import FaultChange, Faults, parse_fault_change
 from .home import DeviceConfig
-from .state import StateKey, coerce_value, resolve_property
+from .state import StateError, StateKey, coerce_value, resolve_event, resolve_property
+from .subscriptions import Subscriptions
 
 _LOGGER = logging.getLogger(__name__)
 
 type Listener = Callable[[int, int, Value], None]
+type EventListener = Callable[[int, int, Sequence[tuple[int, Value]]], None]
 
 SEEN_IDS = 128
 LOG_SIZE = 50
@@ -34,7 +36,9 @@ class VirtualDevice:
     """One device of the virtual home.
 
     `listeners` are called with ``(siid, piid, value)`` whenever a property's value changes,
-    whatever changed it (the LAN, an action, the admin API or `set`).
+    whatever changed it (the LAN, an action, the admin API or `set`). `event_listeners` are
+    called with ``(siid, eiid, [(piid, value), ...])`` whenever the device emits an event.
+    `subscriptions` are the push-report subscribers (a reboot forgets them).
     """
 
     def __init__(
@@ -60,6 +64,8 @@ class VirtualDevice:
         self.port = port if config.lan else None
         self.faults = Faults()
         self.listeners: list[Listener] = []
+        self.event_listeners: list[EventListener] = []
+        self.subscriptions = Subscriptions()
         self.spoken: deque[str] = deque(maxlen=LOG_SIZE)
         self.events: deque[dict[str, Any]] = deque(maxlen=LOG_SIZE)
         self.cloud_state: dict[str, Any] = dict(config.cloud_state)
@@ -94,9 +100,10 @@ class VirtualDevice:
         return int(self.uptime) & 0xFFFFFFFF
 
     def reboot(self) -> None:
-        """Restart the clock at zero and forget the message ids seen."""
+        """Restart the clock at zero, forget the message ids seen and the subscriptions."""
         self._boot = self._clock()
         self._seen.clear()
+        self.subscriptions.clear()
 
     def remember(self, message_id: int) -> bool:
         """Record a message id; False if it is among the last ones seen (a replay)."""
@@ -194,29 +201,66 @@ class VirtualDevice:
         else:
             self.spoken.append(str(self._state[prop.key]))
 
+    # --- events --------------------------------------------------------------------------
+
+    def emit_event(self, event: str | int, arguments: Mapping[str, Any]) -> dict[str, Any]:
+        """Emit a spec event, as if it happened to the device; returns the event recorded.
+
+        `event` is a name (``lock-event``), ``service.name`` or an eiid; `arguments` maps
+        names of the event's arguments to values, stored as if by hand before the event
+        goes out (arguments not given keep their current values). All or nothing: raises
+        `StateError` for an unknown event, and one whose `key` is the argument at fault for
+        an argument that is not the event's or a value that does not fit.
+        """
+        if self.spec is None:
+            raise StateError(f"a {self.kind} has no spec yet")
+        spec_event = resolve_event(self.spec, event)
+        service = self.spec.services[spec_event.siid]
+        by_name = {
+            service.properties[piid].name: service.properties[piid] for piid in spec_event.arguments
+        }
+        changes: list[tuple[MiotProperty, Value]] = []
+        for name, value in arguments.items():
+            prop = by_name.get(name)
+            if prop is None:
+                known = ", ".join(by_name) or "none"
+                raise StateError(f"not an argument of {spec_event.name} (known: {known})", name)
+            try:
+                changes.append((prop, coerce_value(prop, value)))
+            except StateError as err:
+                raise StateError(str(err), name) from None
+        for prop, canonical in changes:
+            self.store(prop, canonical)
+        return self._record(spec_event)
+
     def _emit(self, siid: int, name: str) -> None:
         assert self.spec is not None
         event = next((e for e in self.spec.services[siid].events.values() if e.name == name), None)
-        if event is None:
-            return
-        arguments = [
-            {
-                "piid": piid,
-                "name": self.spec.property(siid, piid).name,
-                "value": self._state[siid, piid],
-            }
-            for piid in event.arguments
-        ]
-        self.events.append(
-            {
-                "siid": siid,
-                "eiid": event.eiid,
-                "service": event.service,
-                "name": event.name,
-                "arguments": arguments,
-                "time": round(time.time(), 3),
-            }
-        )
+        if event is not None:
+            self._record(event)
+
+    def _record(self, event: MiotEvent) -> dict[str, Any]:
+        """Log an event with its arguments' current values and tell the event listeners."""
+        assert self.spec is not None
+        values = [(piid, self._state[event.siid, piid]) for piid in event.arguments]
+        record = {
+            "siid": event.siid,
+            "eiid": event.eiid,
+            "service": event.service,
+            "name": event.name,
+            "arguments": [
+                {"piid": piid, "name": self.spec.property(event.siid, piid).name, "value": value}
+                for piid, value in values
+            ],
+            "time": round(time.time(), 3),
+        }
+        self.events.append(record)
+        for listener in list(self.event_listeners):
+            try:
+                listener(event.siid, event.eiid, values)
+            except Exception:
+                _LOGGER.exception("event listener of %s failed", self.id)
+        return record
 
     # --- descriptions ----------------------------------------------------------------------
 
@@ -253,6 +297,8 @@ class VirtualDevice:
             "faults": self.faults.as_dict(),
             "spoken": list(self.spoken),
             "events": list(self.events),
+            "subscribers": self.subscriptions.as_json(),
+            "reports": self.subscriptions.counts.as_json(),
         }
         if self.spec is None:
             data["state"] = dict(self.cloud_state)

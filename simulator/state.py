@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from custom_components.xiaomi_aiot.miot.errors import MiotValueError
-from custom_components.xiaomi_aiot.miot.spec import MiotProperty, MiotSpec, Value
+from custom_components.xiaomi_aiot.miot.spec import MiotEvent, MiotProperty, MiotSpec, Value
 
 type StateKey = tuple[int, int]
 
@@ -54,6 +54,30 @@ def resolve_property(spec: MiotSpec, key: str) -> MiotProperty:
         if prop.name == key:
             return prop
     raise StateError(f"no property named {key!r}")
+
+
+def resolve_event(spec: MiotSpec, key: str | int) -> MiotEvent:
+    """The event named ``name`` or ``service.name``, or with eiid `key` (unique across services).
+
+    A bare name or eiid that more than one service has is ambiguous: name the service.
+    """
+    if isinstance(key, bool) or not isinstance(key, str | int):
+        raise StateError(f"{key!r} is not an event name or eiid")
+    service, dot, name = key.partition(".") if isinstance(key, str) else ("", "", "")
+    if dot:
+        found = [e for e in spec.events() if e.service == service and e.name == name]
+    else:
+        found = [e for e in spec.events() if key in (e.name, e.eiid)]
+    if not found:
+        raise StateError(f"no event {key!r} (known: {_event_names(spec)})")
+    if len(found) > 1:
+        choices = ", ".join(f"{e.service}.{e.name}" for e in found)
+        raise StateError(f"{key!r} is ambiguous: name the service ({choices})")
+    return found[0]
+
+
+def _event_names(spec: MiotSpec) -> str:
+    return ", ".join(f"{e.service}.{e.name} ({e.eiid})" for e in spec.events()) or "none"
 
 
 def _fmt(number: float) -> str:
