@@ -3,8 +3,10 @@
 What a real device does with a packet, in order: ignore it when offline (or lost); answer a
 hello with its did and clock; drop garbage and packets for another did; answer a packet whose
 checksum does not match its token with an error encrypted with its own token; drop packets
-whose stamp is more than two minutes from its clock, and replays of a recent message id;
-otherwise answer the request.
+whose stamp is more than two minutes from its clock; take a subscriber's acknowledgement of a
+push report (a message with a result or error and no method) without answering it; drop
+replays of a recent message id; otherwise answer the request. Push reports (`simulator.push`)
+go out through the same wire faults as replies, and the ``loss`` fault drops them too.
 """
 
 from __future__ import annotations
@@ -25,51 +27,66 @@ from custom_components.xiaomi_aiot.miot.packet import HEADER, HEADER_SIZE, MAGIC
 
 from . import rpc
 from .device import VirtualDevice
+from .push import REPORT_RETRIES, REPORT_RETRY_INTERVAL, Reporter, encode_json
+from .subscriptions import Address
 
 _LOGGER = logging.getLogger(__name__)
-
-type Address = tuple[str, int]
 
 ANY_DID = 0xFFFFFFFF
 STAMP_WINDOW = 120
 CHECKSUM_ERROR = b'{"id":0,"error":{"code":-30001,"message":"checksum error"}}'
 
 
-def encode_json(message: dict[str, Any]) -> bytes:
-    """Compact JSON, as devices send it."""
-    return json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def parse_request(payload: bytes) -> dict[str, Any] | None:
-    """The request object of a payload, or None when it is not one (no integer id)."""
+def parse_message(payload: bytes) -> dict[str, Any] | None:
+    """The message object of a payload, or None when it is not one (no integer id)."""
     try:
-        request = json.loads(payload.decode("utf-8"))
+        message = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
-    if not isinstance(request, dict):
+    if not isinstance(message, dict):
         return None
-    message_id = request.get("id")
+    message_id = message.get("id")
     if not isinstance(message_id, int) or isinstance(message_id, bool):
         return None
-    return request
+    return message
+
+
+def is_acknowledgement(message: dict[str, Any]) -> bool:
+    """Whether a message answers something (a push report) rather than asks."""
+    return "method" not in message and ("result" in message or "error" in message)
 
 
 class DeviceEndpoint(asyncio.DatagramProtocol):
     """Answers miIO packets for one device on its own address."""
 
-    def __init__(self, device: VirtualDevice, rng: random.Random) -> None:
-        """Serve `device`, drawing fault decisions from `rng`."""
+    def __init__(
+        self,
+        device: VirtualDevice,
+        rng: random.Random,
+        *,
+        retry_interval: float = REPORT_RETRY_INTERVAL,
+        retries: int = REPORT_RETRIES,
+    ) -> None:
+        """Serve `device`, drawing fault decisions from `rng`.
+
+        `retry_interval` and `retries` say how push reports are retried (see `Reporter`).
+        """
         self.device = device
         self.transport: asyncio.DatagramTransport | None = None
         self._rng = rng
         self._timers: set[asyncio.TimerHandle] = set()
+        self.reporter = Reporter(
+            device, self._report, rng, retry_interval=retry_interval, retries=retries
+        )
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        """Keep the transport."""
+        """Keep the transport and start reporting to subscribers."""
         self.transport = cast(asyncio.DatagramTransport, transport)
+        self.reporter.start(asyncio.get_running_loop())
 
     def connection_lost(self, exc: Exception | None) -> None:
-        """Forget the transport and any delayed replies."""
+        """Forget the transport, delayed replies and reports in flight."""
+        self.reporter.stop()
         self._cancel_timers()
         self.transport = None
 
@@ -78,7 +95,8 @@ class DeviceEndpoint(asyncio.DatagramProtocol):
         _LOGGER.debug("%s: %s", self.device.id, exc)
 
     def close(self) -> None:
-        """Stop answering: cancel delayed replies and close the socket."""
+        """Stop answering and reporting: cancel delayed replies and close the socket."""
+        self.reporter.stop()
         self._cancel_timers()
         if self.transport is not None:
             self.transport.close()
@@ -124,14 +142,26 @@ class DeviceEndpoint(asyncio.DatagramProtocol):
 
     def _answer(self, payload: bytes, addr: Address) -> None:
         """Answer a verified request, unless it is not one or replays a recent id."""
-        request = parse_request(payload)
-        if request is None or not self.device.remember(request["id"]):
+        message = parse_message(payload)
+        if message is None:
             return
-        body = rpc.handle(self.device, request.get("method"), request.get("params", []))
-        reply: dict[str, Any] = {"id": request["id"], **body}
+        if is_acknowledgement(message):
+            # Report ids are the device's own: an ack is neither answered nor remembered.
+            self.reporter.acknowledge(message["id"])
+            return
+        if not self.device.remember(message["id"]):
+            return
+        method, params = message.get("method"), message.get("params", [])
+        body = rpc.handle(self.device, method, params, sender=addr)
+        reply: dict[str, Any] = {"id": message["id"], **body}
         if "result" in body:
             reply["exe_time"] = 0
         self._reply(encode_json(reply), addr)
+
+    def _report(self, payload: bytes, addr: Address) -> None:
+        """Send a push report: like a reply, but lost with the ``loss`` probability."""
+        if not self._chance(self.device.faults.loss):
+            self._reply(payload, addr)
 
     def _reply(self, payload: bytes | None, addr: Address) -> None:
         """Send a reply (None: a hello reply), through the device's wire faults."""

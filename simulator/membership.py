@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
-from functools import partial
 from typing import Any
 
 from .device import VirtualDevice
@@ -46,10 +45,7 @@ class Membership:
         address = str(self._next_address()) if config.lan else None
         device = VirtualDevice(config, address=address, port=sim.port, rng=sim.rng)
         if address is not None and sim.running:
-            _transport, endpoint = await loop.create_datagram_endpoint(
-                partial(DeviceEndpoint, device, sim.rng), local_addr=(address, sim.port)
-            )
-            self._endpoints[device.id] = endpoint
+            self._endpoints[device.id] = await sim.open_endpoint(device)
         if address is not None:
             self._used.add(ipaddress.IPv4Address(address))
         sim.devices[device.id] = device

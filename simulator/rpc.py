@@ -1,5 +1,5 @@
 """The miIO methods a virtual device answers: ``miIO.info``, ``get_properties``,
-``set_properties`` and ``action``.
+``set_properties``, ``action``, and on the LAN ``miIO.sub`` and ``miIO.unsub``.
 
 `handle` returns the reply body without its id: ``{"result": ...}`` or ``{"error": ...}``.
 """
@@ -13,6 +13,7 @@ from custom_components.xiaomi_aiot.miot.errors import MiotSpecError, MiotValueEr
 
 from .device import VirtualDevice
 from .state import StateError, coerce_value
+from .subscriptions import Address
 
 INVALID_REQUEST = -32600
 METHOD_NOT_FOUND = -32601
@@ -39,14 +40,18 @@ def error(code: int, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
 
 
-def handle(device: VirtualDevice, method: Any, params: Any) -> dict[str, Any]:
-    """Answer one request."""
+def handle(
+    device: VirtualDevice, method: Any, params: Any, sender: Address | None = None
+) -> dict[str, Any]:
+    """Answer one request; `sender` (the UDP address it came from) enables subscriptions."""
     if not isinstance(method, str):
         return error(INVALID_REQUEST, "Invalid request")
-    handler = _METHODS.get(method)
-    if handler is None:
-        return error(METHOD_NOT_FOUND, "Method not found")
     try:
+        if sender is not None and method in _SENDER_METHODS:
+            return {"result": _SENDER_METHODS[method](device, params, sender)}
+        handler = _METHODS.get(method)
+        if handler is None:
+            return error(METHOD_NOT_FOUND, "Method not found")
         return {"result": handler(device, params)}
     except RpcError as err:
         return error(err.code, err.message)
@@ -150,6 +155,37 @@ def info(device: VirtualDevice, params: Any) -> dict[str, Any]:
     del params
     return device.info()
 
+
+def _subscription(params: Any) -> tuple[str, int]:
+    """The subscriber id and update_ts of ``miIO.sub`` / ``miIO.unsub`` params."""
+    if (
+        not isinstance(params, Mapping)
+        or not isinstance(params.get("did"), str)
+        or not isinstance(params.get("sub_method"), str)
+        or not _is_int(params.get("update_ts", 0))
+    ):
+        raise RpcError(INVALID_PARAMS, "Invalid params")
+    return params["did"], params.get("update_ts", 0)
+
+
+def subscribe(device: VirtualDevice, params: Any, sender: Address) -> dict[str, Any]:
+    """``miIO.sub``: push reports go to `sender` from now on (renewed if it was there)."""
+    did, update_ts = _subscription(params)
+    device.subscriptions.subscribe(sender, did, update_ts)
+    return {"code": 0}
+
+
+def unsubscribe(device: VirtualDevice, params: Any, sender: Address) -> dict[str, Any]:
+    """``miIO.unsub``: no more push reports to `sender`."""
+    _subscription(params)
+    device.subscriptions.unsubscribe(sender)
+    return {"code": 0}
+
+
+_SENDER_METHODS: dict[str, Callable[[VirtualDevice, Any, Address], Any]] = {
+    "miIO.sub": subscribe,
+    "miIO.unsub": unsubscribe,
+}
 
 _METHODS: dict[str, Callable[[VirtualDevice, Any], Any]] = {
     "miIO.info": info,

@@ -13,6 +13,7 @@ from functools import partial
 from .device import VirtualDevice
 from .endpoint import DeviceEndpoint
 from .home import Home
+from .push import REPORT_RETRIES, REPORT_RETRY_INTERVAL
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -25,7 +26,8 @@ class Simulator:
 
     LAN devices get `first_address`, then the next addresses, in home-file order, all at
     `port`; cloud-only devices get no address. `seed` makes fault decisions and clocks
-    repeatable.
+    repeatable. `report_retry_interval` and `report_retries` say how push reports are retried
+    (tests shorten them).
     """
 
     def __init__(
@@ -36,15 +38,21 @@ class Simulator:
         seed: int | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
+        report_retry_interval: float = REPORT_RETRY_INTERVAL,
+        report_retries: int = REPORT_RETRIES,
     ) -> None:
         """Build the devices (nothing listens until `start`)."""
         if not 0 <= port <= 0xFFFF:
             raise ValueError(f"port {port} is not in 0..65535")
+        if report_retry_interval <= 0 or report_retries < 0:
+            raise ValueError("report_retry_interval must be positive, report_retries not negative")
         first = ipaddress.IPv4Address(first_address)
         self.home = home
         self.port = port
         self.first_address = str(first)
         self.rng = random.Random(seed)
+        self.report_retry_interval = report_retry_interval
+        self.report_retries = report_retries
         self.devices: dict[str, VirtualDevice] = {}
         self._endpoints: dict[str, DeviceEndpoint] = {}
         offset = 0
@@ -73,19 +81,28 @@ class Simulator:
         """The device listening on an address."""
         return next((d for d in self.devices.values() if d.address == address), None)
 
+    async def open_endpoint(self, device: VirtualDevice) -> DeviceEndpoint:
+        """Listen on a LAN device's address (`OSError` if it cannot be bound)."""
+        assert device.address is not None
+        factory = partial(
+            DeviceEndpoint,
+            device,
+            self.rng,
+            retry_interval=self.report_retry_interval,
+            retries=self.report_retries,
+        )
+        _transport, endpoint = await asyncio.get_running_loop().create_datagram_endpoint(
+            factory, local_addr=(device.address, self.port)
+        )
+        return endpoint
+
     async def start(self) -> None:
         """Open every LAN endpoint; on failure close the ones opened and raise `OSError`."""
         if self._endpoints:
             return
-        loop = asyncio.get_running_loop()
         try:
             for device in self.lan_devices():
-                assert device.address is not None
-                _transport, endpoint = await loop.create_datagram_endpoint(
-                    partial(DeviceEndpoint, device, self.rng),
-                    local_addr=(device.address, self.port),
-                )
-                self._endpoints[device.id] = endpoint
+                self._endpoints[device.id] = await self.open_endpoint(device)
                 _LOGGER.debug("%s listens on %s:%s", device.id, device.address, self.port)
         except OSError as err:
             address = f"{device.address}:{self.port}"
@@ -94,7 +111,7 @@ class Simulator:
             raise OSError(err.errno, message) from err
 
     async def stop(self) -> None:
-        """Close every endpoint and cancel delayed replies."""
+        """Close every endpoint and cancel delayed replies and reports."""
         endpoints = list(self._endpoints.values())
         self._endpoints.clear()
         for endpoint in endpoints:

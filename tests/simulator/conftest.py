@@ -1,4 +1,4 @@
-"""Fixtures for the simulator's tests: a random loopback base, a simulator factory, a raw client.
+"""Fixtures for the simulator's tests: a random loopback base, a simulator factory, raw clients.
 
 Sockets: Home Assistant's test plugin only lets tests reach 127.0.0.1; the repository's
 ``tests/conftest.py`` has the autouse ``loopback_only`` fixture that opens every loopback
@@ -8,6 +8,7 @@ address (127.0.0.0/8), which is what the simulated devices need.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -19,6 +20,8 @@ from custom_components.xiaomi_aiot.miot.packet import HELLO, Frame, FrameCodec, 
 from simulator import Simulator, VirtualDevice, load_home
 
 type StartSimulator = Callable[..., Awaitable[Simulator]]
+type OpenClient = Callable[[], Awaitable[RawClient]]
+type NewSubscriber = Callable[[VirtualDevice], Awaitable[PushClient]]
 
 
 def random_base() -> str:
@@ -65,14 +68,18 @@ LIGHT_HOME: dict[str, Any] = {
 }
 
 
+_CLIENT_ID_BASES = itertools.count(10_000, 10_000)
+
+
 class RawClient(asyncio.DatagramProtocol):
     """A bare miIO client: sends what it is told and queues what comes back."""
 
     def __init__(self) -> None:
-        """Start with an empty queue."""
+        """Start with an empty queue, and message ids no other client uses."""
         self.queue: asyncio.Queue[bytes] = asyncio.Queue()
         self.transport: asyncio.DatagramTransport | None = None
-        self._next_id = 1
+        # A device drops a repeated id whoever sends it: clients must not share ids.
+        self._next_id = next(_CLIENT_ID_BASES)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Keep the transport."""
@@ -148,3 +155,83 @@ async def udp() -> AsyncIterator[RawClient]:
     yield client
     transport.close()
     await asyncio.sleep(0)
+
+
+@pytest.fixture
+async def open_udp() -> AsyncIterator[OpenClient]:
+    """Open more raw clients, each on its own port of 127.0.0.1; all are closed afterwards."""
+    loop = asyncio.get_running_loop()
+    transports: list[asyncio.DatagramTransport] = []
+
+    async def open_client() -> RawClient:
+        transport, client = await loop.create_datagram_endpoint(
+            RawClient, local_addr=("127.0.0.1", 0)
+        )
+        transports.append(transport)
+        return client
+
+    yield open_client
+    for transport in transports:
+        transport.close()
+    await asyncio.sleep(0)
+
+
+class PushClient:
+    """A subscriber to one device's push reports: subscribes, reads reports, acknowledges them."""
+
+    def __init__(self, client: RawClient, device: VirtualDevice) -> None:
+        """Subscribe through `client`'s socket to `device`."""
+        self.client = client
+        self.device = device
+
+    @property
+    def address(self) -> str:
+        """``host:port`` of the socket, as the admin API shows a subscriber."""
+        assert self.client.transport is not None
+        host, port = self.client.transport.get_extra_info("sockname")[:2]
+        return f"{host}:{port}"
+
+    async def subscribe(
+        self, did: str = "home-assistant", update_ts: int = 1_763_769_600
+    ) -> dict[str, Any]:
+        """Send ``miIO.sub``; the reply."""
+        params = {"version": "2.0", "did": did, "update_ts": update_ts, "sub_method": "."}
+        return await self.client.call(self.device, "miIO.sub", params)
+
+    async def unsubscribe(self, did: str = "home-assistant") -> dict[str, Any]:
+        """Send ``miIO.unsub``; the reply."""
+        params = {"version": "2.0", "did": did, "update_ts": 0, "sub_method": "."}
+        return await self.client.call(self.device, "miIO.unsub", params)
+
+    async def report(self, wait: float = 2.0) -> dict[str, Any]:
+        """The next report, decrypted with the device's token, its header checked."""
+        frame = FrameCodec(self.device.token).decode(await self.client.receive(wait))
+        assert frame.did == self.device.did
+        assert abs(frame.stamp - self.device.stamp()) <= 1
+        message: dict[str, Any] = json.loads(frame.payload)
+        return message
+
+    def ack(self, message_id: int) -> None:
+        """Acknowledge a report, as a subscriber does."""
+        payload = json.dumps({"id": message_id, "result": {"code": 0}}).encode()
+        packet = FrameCodec(self.device.token).encode(self.device.did, self.device.stamp(), payload)
+        self.client.send(self.device, packet)
+
+    async def silence(self, wait: float = 0.3) -> None:
+        """Assert that nothing arrives for a while."""
+        await self.client.silence(wait)
+
+    def drain(self) -> None:
+        """Forget what arrived so far."""
+        while not self.client.queue.empty():
+            self.client.queue.get_nowait()
+
+
+@pytest.fixture
+def new_subscriber(open_udp: OpenClient) -> NewSubscriber:
+    """Make a `PushClient` of a device on a socket of its own (not subscribed yet)."""
+
+    async def new(device: VirtualDevice) -> PushClient:
+        return PushClient(await open_udp(), device)
+
+    return new
