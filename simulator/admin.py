@@ -1,7 +1,8 @@
 """The admin API: JSON over HTTP on loopback, to inspect and steer the virtual home.
 
 Routes (see README.md): ``GET /devices``, ``GET /devices/{id}``,
-``POST /devices/{id}/properties`` and ``POST /devices/{id}/faults``. Errors are
+``POST /devices/{id}/properties``, ``POST /devices/{id}/events`` and
+``POST /devices/{id}/faults``. Errors are
 ``{"error": "message"}`` with status 400 (bad input) or 404 (unknown device or route).
 """
 
@@ -63,6 +64,7 @@ class AdminServer:
                 web.get("/devices", self._devices),
                 web.get("/devices/{id}", self._device),
                 web.post("/devices/{id}/properties", self._set_properties),
+                web.post("/devices/{id}/events", self._emit_event),
                 web.post("/devices/{id}/faults", self._set_faults),
             ]
         )
@@ -132,6 +134,28 @@ class AdminServer:
         changes = [_property_change(device, item, f"[{i}]") for i, item in enumerate(body)]
         for prop, value in changes:
             device.store(prop, value)
+        return _json(device.describe())
+
+    async def _emit_event(self, request: web.Request) -> web.Response:
+        device = self._lookup(request)
+        body = await _body(request)
+        if not isinstance(body, Mapping):
+            raise BadRequestError(
+                'expected an object like {"event": "lock-event", "arguments": {...}}'
+            )
+        unknown = set(body) - {"event", "arguments"}
+        if unknown:
+            raise BadRequestError(f"{sorted(unknown)[0]}: unknown key")
+        if "event" not in body:
+            raise BadRequestError("event: required")
+        arguments = body.get("arguments", {})
+        if not isinstance(arguments, Mapping):
+            raise BadRequestError("arguments: expected an object of argument names to values")
+        try:
+            device.emit_event(body["event"], arguments)
+        except StateError as err:
+            path = "event" if err.key is None else f"arguments.{err.key}"
+            raise BadRequestError(f"{path}: {err}") from err
         return _json(device.describe())
 
     async def _set_faults(self, request: web.Request) -> web.Response:
