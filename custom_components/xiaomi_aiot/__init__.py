@@ -30,6 +30,8 @@ from .coordinator import (
 from .miot import MiotSpecError, load_bundled_spec
 from .miot.device import MiotDevice
 from .miot.lan import DeviceSession
+from .miot.udp import LanSocket
+from .push import subscriber_id
 from .services import async_setup_services
 from .voice.skill import async_register_skill_view
 
@@ -101,6 +103,7 @@ async def _async_setup_local_device(hass: HomeAssistant, entry: XiaomiConfigEntr
         did=entry.data[CONF_DID],
         name=entry.data.get(CONF_NAME) or entry.title,
         update_interval=timedelta(seconds=seconds),
+        subscriber=subscriber_id(entry.entry_id),
     )
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = XiaomiRuntimeData(coordinators={coordinator.did: coordinator})
@@ -110,7 +113,9 @@ async def _async_setup_account(hass: HomeAssistant, entry: XiaomiConfigEntry) ->
     """Sign in with the stored tokens, list the devices, and follow the list from then on."""
     account = AccountCoordinator(hass, entry, cloud_for(hass, entry))
     await account.async_config_entry_first_refresh()
-    entry.runtime_data = XiaomiRuntimeData(coordinators={}, account=account)
+    lan_socket = LanSocket()
+    entry.async_on_unload(lan_socket.close)
+    entry.runtime_data = XiaomiRuntimeData(coordinators={}, account=account, lan_socket=lan_socket)
     await account.async_sync_devices()
 
     @callback

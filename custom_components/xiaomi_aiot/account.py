@@ -42,6 +42,7 @@ from .miot.cloud_models import CloudDevice, CloudHome, CloudTokens
 from .miot.device import DeviceInfo, MiotDevice
 from .miot.lan import DeviceSession
 from .miot.route import Route, RoutedTransport
+from .push import subscriber_id
 
 LAN_TIMEOUT = 1.5
 """Seconds to wait for a device on the LAN before the cloud is asked instead."""
@@ -141,7 +142,13 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
         route = Route(options.get(CONF_ROUTES, {}).get(device.did, Route.AUTO))
         lan = None
         if device.local_ip and device.token and route != Route.CLOUD:
-            lan = DeviceSession(device.local_ip, device.token, timeout=LAN_TIMEOUT, retries=1)
+            lan = DeviceSession(
+                device.local_ip,
+                device.token,
+                timeout=LAN_TIMEOUT,
+                retries=1,
+                socket=self.config_entry.runtime_data.lan_socket,
+            )
         if lan is None:
             # No address or token on the LAN (any more): the cloud is the only way.
             route = Route.CLOUD
@@ -163,6 +170,7 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
             info=DeviceInfo(model=device.model, firmware=None, hardware=None, mac=None),
             room=self.room_of(device),
             in_account=True,
+            subscriber=subscriber_id(self.config_entry.entry_id),
         )
         if lan is not None:
             self.config_entry.async_on_unload(lan.close)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Sequence
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -22,6 +25,8 @@ if TYPE_CHECKING:
     from .account import AccountCoordinator
 from .miot import MiotAuthenticationError, MiotDeviceError, MiotError, MiotSpec
 from .miot.device import DeviceInfo, MiotDevice, PropertyKey, PropertyResult
+from .miot.udp import LanSocket
+from .push import EventHandler, PushLink, lan_session, push_interval
 
 type DeviceState = dict[PropertyKey, PropertyResult]
 
@@ -39,17 +44,34 @@ class XiaomiRuntimeData:
     """The options the entry was set up with: another change of options reloads it."""
     platforms: list[Platform] = field(default_factory=list)
     """The platforms set up for the entry, the ones to unload (Assist may come later)."""
+    lan_socket: LanSocket | None = None
+    """The UDP socket an account's devices share on the LAN."""
 
 
 type XiaomiConfigEntry = ConfigEntry[XiaomiRuntimeData]
+
+
+FLAP_CHANGES: Final = 6
+FLAP_WINDOW: Final = 1800.0
+"""A device that goes off and on line `FLAP_CHANGES` times in `FLAP_WINDOW` seconds is
+flapping: its further changes go to the debug log until it settles."""
 
 
 class _AvailabilityLogger(logging.Logger):
     """The coordinator's logger: a device dropping off Wi-Fi is routine, not an error.
 
     The coordinator logs once when updates start failing and once when they recover; the
-    first goes out at info here. Unexpected exceptions (with a traceback) stay errors.
+    first goes out at info here. Unexpected exceptions (with a traceback) stay errors. A
+    flapping device says so once, then its changes go to the debug log.
     """
+
+    def __init__(self, name: str, device: str, clock: Callable[[], float] = time.monotonic) -> None:
+        """Remember the last changes' times of `device`."""
+        super().__init__(name)
+        self.device = device
+        self._clock = clock
+        self._changes: deque[float] = deque(maxlen=FLAP_CHANGES)
+        self._quiet = False
 
     def error(self, msg: object, *args: Any, **kwargs: Any) -> None:
         """Log failures to fetch at info; keep real errors as errors."""
@@ -58,11 +80,35 @@ class _AvailabilityLogger(logging.Logger):
         else:
             self.info(msg, *args, **kwargs)
 
+    def info(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        """An availability change: at info, unless the device is flapping."""
+        now = self._clock()
+        self._changes.append(now)
+        flapping = len(self._changes) == FLAP_CHANGES and now - self._changes[0] < FLAP_WINDOW
+        if not flapping:
+            self._quiet = False
+            super().info(msg, *args, **kwargs)
+            return
+        if not self._quiet:
+            self._quiet = True
+            super().info(
+                "%s goes off and on line often; its changes are logged at debug level "
+                "until it settles",
+                self.device,
+            )
+        self.debug(msg, *args, **kwargs)
 
-def _availability_logger() -> logging.Logger:
-    logger = _AvailabilityLogger(f"{LOGGER.name}.coordinator")
+
+def _availability_logger(device: str) -> logging.Logger:
+    logger = _AvailabilityLogger(f"{LOGGER.name}.coordinator", device)
     logger.parent = LOGGER
     return logger
+
+
+def _phase(did: str, interval: timedelta) -> timedelta:
+    """Where in the interval a device's polls fall: spread by its did, the same every run."""
+    fraction = int.from_bytes(hashlib.sha256(did.encode()).digest()[:4], "big") / 2**32
+    return interval * fraction
 
 
 class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
@@ -82,15 +128,24 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         info: DeviceInfo | None = None,
         room: str | None = None,
         in_account: bool = False,
+        subscriber: str | None = None,
     ) -> None:
-        """Poll every readable property of the spec except the static device information."""
+        """Poll every readable property of the spec except the static device information.
+
+        With a `subscriber` id, a device on the LAN is asked to report its changes (push).
+        The first poll after the initial one falls at a point of the interval set by the
+        did, so many devices' polls spread over the interval instead of coming all at once.
+        """
         super().__init__(
             hass,
-            _availability_logger(),
+            _availability_logger(name),
             config_entry=entry,
             name=name,
             update_interval=update_interval,
         )
+        self.interval = update_interval
+        self._phase: timedelta | None = _phase(did, update_interval)
+        self._event_listeners: list[EventHandler] = []
         self.device = device
         self.did = did
         self.info = info
@@ -102,6 +157,23 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
             for prop in device.spec.properties()
             if prop.readable and prop.service != "device-information"
         )
+        self._polled_set = frozenset(self.polled)
+        session = lan_session(device.transport)
+        self.push: PushLink | None = None
+        if session is not None and subscriber is not None:
+            self.push = PushLink(
+                session,
+                subscriber,
+                transport=device.transport,
+                name=name,
+                on_properties=self._pushed_properties,
+                on_event=self._pushed_event,
+            )
+
+    @property
+    def push_healthy(self) -> bool:
+        """Whether the device reports its changes itself (polls are then rarer)."""
+        return self.push is not None and self.push.healthy
 
     @property
     def spec(self) -> MiotSpec:
@@ -121,10 +193,49 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         try:
             results = await self.device.read_properties(self.polled)
         except MiotError as err:
+            if self.push is not None:
+                self.push.lost()
+            self._plan_next_poll()
             raise _translate(err, self.in_account) from err
         if self.in_account:
             self._report_removal(results)
+        if self.push is not None:
+            await self.push.async_maintain()
+        self._plan_next_poll()
         return results
+
+    def _plan_next_poll(self) -> None:
+        """The user's interval, longer while push works; the first time, plus the phase."""
+        interval = push_interval(self.interval) if self.push_healthy else self.interval
+        if self._phase is not None:
+            interval += self._phase
+            self._phase = None
+        self.update_interval = interval
+
+    @callback
+    def _pushed_properties(self, changes: dict[PropertyKey, Any]) -> None:
+        """The device reported changed properties: show them at once."""
+        known = {k: PropertyResult(0, v) for k, v in changes.items() if k in self._polled_set}
+        if known and self.data is not None:
+            self.async_set_updated_data({**self.data, **known})
+
+    @callback
+    def _pushed_event(self, siid: int, eiid: int, values: dict[int, Any]) -> None:
+        """The device reported an event: tell the event entities, then store its arguments."""
+        for listener in list(self._event_listeners):
+            listener(siid, eiid, values)
+        self._pushed_properties({(siid, piid): value for piid, value in values.items()})
+
+    @callback
+    def async_add_event_listener(self, listener: EventHandler) -> CALLBACK_TYPE:
+        """Call `listener(siid, eiid, arguments by piid)` for each event the device reports."""
+        self._event_listeners.append(listener)
+
+        @callback
+        def remove() -> None:
+            self._event_listeners.remove(listener)
+
+        return remove
 
     def _report_removal(self, results: DeviceState) -> None:
         """Raise a repair issue while the cloud says none of the device's properties exist."""

@@ -45,7 +45,7 @@ async def async_get_config_entry_diagnostics(
 def _device(coordinator: MiotCoordinator) -> dict[str, Any]:
     spec = coordinator.spec
     info = asdict(coordinator.info) if coordinator.info else None
-    interval = coordinator.update_interval
+    push = coordinator.push
     properties: dict[str, dict[str, Any]] = {}
     for (siid, piid), result in (coordinator.data or {}).items():
         prop = spec.property(siid, piid)
@@ -59,7 +59,8 @@ def _device(coordinator: MiotCoordinator) -> dict[str, Any]:
         "info": None if info is None else async_redact_data(info, TO_REDACT),
         "spec": {"type": spec.type, "description": spec.description},
         "last_update_success": coordinator.last_update_success,
-        "update_interval": None if interval is None else interval.total_seconds(),
+        "update_interval": coordinator.interval.total_seconds(),
+        "push": None if push is None else {"subscribed": push.healthy, "reports": push.reports},
         "batch_limit": coordinator.device.batch_limit,
         "properties": properties,
     }

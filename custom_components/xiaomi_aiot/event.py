@@ -32,8 +32,9 @@ async def async_setup_entry(
 class XiaomiEvent(XiaomiEntity, EventEntity):
     """A spec event; its type is the value name of the argument that says what happened.
 
-    With polling, an event is seen when the values of its arguments differ from the last
-    poll: two identical operations between polls show as one.
+    A device that pushes reports each event as it happens: every one fires. Without push, an
+    event is seen when the values of its arguments differ from the last poll: two identical
+    operations between polls show as one.
     """
 
     def __init__(self, coordinator: MiotCoordinator, item: EventItem) -> None:
@@ -55,12 +56,32 @@ class XiaomiEvent(XiaomiEntity, EventEntity):
         values = tuple(self.coordinator.value(prop.key) for prop in self.item.arguments)
         return None if all(value is None for value in values) else values
 
+    async def async_added_to_hass(self) -> None:
+        """Listen to the events the device reports itself."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self.coordinator.async_add_event_listener(self._handle_pushed))
+
+    @callback
+    def _handle_pushed(self, siid: int, eiid: int, values: dict[int, Any]) -> None:
+        event = self.item.event
+        if (siid, eiid) != (event.siid, event.eiid):
+            return
+        current = tuple(
+            values.get(prop.piid, self.coordinator.value(prop.key)) for prop in self.item.arguments
+        )
+        self._last = current
+        self._fire(current)
+        self.async_write_ha_state()
+
     @callback
     def _handle_coordinator_update(self) -> None:
         current = self._arguments()
         if current is not None and current != self._last:
             self._last = current
-            self._fire(current)
+            # While the device pushes, its events come as events: a change of the arguments
+            # alone (a poll, or the properties report beside the event) is not one.
+            if not self.coordinator.push_healthy:
+                self._fire(current)
         super()._handle_coordinator_update()
 
     def _fire(self, values: tuple[Any, ...]) -> None:

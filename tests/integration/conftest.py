@@ -181,7 +181,13 @@ async def account(hass: HomeAssistant, cloud: CloudServer) -> MockConfigEntry:
     return entry  # type: ignore[return-value]
 
 
-async def later(hass: HomeAssistant, delta: timedelta = timedelta(seconds=61)) -> None:
+NEXT_POLL = timedelta(seconds=181)
+"""Time in which every device polls at least once at the default intervals: a device's first
+poll after set-up falls up to one interval (its phase) after the interval, and while a device
+pushes its changes it polls every 150 s."""
+
+
+async def later(hass: HomeAssistant, delta: timedelta = NEXT_POLL) -> None:
     """Let time pass so polls run, and wait for them."""
     async_fire_time_changed(hass, dt_util.utcnow() + delta)
     await hass.async_block_till_done(wait_background_tasks=True)

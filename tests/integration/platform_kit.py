@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -18,10 +17,8 @@ import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
-from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
     snapshot_platform,
 )
 from syrupy.assertion import SnapshotAssertion
@@ -31,13 +28,12 @@ from custom_components.xiaomi_aiot.miot import MiotSpec, load_bundled_spec
 from simulator import DeviceConfig, Home, Simulator, VirtualDevice
 from simulator.state import initial_state, parse_state
 
-from .conftest import VersionedSnapshotExtension, entry_for, first_address
+from .conftest import VersionedSnapshotExtension, entry_for, first_address, later
 
 
 async def next_poll(hass: HomeAssistant) -> None:
     """Let the next poll happen (and any refresh a write scheduled), and wait for it."""
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await later(hass)
 
 
 async def assert_entities_match_snapshots(

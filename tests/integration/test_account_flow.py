@@ -397,8 +397,8 @@ async def test_account_options_show_the_intervals_and_homes_in_use(
     assert account.options[CONF_CLOUD_SCAN_INTERVAL] == 90
     assert account.options[CONF_HOMES] == [cloud.home_id]
     coordinators = account.runtime_data.coordinators
-    assert coordinators[str(sim.devices["study-lamp"].did)].update_interval == timedelta(seconds=20)
-    assert coordinators[str(sim.devices["su7"].did)].update_interval == timedelta(seconds=90)
+    assert coordinators[str(sim.devices["study-lamp"].did)].interval == timedelta(seconds=20)
+    assert coordinators[str(sim.devices["su7"].did)].interval == timedelta(seconds=90)
 
 
 async def test_a_home_gone_from_the_account_leaves_no_devices_until_one_is_chosen(
@@ -465,7 +465,7 @@ async def test_options_of_a_local_device_are_its_interval_only(
     assert entry.options[CONF_SCAN_INTERVAL] == 45
     assert CONF_ROUTES not in entry.options
     (coordinator,) = entry.runtime_data.coordinators.values()
-    assert coordinator.update_interval == timedelta(seconds=45)
+    assert coordinator.interval == timedelta(seconds=45)
 
 
 # --- options: routes ---------------------------------------------------------------------------
@@ -504,7 +504,7 @@ async def test_a_device_routed_through_the_cloud_is_not_asked_on_the_lan(
     assert lock.lan is None
     assert lock.route is Route.CLOUD
     account_lamp = account.runtime_data.coordinators[str(sim.devices["study-lamp"].did)]
-    assert account_lamp.update_interval == timedelta(seconds=60)  # the cloud's interval
+    assert account_lamp.interval == timedelta(seconds=60)  # the cloud's interval
     await hass.services.async_call(
         "lock", "unlock", {"entity_id": named_entity(hass, "lock.front_door_lock")}, blocking=True
     )
@@ -527,11 +527,11 @@ async def test_a_device_on_the_lan_only_becomes_unavailable_instead_of_using_the
     lamp = sim.devices["bedroom-light"]
 
     lamp.apply_faults({"loss": 1.0})
-    await later(hass, timedelta(seconds=31))
+    await later(hass)
     assert hass.states.get(named_entity(hass, "light.bedside_lamp")).state == STATE_UNAVAILABLE
 
     lamp.apply_faults({"loss": 0.0})
-    await later(hass, timedelta(seconds=31))
+    await later(hass, timedelta(seconds=31))  # back within one poll interval
     assert hass.states.get(named_entity(hass, "light.bedside_lamp")).state == STATE_OFF
 
 

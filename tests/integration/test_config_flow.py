@@ -588,7 +588,7 @@ async def test_a_new_poll_interval_reloads_the_device_with_it(
     """The form shows the interval in use; a new one is saved and the device polls at it."""
     entry = await set_up_device("living-room-light")
     (coordinator,) = entry.runtime_data.coordinators.values()
-    assert coordinator.update_interval == timedelta(seconds=30)
+    assert coordinator.interval == timedelta(seconds=30)
 
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
@@ -604,7 +604,7 @@ async def test_a_new_poll_interval_reloads_the_device_with_it(
     assert entry.options == {CONF_SCAN_INTERVAL: 10}
     assert entry.state is ConfigEntryState.LOADED
     (coordinator,) = entry.runtime_data.coordinators.values()
-    assert coordinator.update_interval == timedelta(seconds=10)
+    assert coordinator.interval == timedelta(seconds=10)
 
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["data_schema"]({}) == {CONF_SCAN_INTERVAL: 10}

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 import pytest
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
-from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot.const import DOMAIN
 from simulator import Simulator
 
-from .conftest import SetUpDevice, entry_for
+from .conftest import SetUpDevice, entry_for, later
 
 
 async def next_poll(hass: HomeAssistant) -> None:
     """Let the next poll happen, and wait for it to finish."""
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await later(hass)
 
 
 async def test_every_demo_device_sets_up_with_available_entities(
