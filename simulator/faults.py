@@ -19,6 +19,7 @@ FAULT_KEYS = (
     *PROBABILITIES,
     "delay",
     "offline",
+    "no_push",
     "batch_limit",
     "property_errors",
     "reboot",
@@ -44,6 +45,7 @@ class Faults:
     garbage: float = 0.0
     malformed: float = 0.0
     offline: bool = False
+    no_push: bool = False
     batch_limit: int | None = None
     property_errors: Mapping[tuple[int, int], int] = field(default_factory=dict)
 
@@ -91,7 +93,7 @@ def parse_fault_change(data: Any, spec: MiotSpec | None = None) -> FaultChange:
             settings[key] = _number(key, value, 0.0, 1.0)
         elif key == "delay":
             settings[key] = _number(key, value, 0.0, MAX_DELAY)
-        elif key == "offline":
+        elif key in ("offline", "no_push"):
             settings[key] = _boolean(key, value)
         elif key == "batch_limit":
             settings[key] = _batch_limit(value)

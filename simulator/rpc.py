@@ -47,7 +47,7 @@ def handle(
     if not isinstance(method, str):
         return error(INVALID_REQUEST, "Invalid request")
     try:
-        if sender is not None and method in _SENDER_METHODS:
+        if sender is not None and method in _SENDER_METHODS and not device.faults.no_push:
             return {"result": _SENDER_METHODS[method](device, params, sender)}
         handler = _METHODS.get(method)
         if handler is None:

@@ -176,3 +176,32 @@ async def test_an_unreadable_operation_fires_nothing(
     await next_poll(hass)
 
     assert events == []
+
+
+async def test_without_push_a_poll_sees_an_operation_in_the_changed_properties(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """Older firmware without push: the lock-event properties changed at the door fire the
+    event at the next poll; two operations alike between polls show as one."""
+    device = sim.devices["front-door-lock"]
+    device.apply_faults({"no_push": True})
+    entry = await set_up_device("front-door-lock")
+    assert not next(iter(entry.runtime_data.coordinators.values())).push_healthy
+    events = fired(hass)
+
+    device.set(*METHOD, 2)
+    device.set(*KEY_ID, 5)
+    device.set(*ACTION, 1)
+    await next_poll(hass)
+    assert [(e[ATTR_EVENT_TYPE], e["method"], e["key_id"]) for e in events] == [
+        ("unlock", "fingerprint", 5)
+    ]
+
+    device.emit_event("lock-event", {"operation-method": 2, "operation-id": 5, "lock-action": 1})
+    await next_poll(hass)
+    assert len(events) == 1
+    device.emit_event("lock-event", {"operation-method": 7, "lock-action": 2})
+    await next_poll(hass)
+    assert [(e[ATTR_EVENT_TYPE], e["method"]) for e in events][1:] == [
+        ("lock_from_inside", "manual")
+    ]

@@ -225,3 +225,20 @@ async def test_a_flapping_device_does_not_flood_the_log(
     assert len(lines) == FLAP_CHANGES
     assert "goes off and on line often" in lines[-1].getMessage()
     assert state(hass, entity_id(hass, "light.living_room_ceiling_light")) in (STATE_ON, STATE_OFF)
+
+
+async def test_a_device_without_push_is_polled_at_the_interval(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """Older firmware refuses miIO.sub: polls stay every 30 s and show its changes."""
+    device = sim.devices[LAMP]
+    device.apply_faults({"no_push": True})
+    coordinator = coordinator_of(await set_up_device(LAMP))
+    await later(hass)
+    assert not coordinator.push_healthy
+    assert coordinator.update_interval == timedelta(seconds=30)
+    lamp = entity_id(hass, "light.living_room_ceiling_light")
+    before = state(hass, lamp)
+    device.set(2, 1, before != STATE_ON)
+    await later(hass, timedelta(seconds=31))
+    assert state(hass, lamp) != before

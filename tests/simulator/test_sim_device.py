@@ -262,6 +262,7 @@ def test_fault_settings(sim: Simulator) -> None:
         "garbage": 0.0,
         "malformed": 0.0,
         "offline": False,
+        "no_push": False,
         "batch_limit": 3,
         "property_errors": {"2.1": -4004},
     }

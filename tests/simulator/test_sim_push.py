@@ -349,3 +349,16 @@ async def test_a_restarted_simulator_reports_once(
     report = await push.report()
     push.ack(report["id"])
     await push.silence(2 * INTERVAL)
+
+
+async def test_a_device_without_push_refuses_to_subscribe(
+    lamp: VirtualDevice, new_subscriber: NewSubscriber
+) -> None:
+    """The no_push fault: miIO.sub is an unknown method, as on older firmware."""
+    lamp.apply_faults({"no_push": True})
+    push = await new_subscriber(lamp)
+    reply = await push.subscribe()
+    assert reply["error"] == {"code": -32601, "message": "Method not found"}
+    assert lamp.describe()["subscribers"] == []
+    lamp.apply_faults({"no_push": False})
+    assert (await push.subscribe())["result"] == {"code": 0}
