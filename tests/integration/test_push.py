@@ -20,7 +20,7 @@ from homeassistant.helpers.event import async_track_state_change_event
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot.coordinator import FLAP_CHANGES, MiotCoordinator
-from custom_components.xiaomi_aiot.push import push_interval
+from custom_components.xiaomi_aiot.push import RENEW_AFTER, push_interval
 from simulator import Simulator, VirtualDevice
 
 from .conftest import SetUpDevice, entity_id, later
@@ -242,3 +242,44 @@ async def test_a_device_without_push_is_polled_at_the_interval(
     device.set(2, 1, before != STATE_ON)
     await later(hass, timedelta(seconds=31))
     assert state(hass, lamp) != before
+
+
+async def test_a_subscription_the_device_forgot_silently_is_renewed(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """Nothing tells us a device dropped us; the subscription is renewed every 10 minutes."""
+    coordinator = coordinator_of(await set_up_device(LAMP))
+    assert coordinator.push is not None
+    device = sim.devices[LAMP]
+    device.subscriptions.clear()
+    await later(hass)
+    assert not subscribed(device)  # not due yet
+    now = coordinator.push._clock()
+    coordinator.push._clock = lambda: now + RENEW_AFTER
+    await later(hass)
+    assert subscribed(device)
+
+
+async def test_malformed_reports_change_nothing(
+    hass: HomeAssistant, set_up_device: SetUpDevice
+) -> None:
+    """Reports of the wrong shape, unknown properties or methods are dropped."""
+    coordinator = coordinator_of(await set_up_device(LAMP))
+    assert coordinator.push is not None
+    handle = coordinator.push.session.on_message
+    assert handle is not None
+    before = dict(coordinator.data)
+    for method, params in [
+        ("properties_changed", {"siid": 2}),
+        ("properties_changed", [{"siid": "2", "piid": 1, "value": 1}, "x", {"siid": 2}]),
+        ("properties_changed", [{"siid": 99, "piid": 1, "value": 1}]),
+        ("properties_changed", [{"siid": True, "piid": 1, "value": False}]),
+        ("event_occured", [{"siid": 2, "eiid": 1}]),
+        ("event_occured", {"siid": 2, "eiid": "1", "arguments": []}),
+        ("event_occured", {"siid": 2, "eiid": 1, "arguments": {}}),
+        ("props", {"siid": 2}),
+    ]:
+        handle(method, params)
+    await hass.async_block_till_done()
+    assert coordinator.data == before
+    assert coordinator.push.reports == 1  # well formed, of a property the lamp does not have
