@@ -214,10 +214,15 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
 
     @callback
     def _pushed_properties(self, changes: dict[PropertyKey, Any]) -> None:
-        """The device reported changed properties: show them at once."""
+        """The device reported changed properties: show them at once.
+
+        The next poll keeps its time: a device that reports often is still polled, which
+        renews its subscription and reads what it does not report.
+        """
         known = {k: PropertyResult(0, v) for k, v in changes.items() if k in self._polled_set}
         if known and self.data is not None:
-            self.async_set_updated_data({**self.data, **known})
+            self.data = {**self.data, **known}
+            self.async_update_listeners()
 
     @callback
     def _pushed_event(self, siid: int, eiid: int, values: dict[int, Any]) -> None:
@@ -269,7 +274,7 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
                 **{k: PropertyResult(0, v) for k, v in checked.items() if k not in failed},
             }
         )
-        await self.async_request_refresh()
+        await self._async_confirm()
         if failed:
             (siid, piid), code = next(iter(failed.items()))
             raise MiotDeviceError(code, f"writing {siid}.{piid} failed")
@@ -288,8 +293,13 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
             self.async_set_updated_data(
                 {**self.data, **{k: PropertyResult(0, v) for k, v in effects.items()}}
             )
-        await self.async_request_refresh()
+        await self._async_confirm()
         return out
+
+    async def _async_confirm(self) -> None:
+        """After a command, read the device again, unless it reports its changes itself."""
+        if not self.push_healthy:
+            await self.async_request_refresh()
 
 
 def removed_issue_id(did: str) -> str:

@@ -158,7 +158,7 @@ async def test_unlocking_in_home_assistant_fires_the_event(
     await hass.services.async_call(
         LOCK_DOMAIN, SERVICE_UNLOCK, {ATTR_ENTITY_ID: "lock.front_door_lock"}, blocking=True
     )
-    await hass.async_block_till_done()
+    await pushed(hass)
 
     assert [(e[ATTR_EVENT_TYPE], e["method"]) for e in events] == [("unlock", "mobile")]
 

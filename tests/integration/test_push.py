@@ -283,3 +283,45 @@ async def test_malformed_reports_change_nothing(
     await hass.async_block_till_done()
     assert coordinator.data == before
     assert coordinator.push.reports == 1  # well formed, of a property the lamp does not have
+
+
+async def test_reports_do_not_put_off_the_safety_net_poll(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """A report updates the state but keeps the next poll where it was: a device that reports
+    all the time is still polled (and its subscription renewed)."""
+    coordinator = coordinator_of(await set_up_device(LAMP))
+    await later(hass)
+    scheduled = coordinator._unsub_refresh
+    assert scheduled is not None
+    lamp = entity_id(hass, "light.living_room_ceiling_light")
+    for value in (False, True, False):
+        sim.devices[LAMP].set(2, 1, value)
+        await until(
+            hass, lambda value=value: state(hass, lamp) == (STATE_ON if value else STATE_OFF)
+        )
+    assert coordinator._unsub_refresh is scheduled
+
+
+async def test_a_command_to_a_pushing_device_is_confirmed_by_its_report(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """No poll after a command while the device reports: its report confirms the value."""
+    coordinator = coordinator_of(await set_up_device(LAMP))
+    polls = 0
+    read = coordinator.device.read_properties
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal polls
+        polls += 1
+        return await read(*args, **kwargs)
+
+    coordinator.device.read_properties = counted  # type: ignore[method-assign]
+    lamp = entity_id(hass, "light.living_room_ceiling_light")
+    await hass.services.async_call(
+        "light", "turn_on", {"entity_id": lamp, "brightness_pct": 20}, blocking=True
+    )
+    assert sim.devices[LAMP].get(2, 2) == 20
+    await until(hass, lambda: coordinator.push is not None and coordinator.push.reports > 0)
+    assert polls == 0
+    assert hass.states.get(lamp).attributes["brightness"] == 51

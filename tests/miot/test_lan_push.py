@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 import random
+import socket
 from collections.abc import AsyncIterator
 from typing import Any, cast
 
@@ -300,13 +301,28 @@ async def test_a_shared_socket_that_closes_fails_the_request_and_reopens(
     shared.close()
 
 
-async def test_a_host_name_is_resolved_for_a_shared_socket(device: Device) -> None:
-    """`localhost` works as a host; a name that does not resolve is a connection error."""
+async def test_a_host_name_is_resolved_for_a_shared_socket(
+    device: Device, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name is resolved once to the address replies come from; one that does not resolve is
+    a connection error. (Name lookups are answered here, as tests may not use DNS.)"""
     assert device.transport is not None
-    _host, port = device.transport.get_extra_info("sockname")
+    host, port = device.transport.get_extra_info("sockname")
+    loop = asyncio.get_running_loop()
+
+    async def lookup(name: str, *args: Any, **kwargs: Any) -> list[Any]:
+        if name != "lock.home.arpa":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [(socket.AF_INET, socket.SOCK_DGRAM, 17, "", (host, 0))]
+
+    monkeypatch.setattr(loop, "getaddrinfo", lookup)
     shared = LanSocket()
-    session = DeviceSession("no-such-host.invalid", TOKEN, port=port, timeout=0.2, socket=shared)
-    with pytest.raises(MiotConnectionError):
-        await session.send("miIO.info")
-    session.close()
+    named = DeviceSession("lock.home.arpa", TOKEN, port=port, timeout=0.3, socket=shared)
+    assert await named.send("get_properties", []) == ["ok"]
+    named.close()
+    unknown = DeviceSession("no-such-host.invalid", TOKEN, port=port, timeout=0.2, socket=shared)
+    with pytest.raises(MiotConnectionError, match="did not answer") as failure:
+        await unknown.send("miIO.info")
+    assert "cannot resolve" in str(failure.value.__cause__)
+    unknown.close()
     shared.close()
