@@ -72,12 +72,6 @@ async def test_a_home_on_a_hostile_network_loses_no_command_and_is_back_within_a
     assert not missed, json.dumps({"missed": missed, "commands": report["commands"]}, indent=2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="miot/lan.py: DeviceSession._datagram_received fails the waiting exchange on the "
-    "first datagram whose checksum does not match, though the device's reply follows; a request "
-    "whose every attempt met one raises MiotAuthenticationError (a wrong token)",
-)
 async def test_a_stray_packet_before_each_reply_does_not_ask_for_a_new_token(
     hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
 ) -> None:

@@ -16,7 +16,11 @@ from typing import Any, cast
 
 import pytest
 
-from custom_components.xiaomi_aiot.miot import MiotConnectionError, MiotDeviceError
+from custom_components.xiaomi_aiot.miot import (
+    MiotAuthenticationError,
+    MiotConnectionError,
+    MiotDeviceError,
+)
 from custom_components.xiaomi_aiot.miot.lan import DeviceSession
 from custom_components.xiaomi_aiot.miot.packet import HEADER, HEADER_SIZE, MAGIC, FrameCodec
 from custom_components.xiaomi_aiot.miot.udp import LanSocket
@@ -38,6 +42,7 @@ class Device(asyncio.DatagramProtocol):
         self.before_reply: list[bytes] = []
         self.stamp = 5_000
         self.mute = False
+        self.noise = b""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.DatagramTransport, transport)
@@ -57,6 +62,8 @@ class Device(asyncio.DatagramProtocol):
             return
         self.requests.append(message)
         if self.mute:
+            if self.noise:
+                self.transport.sendto(self.noise, addr)
             return
         result: Any = ["ok"]
         if message["method"] == "miIO.sub":
@@ -326,3 +333,29 @@ async def test_a_host_name_is_resolved_for_a_shared_socket(
     assert "cannot resolve" in str(failure.value.__cause__)
     unknown.close()
     shared.close()
+
+
+async def test_noise_before_the_reply_is_not_taken_for_a_wrong_token(
+    device: Device, session: DeviceSession
+) -> None:
+    """A datagram that fails the checksum or is not JSON, then the real reply: the reply wins."""
+    bad_checksum = bytearray(device.packet({"id": 1, "result": []}))
+    bad_checksum[20] ^= 0xFF
+    not_json = device.codec.encode(DID, device.stamp, b"{not json")
+    device.before_reply.extend([bytes(bad_checksum), not_json])
+    assert await session.send("get_properties", []) == ["ok"]
+
+
+async def test_only_noise_is_what_the_request_fails_with(
+    device: Device, session: DeviceSession
+) -> None:
+    """Nothing but datagrams that do not verify, at every attempt: a wrong token."""
+    await session.handshake()
+    bad = bytearray(device.packet({"id": 1, "result": []}))
+    bad[20] ^= 0xFF
+    device.mute = True
+    device.noise = bytes(bad)
+    session.retries = 1
+    with pytest.raises(MiotAuthenticationError):
+        await session.send("miIO.info")
+    assert len(device.requests) == 2

@@ -112,6 +112,8 @@ class DeviceSession:
         self._lock = asyncio.Lock()
         self._transport: asyncio.DatagramTransport | None = None
         self._pending: tuple[int, asyncio.Future[Any]] | None = None
+        self._noise: MiotError | None = None
+        """What was wrong with a datagram the waiting exchange could not use, if any."""
 
     @property
     def did(self) -> int | None:
@@ -225,6 +227,7 @@ class DeviceSession:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         self._pending = (message_id, future)
+        self._noise = None
         timer = loop.call_later(self.timeout, self._time_out, future)
         try:
             self._sendto(packet)
@@ -234,10 +237,10 @@ class DeviceSession:
             self._pending = None
 
     def _time_out(self, future: asyncio.Future[Any]) -> None:
+        """No usable reply in time: what came instead (a wrong token shows here), or silence."""
         if not future.done():
-            future.set_exception(
-                MiotConnectionError(f"{self.host} did not answer in {self.timeout} s")
-            )
+            silence = MiotConnectionError(f"{self.host} did not answer in {self.timeout} s")
+            future.set_exception(self._noise or silence)
 
     def _sendto(self, packet: bytes) -> None:
         if self._shared is not None:
@@ -277,11 +280,13 @@ class DeviceSession:
             except MiotError as err:
                 _LOGGER.debug("%s: dropped a malformed datagram: %s", self.host, err)
             return
+        # A datagram that does not verify or parse may be noise on the network, with the real
+        # reply still to come: it is remembered, and only if nothing better comes in time is
+        # it the answer (a device with another token answers only such datagrams).
         try:
             frame = self._codec.decode(data)
         except MiotChecksumError as err:
-            if pending is not None and pending[0] != _HELLO:
-                pending[1].set_exception(err)
+            self._noted(pending, err)
             return
         except MiotError as err:
             _LOGGER.debug("%s: dropped a malformed datagram: %s", self.host, err)
@@ -289,8 +294,7 @@ class DeviceSession:
         try:
             message = jsonio.loads(frame.payload)
         except ValueError:
-            if pending is not None and pending[0] != _HELLO:
-                pending[1].set_exception(MiotProtocolError("reply is not JSON"))
+            self._noted(pending, MiotProtocolError("reply is not JSON"))
             return
         if isinstance(message, dict) and "method" in message:
             self._report_received(frame, message)
@@ -298,6 +302,11 @@ class DeviceSession:
             self._reply_received(frame, message, *pending)
         else:
             _LOGGER.debug("%s: dropped a datagram nobody waits for", self.host)
+
+    def _noted(self, pending: tuple[int, asyncio.Future[Any]] | None, error: MiotError) -> None:
+        _LOGGER.debug("%s: dropped a datagram: %s", self.host, error)
+        if pending is not None and pending[0] != _HELLO:
+            self._noise = error
 
     def _hello_received(self, frame: Frame, future: asyncio.Future[Any]) -> None:
         self._did = frame.did
