@@ -1,0 +1,230 @@
+"""The scale benchmark's poll round, with our client and with python-miio, in child processes.
+
+A round reads every device of the simulated home once, the way the integration's coordinator
+polls it: every readable property of its spec outside `device-information`, in `get_properties`
+requests of at most `miot.device.BATCH_LIMIT` (15). Each client runs in a fresh process of this
+file (its CPU and RSS are its own) and prints its `lan_poll.Measurement` as one JSON line:
+
+- ``ours``: `MiotDevice.read_properties` over `DeviceSession`, every device at once, a socket
+  per session;
+- ``ours-shared``: the same with one `LanSocket` for every session, as an account's devices
+  share one in the integration;
+- ``miio-seq``: python-miio's `Device.send("get_properties", ...)`, one batch after the other;
+- ``miio-pool``: the same in a 5-thread pool, as Home Assistant's Xiaomi integration runs it.
+
+    python bench/scale_round.py --client ours --plan plan.json --rounds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import lan_poll
+
+CLIENTS = ("ours", "ours-shared", "miio-seq", "miio-pool")
+
+type Key = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedDevice:
+    """One device and the batches of properties a coordinator reads from it."""
+
+    address: str
+    token: str
+    did: int
+    model: str
+    batches: list[list[Key]]
+
+    @property
+    def keys(self) -> list[Key]:
+        """Every property read, in order."""
+        return [key for batch in self.batches for key in batch]
+
+
+def poll_plan(described: Sequence[dict[str, Any]]) -> list[PlannedDevice]:
+    """What the coordinators poll, for devices as the simulator's admin API describes them."""
+    lan_poll.import_miot()
+    from miot.bundle import load_bundled_spec
+    from miot.device import BATCH_LIMIT
+
+    plan = []
+    for device in described:
+        spec = load_bundled_spec(device["model"])
+        keys = [
+            (prop.siid, prop.piid)
+            for prop in spec.properties()
+            if prop.readable and prop.service != "device-information"
+        ]
+        batches = [keys[i : i + BATCH_LIMIT] for i in range(0, len(keys), BATCH_LIMIT)]
+        plan.append(
+            PlannedDevice(
+                device["address"], device["token"], device["did"], device["model"], batches
+            )
+        )
+    return plan
+
+
+def read_plan(path: Path) -> list[PlannedDevice]:
+    """The plan the parent wrote."""
+    return [
+        PlannedDevice(
+            item["address"],
+            item["token"],
+            item["did"],
+            item["model"],
+            [[(siid, piid) for siid, piid in batch] for batch in item["batches"]],
+        )
+        for item in json.loads(path.read_text())
+    ]
+
+
+async def round_ours(
+    plan: Sequence[PlannedDevice], rounds: int, *, shared: bool
+) -> lan_poll.Measurement:
+    """Our client: every device at once, sessions kept across rounds; `shared`: one socket."""
+    lan_poll.import_miot()
+    from miot.bundle import load_bundled_spec
+    from miot.device import MiotDevice
+    from miot.errors import MiotError
+    from miot.lan import DeviceSession
+    from miot.udp import LanSocket
+
+    rss_start = lan_poll.current_rss_kib()
+    lan_socket = LanSocket() if shared else None
+    sessions = [
+        DeviceSession(d.address, d.token, timeout=lan_poll.TIMEOUT, socket=lan_socket) for d in plan
+    ]
+    devices = [
+        (MiotDevice(session, load_bundled_spec(planned.model)), planned.keys)
+        for session, planned in zip(sessions, plan, strict=True)
+    ]
+
+    async def read(device: MiotDevice, keys: list[Key]) -> float | None:
+        start = time.perf_counter()
+        try:
+            results = await device.read_properties(keys)
+        except MiotError:
+            return None
+        if not all(result.ok for result in results.values()):
+            return None
+        return time.perf_counter() - start
+
+    async def one_round() -> tuple[float, list[float | None]]:
+        start = time.perf_counter()
+        latencies = await asyncio.gather(*(read(device, keys) for device, keys in devices))
+        return time.perf_counter() - start, latencies
+
+    try:
+        await one_round()  # warm-up: handshakes, sockets
+        cpu_start = time.process_time()
+        results = [await one_round() for _ in range(rounds)]
+        cpu_seconds = time.process_time() - cpu_start
+    finally:
+        for session in sessions:
+            session.close()
+        if lan_socket is not None:
+            lan_socket.close()
+    client = "ours-shared" if shared else "ours"
+    return lan_poll.summarize(client, len(plan), results, cpu_seconds, rss_start)
+
+
+def round_miio(plan: Sequence[PlannedDevice], rounds: int, workers: int) -> lan_poll.Measurement:
+    """python-miio: the same batches, one device after the other or in a thread pool."""
+    from miio.device import Device
+    from miio.exceptions import DeviceException
+
+    rss_start = lan_poll.current_rss_kib()
+    devices = [(Device(d.address, d.token, timeout=lan_poll.TIMEOUT), d.batches) for d in plan]
+
+    def read(item: tuple[Device, list[list[Key]]]) -> float | None:
+        device, batches = item
+        start = time.perf_counter()
+        for batch in batches:
+            params = lan_poll.miio_params(batch)
+            try:
+                reply = device.send("get_properties", params)
+            except DeviceException:
+                return None
+            if len(reply) != len(params) or any(answer.get("code") != 0 for answer in reply):
+                return None
+        return time.perf_counter() - start
+
+    pool = ThreadPoolExecutor(workers) if workers else None
+    read_all: Callable[[], list[float | None]] = (
+        (lambda: list(pool.map(read, devices)))
+        if pool is not None
+        else (lambda: [read(item) for item in devices])
+    )
+
+    def one_round() -> tuple[float, list[float | None]]:
+        start = time.perf_counter()
+        latencies = read_all()
+        return time.perf_counter() - start, latencies
+
+    try:
+        one_round()  # warm-up: handshakes, threads
+        cpu_start = time.process_time()
+        results = [one_round() for _ in range(rounds)]
+        cpu_seconds = time.process_time() - cpu_start
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    client = "miio-pool" if workers else "miio-seq"
+    return lan_poll.summarize(client, len(plan), results, cpu_seconds, rss_start)
+
+
+def run_child(client: str, plan_file: Path, rounds: int) -> lan_poll.Measurement:
+    """Run one client in a fresh process of this file; its measurement."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--client", client]
+    command += ["--plan", str(plan_file), "--rounds", str(rounds)]
+    done = subprocess.run(
+        command,
+        cwd=lan_poll.ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=lan_poll.CLIENT_TIMEOUT,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"client {client} failed ({done.returncode}):\n{done.stderr}")
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    known = lan_poll.Measurement.__dataclass_fields__
+    return lan_poll.Measurement(**{k: v for k, v in answer.items() if k in known})
+
+
+def write_plan(path: Path, plan: Sequence[PlannedDevice]) -> Path:
+    """Write the plan for the children."""
+    path.write_text(json.dumps([asdict(device) for device in plan]))
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Child process: one client's rounds; its measurement as one JSON line on stdout."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--client", choices=CLIENTS, required=True)
+    parser.add_argument("--plan", type=Path, required=True)
+    parser.add_argument("--rounds", type=int, default=10)
+    args = parser.parse_args(argv)
+    plan = read_plan(args.plan)
+    if args.client.startswith("ours"):
+        measured = asyncio.run(round_ours(plan, args.rounds, shared=args.client == "ours-shared"))
+    else:
+        workers = lan_poll.POOL_WORKERS if args.client == "miio-pool" else 0
+        measured = round_miio(plan, args.rounds, workers)
+    print(json.dumps(asdict(measured)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""The scale benchmark runs end to end: a real Home Assistant, ten simulated devices."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = ("ours", "ours-shared", "miio-seq", "miio-pool")
+
+
+def test_scale_benchmark_quick_run_prints_its_table_and_writes_json(tmp_path: Path) -> None:
+    """`bench/scale.py --devices 10 --quick` measures everything and reports it.
+
+    Ten devices say little about the targets (a few KiB of noise is a lot per device), so a
+    missed target (exit status 1) is fine here; a broken benchmark (2) is not.
+    """
+    figures = tmp_path / "scale.json"
+    command = [sys.executable, str(ROOT / "bench" / "scale.py"), "--devices", "10", "--quick"]
+    done = subprocess.run(
+        [*command, "--json", str(figures)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=100,
+        check=False,
+    )
+
+    assert done.returncode in (0, 1), done.stderr
+    assert "| every entity available, from the entry's creation |" in done.stdout
+    assert "### The same poll round: 10 devices" in done.stdout
+    data = json.loads(figures.read_text())
+    setup = data["home_assistant"]["setup"]
+    assert setup["devices"] == 10
+    assert setup["seconds"] is not None
+    assert data["home_assistant"]["reload"]["seconds"] is not None
+    assert data["home_assistant"]["not_available_after"] == 0
+    assert all(data["poll_round"][client]["errors"] == 0 for client in CLIENTS)
