@@ -524,7 +524,8 @@ def print_report(settings: Settings, results: Results, verdicts: list[Check]) ->
     print("| client | rounds | round, median | CPU / round | CPU / device | peak RSS | errors |")
     print("|---|--:|--:|--:|--:|--:|--:|")
     intervals = window.seconds / settings.interval
-    if intervals >= 1:
+    # With push a device is polled every few intervals: no round per interval to show.
+    if intervals >= 1 and not settings.push:
         in_ha = cpu_per_round_in_ha(figures, settings.interval)
         print(
             f"| ours in Home Assistant: (steady minus idle) x interval | {intervals:.1f} | - "
@@ -567,7 +568,7 @@ def write_json(path: Path, settings: Settings, results: Results, verdicts: list[
         "poll_round": {
             "devices": len(results.plan),
             "requests": sum(len(device.batches) for device in results.plan),
-            "in_home_assistant_cpu_s": cpu_per_round_in_ha(figures, settings.interval),
+            "home_assistant_cpu_per_interval_s": cpu_per_round_in_ha(figures, settings.interval),
             **{
                 name: {
                     **asdict(m),
