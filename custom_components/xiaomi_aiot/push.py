@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any, Final
 
 from .const import LOGGER
-from .miot import MiotError
+from .miot import MiotDeviceError, MiotError
 from .miot.device import PropertyKey
 from .miot.lan import DeviceSession
 from .miot.route import Route, RoutedTransport
@@ -72,6 +72,7 @@ class PushLink:
         self._on_event = on_event
         self._clock = clock
         self._subscribed_at: float | None = None
+        self._refused_at: float | None = None
         self._handshakes = -1
         self.reports = 0
         session.on_message = self._message
@@ -94,16 +95,27 @@ class PushLink:
         if not self._on_lan():
             self._subscribed_at = None
             return
-        due = self._subscribed_at is None or self._clock() - self._subscribed_at >= RENEW_AFTER
-        if not due and self._handshakes == self.session.handshakes:
+        now = self._clock()
+        same_device = self._handshakes == self.session.handshakes
+        if self._refused_at is not None and same_device and now - self._refused_at < RENEW_AFTER:
+            return  # no push on this firmware: asked again after a reboot or RENEW_AFTER
+        due = self._subscribed_at is None or now - self._subscribed_at >= RENEW_AFTER
+        if not due and same_device:
             return
         try:
             await self.session.subscribe(self.subscriber)
+        except MiotDeviceError as err:
+            LOGGER.debug("%s: refuses push (%s); polled at the interval", self.name, err)
+            self._subscribed_at = None
+            self._refused_at = now
+            self._handshakes = self.session.handshakes
+            return
         except MiotError as err:
-            # An older device without push, or one that did not answer: polling carries on.
+            # It did not answer: polling carries on, and the next good poll asks again.
             LOGGER.debug("%s: no push subscription: %s", self.name, err)
             self._subscribed_at = None
             return
+        self._refused_at = None
         if self._subscribed_at is None:
             LOGGER.debug("%s: push subscription made", self.name)
         self._subscribed_at = self._clock()

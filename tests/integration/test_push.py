@@ -325,3 +325,28 @@ async def test_a_command_to_a_pushing_device_is_confirmed_by_its_report(
     await until(hass, lambda: coordinator.push is not None and coordinator.push.reports > 0)
     assert polls == 0
     assert hass.states.get(lamp).attributes["brightness"] == 51
+
+
+async def test_a_device_without_push_is_asked_again_only_after_a_reboot_or_a_while(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """A refusal is remembered: no miIO.sub at every poll, but again after a reboot."""
+    device = sim.devices[LAMP]
+    device.apply_faults({"no_push": True})
+    coordinator = coordinator_of(await set_up_device(LAMP))
+    assert coordinator.push is not None
+    asked: list[str] = []
+    subscribe = coordinator.push.session.subscribe
+
+    async def counted(subscriber: str) -> None:
+        asked.append(subscriber)
+        await subscribe(subscriber)
+
+    coordinator.push.session.subscribe = counted  # type: ignore[method-assign]
+    await later(hass)
+    await later(hass)
+    assert asked == []
+    device.apply_faults({"no_push": False, "reboot": True})
+    await later(hass)
+    assert len(asked) == 1
+    assert coordinator.push_healthy
