@@ -19,6 +19,7 @@ import random
 import statistics
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Final
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigEntryState
@@ -36,6 +37,7 @@ from custom_components.xiaomi_aiot.const import (
 )
 from custom_components.xiaomi_aiot.coordinator import MiotCoordinator
 from custom_components.xiaomi_aiot.miot.route import Route, RoutedTransport
+from custom_components.xiaomi_aiot.push import push_interval
 from simulator import Simulator, VirtualDevice
 
 from .conftest import sign_in
@@ -55,6 +57,9 @@ RECOVERY_MARGIN: Final = 2 * LAN_TIMEOUT
 SPARE_TASKS: Final = 5
 """Tasks that may be running at one sample and not the other (a poll, a debounced refresh)."""
 WATCH_STEP: Final = 0.1
+AVAILABLE_AGAIN: Final = "every device available again within one poll interval"
+SHOWN_AGAIN: Final = "every device shows its state again within one poll interval"
+SHOWN_EVENTUALLY: Final = "every device shows its state again by the safety-net poll"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -151,11 +156,9 @@ class SoakFigures:
     routes: dict[str, int]
     faults: FaultTally
     commands: dict[str, CommandTally]
-    recovery: dict[str, float]
-    """Seconds from the faults' end until each device was back, by device name."""
+    recovery: Recovery
     roles: dict[str, str]
     """What the network did to each device, by device name."""
-    not_recovered: list[str]
     logs: LogFigures
     outages: int
     recoveries: int
@@ -175,15 +178,10 @@ class SoakFigures:
     wall_seconds: float = 0.0
     checks: list[Check] = field(default_factory=list)
 
-    @property
-    def slowest(self) -> float:
-        """The last device's recovery, in seconds."""
-        return max(self.recovery.values(), default=0.0)
-
     def slowest_by_role(self) -> dict[str, float]:
-        """The last device's recovery in each role, in seconds."""
+        """The last device to show its state again in each role, in seconds."""
         slowest: dict[str, float] = {}
-        for name, seconds in self.recovery.items():
+        for name, seconds in self.recovery.consistent.items():
             role = self.roles[name]
             slowest[role] = round(max(seconds, slowest.get(role, 0.0)), 2)
         return dict(sorted(slowest.items()))
@@ -198,6 +196,7 @@ class SoakFigures:
         faults = self.commands.get("faults")
         broken = sum(t.crashed + t.hung for t in self.commands.values())
         limit = self.plan.recovery_limit
+        recovery = self.recovery
         memory = self.memory
         allowance = max(self.plan.memory_allowance, 3 * memory.noise)
         fds = self.after_recovery.fds - self.before_faults.fds
@@ -234,11 +233,22 @@ class SoakFigures:
                 f"{self.logs.our_warnings}: {self.logs.our_warning_examples[:3]}",
             ),
             Check(
-                "every device back within one poll interval",
-                not self.not_recovered and self.slowest <= limit,
-                f"slowest {self.slowest:.1f} s (limit {limit:.1f} s = poll interval "
-                f"{self.plan.poll_interval} s + {RECOVERY_MARGIN:.1f} s)"
-                + (f"; never: {self.not_recovered}" if self.not_recovered else ""),
+                AVAILABLE_AGAIN,
+                not recovery.never_available and recovery.slowest_available <= limit,
+                f"slowest {recovery.slowest_available:.1f} s (limit {limit:.1f} s = poll "
+                f"interval {self.plan.poll_interval} s + {RECOVERY_MARGIN:.1f} s)"
+                + (f"; never: {recovery.never_available}" if recovery.never_available else ""),
+            ),
+            Check(
+                SHOWN_AGAIN,
+                not recovery.never and recovery.slowest <= limit,
+                f"slowest {recovery.slowest:.1f} s (limit {limit:.1f} s)"
+                + (f"; at the limit: {recovery.late}" if recovery.late else ""),
+            ),
+            Check(
+                SHOWN_EVENTUALLY,
+                not recovery.never,
+                f"never within {recovery.deadline:.0f} s: {recovery.never or 'none'}",
             ),
             Check(
                 "availability lines do not flood",
@@ -267,8 +277,6 @@ class SoakFigures:
 
     def as_dict(self) -> dict[str, Any]:
         """As JSON."""
-        recovery = sorted(self.recovery.values())
-        slowest = sorted(self.recovery.items(), key=lambda item: -item[1])[:5]
         return {
             "plan": self.plan.as_dict(),
             "home": {
@@ -280,12 +288,9 @@ class SoakFigures:
             "faults": self.faults.as_dict(),
             "commands": {phase: tally.as_dict() for phase, tally in self.commands.items()},
             "recovery": {
-                "slowest_s": round(self.slowest, 2),
-                "median_s": round(statistics.median(recovery), 2) if recovery else None,
+                **self.recovery.as_dict(),
                 "limit_s": self.plan.recovery_limit,
-                "slowest_devices": {name: round(s, 2) for name, s in slowest},
                 "slowest_by_role": self.slowest_by_role(),
-                "not_recovered": self.not_recovered,
                 "lan_devices_still_on_cloud": self.on_cloud_after,
             },
             "logs": {
@@ -358,9 +363,7 @@ async def run_soak(hass: HomeAssistant, network: HostileNetwork, plan: SoakPlan)
         growth_sites = probe.growth_sites()
         await driver.settle()
         network.clear()
-        recovery, missing = await wait_until_recovered(
-            hass, entry, sim, deadline=3 * plan.recovery_limit
-        )
+        recovery = await wait_until_recovered(hass, entry, sim, plan)
         after = probe.sample()
         probe.stop()
         outages.close()
@@ -376,7 +379,6 @@ async def run_soak(hass: HomeAssistant, network: HostileNetwork, plan: SoakPlan)
         commands=driver.tallies,
         recovery=recovery,
         roles={device.name: network.role_of(device) for device in sim.devices.values()},
-        not_recovered=missing,
         logs=watch.figures,
         outages=outages.outages.total(),
         recoveries=outages.recoveries.total(),
@@ -400,10 +402,62 @@ def _coordinators(entry: ConfigEntry) -> dict[str, MiotCoordinator]:
     return coordinators
 
 
+@dataclass(slots=True)
+class Recovery:
+    """How the devices came back after the faults, in seconds from their end, by device name.
+
+    A device is *available* again when its updates succeed and its entities are available,
+    and *shows its state* when, besides, every value Home Assistant holds is the device's.
+    """
+
+    limit: float
+    deadline: float
+    available: dict[str, float] = field(default_factory=dict)
+    consistent: dict[str, float] = field(default_factory=dict)
+    late: dict[str, str] = field(default_factory=dict)
+    """Why each device that did not show its state at the limit did not, then."""
+    never: list[str] = field(default_factory=list)
+    """Devices that did not show their state by the deadline."""
+    never_available: list[str] = field(default_factory=list)
+
+    @property
+    def slowest_available(self) -> float:
+        """Seconds until the last device was available."""
+        return max(self.available.values(), default=0.0)
+
+    @property
+    def slowest(self) -> float:
+        """Seconds until the last device showed its state."""
+        return max(self.consistent.values(), default=0.0)
+
+    def as_dict(self) -> dict[str, Any]:
+        """As JSON."""
+        slowest = sorted(self.consistent.items(), key=lambda item: -item[1])[:5]
+        return {
+            "available_slowest_s": round(self.slowest_available, 2),
+            "shown_slowest_s": round(self.slowest, 2),
+            "shown_median_s": (
+                round(statistics.median(self.consistent.values()), 2) if self.consistent else None
+            ),
+            "shown_slowest_devices": {name: round(s, 2) for name, s in slowest},
+            "deadline_s": round(self.deadline, 1),
+            "late": self.late,
+            "never_shown": self.never,
+            "never_available": self.never_available,
+        }
+
+
 async def wait_until_recovered(
-    hass: HomeAssistant, entry: ConfigEntry, sim: Simulator, *, deadline: float
-) -> tuple[dict[str, float], list[str]]:
-    """Seconds until each device is back (or the deadline passes); the devices never back."""
+    hass: HomeAssistant, entry: ConfigEntry, sim: Simulator, plan: SoakPlan
+) -> Recovery:
+    """Follow every device from the faults' end until it shows its state, or the deadline.
+
+    The deadline is the limit plus the integration's safety-net poll while push holds: a
+    device that reports its changes itself is read that much less often.
+    """
+    limit = plan.recovery_limit
+    safety_net = push_interval(timedelta(seconds=plan.poll_interval)).total_seconds()
+    recovery = Recovery(limit=limit, deadline=limit + safety_net)
     loop = asyncio.get_running_loop()
     start = loop.time()
     by_did = {str(device.did): device for device in sim.devices.values()}
@@ -412,35 +466,49 @@ async def wait_until_recovered(
         if item.disabled_by is None and item.unique_id:
             entities.setdefault(item.unique_id.partition("-")[0], []).append(item.entity_id)
     pending = dict(_coordinators(entry))
-    recovered: dict[str, float] = {}
     while pending:
+        elapsed = loop.time() - start
         for did, coordinator in list(pending.items()):
-            if _is_back(hass, coordinator, by_did[did], entities.get(did, [])):
-                recovered[coordinator.name] = loop.time() - start
+            name = coordinator.name
+            available, why = _not_back(hass, coordinator, by_did[did], entities.get(did, []))
+            if available:
+                recovery.available.setdefault(name, elapsed)
+            if why is None:
+                recovery.consistent[name] = elapsed
                 del pending[did]
-        if loop.time() - start > deadline:
+            elif elapsed > limit:
+                recovery.late.setdefault(name, why)
+        if elapsed > recovery.deadline:
             break
         await asyncio.sleep(WATCH_STEP)
-    return recovered, sorted(coordinator.name for coordinator in pending.values())
+    recovery.never = sorted(coordinator.name for coordinator in pending.values())
+    recovery.never_available = sorted(
+        coordinator.name
+        for coordinator in pending.values()
+        if coordinator.name not in recovery.available
+    )
+    return recovery
 
 
-def _is_back(
+def _not_back(
     hass: HomeAssistant,
     coordinator: MiotCoordinator,
     device: VirtualDevice,
     entity_ids: list[str],
-) -> bool:
-    """Updates succeed, entities are available, and every value read is the device's."""
+) -> tuple[bool, str | None]:
+    """Whether the device is available, and why it does not show its state (None: it does)."""
     if not coordinator.last_update_success or not coordinator.data:
-        return False
+        return False, f"updates fail: {coordinator.last_exception}"
     for entity_id in entity_ids:
         state = hass.states.get(entity_id)
         if state is None or state.state == STATE_UNAVAILABLE:
-            return False
-    return all(
-        result.ok and same_value(device.get(*key), result.value)
+            return False, f"{entity_id} unavailable"
+    differ = {
+        f"{key[0]}.{key[1]}": (result.value, device.get(*key))
         for key, result in coordinator.data.items()
-    )
+        if not (result.ok and same_value(device.get(*key), result.value))
+    }
+    return True, f"shown / device: {differ}" if differ else None
 
 
 def _sign_in_flows(hass: HomeAssistant) -> int:
