@@ -158,6 +158,10 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
             if prop.readable and prop.service != "device-information"
         )
         self._polled_set = frozenset(self.polled)
+        self._changes = 0
+        self._changed_at: dict[PropertyKey, int] = {}
+        """When (in `_changes`) a command or a report last set each property: a poll that
+        started before keeps those values rather than the ones it read."""
         session = lan_session(device.transport)
         self.push: PushLink | None = None
         if session is not None and subscriber is not None:
@@ -190,6 +194,7 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
             raise _translate(err) from err
 
     async def _async_update_data(self) -> DeviceState:
+        started = self._changes
         try:
             results = await self.device.read_properties(self.polled)
         except MiotError as err:
@@ -202,7 +207,18 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         if self.push is not None:
             await self.push.async_maintain()
         self._plan_next_poll()
+        if self.data is not None and self._changes != started:
+            newer = {k: self.data[k] for k, at in self._changed_at.items() if at > started}
+            results = {**results, **{k: v for k, v in newer.items() if k in results}}
         return results
+
+    def _newer(self, values: dict[PropertyKey, PropertyResult]) -> DeviceState:
+        """The data with `values` set by a command or a report, remembered as newer than
+        any poll in flight."""
+        self._changes += 1
+        for key in values:
+            self._changed_at[key] = self._changes
+        return {**self.data, **values}
 
     def _plan_next_poll(self) -> None:
         """The user's interval, longer while push works; the first time, plus the phase."""
@@ -221,7 +237,7 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         """
         known = {k: PropertyResult(0, v) for k, v in changes.items() if k in self._polled_set}
         if known and self.data is not None:
-            self.data = {**self.data, **known}
+            self.data = self._newer(known)
             self.async_update_listeners()
 
     @callback
@@ -269,10 +285,7 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         codes = await self.device.write_properties(checked)
         failed = {key: code for key, code in codes.items() if code < 0}
         self.async_set_updated_data(
-            {
-                **self.data,
-                **{k: PropertyResult(0, v) for k, v in checked.items() if k not in failed},
-            }
+            self._newer({k: PropertyResult(0, v) for k, v in checked.items() if k not in failed})
         )
         await self._async_confirm()
         if failed:
@@ -291,7 +304,7 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         out = await self.device.call_action(siid, aiid, inputs)
         if effects:
             self.async_set_updated_data(
-                {**self.data, **{k: PropertyResult(0, v) for k, v in effects.items()}}
+                self._newer({k: PropertyResult(0, v) for k, v in effects.items()})
             )
         await self._async_confirm()
         return out

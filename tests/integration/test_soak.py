@@ -99,12 +99,6 @@ async def test_a_stray_packet_before_each_reply_does_not_ask_for_a_new_token(
     assert state.state != STATE_UNAVAILABLE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="coordinator.py: a poll's results replace the data when the poll ends, values read "
-    "before a command included; with push holding, _async_confirm reads nothing again, so the "
-    "old value stays until the safety-net poll (5 poll intervals, up to 5 minutes)",
-)
 async def test_a_command_sent_during_a_poll_is_not_undone_when_the_poll_ends(
     hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
 ) -> None:
