@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .account import AccountCoordinator
 from .miot import MiotAuthenticationError, MiotDeviceError, MiotError, MiotSpec
 from .miot.device import DeviceInfo, MiotDevice, PropertyKey, PropertyResult
+from .miot.route import Route, RoutedTransport
 from .miot.udp import LanSocket
 from .push import EventHandler, PushLink, lan_session, push_interval
 
@@ -51,6 +52,8 @@ class XiaomiRuntimeData:
 type XiaomiConfigEntry = ConfigEntry[XiaomiRuntimeData]
 
 
+TOKEN_REFUSALS: Final = 3
+"""Polls in a row whose replies do not verify before the token is taken to have changed."""
 FLAP_CHANGES: Final = 6
 FLAP_WINDOW: Final = 1800.0
 """A device that goes off and on line `FLAP_CHANGES` times in `FLAP_WINDOW` seconds is
@@ -72,6 +75,11 @@ class _AvailabilityLogger(logging.Logger):
         self._clock = clock
         self._changes: deque[float] = deque(maxlen=FLAP_CHANGES)
         self._quiet = False
+
+    def isEnabledFor(self, level: int) -> bool:  # noqa: N802 - logging's name
+        """Follow the integration's logger as it is now: this logger is not registered with
+        `logging`, so a cached answer would miss a level changed at run time."""
+        return not self.disabled and level >= self.getEffectiveLevel()
 
     def error(self, msg: object, *args: Any, **kwargs: Any) -> None:
         """Log failures to fetch at info; keep real errors as errors."""
@@ -159,6 +167,7 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         )
         self._polled_set = frozenset(self.polled)
         self._changes = 0
+        self._refusals = 0
         self._changed_at: dict[PropertyKey, int] = {}
         """When (in `_changes`) a command or a report last set each property: a poll that
         started before keeps those values rather than the ones it read."""
@@ -201,7 +210,8 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
             if self.push is not None:
                 self.push.lost()
             self._plan_next_poll()
-            raise _translate(err, self.in_account) from err
+            raise self._failure(err) from err
+        self._refusals = 0
         if self.in_account:
             self._report_removal(results)
         if self.push is not None:
@@ -219,6 +229,29 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         for key in values:
             self._changed_at[key] = self._changes
         return {**self.data, **values}
+
+    def _failure(self, err: MiotError) -> Exception:
+        """What a failed poll means. Replies that do not verify with the token several polls
+        in a row are a new token (corrupted packets on a bad network are not); a device of
+        an account that refuses its token on the LAN is unreachable there, not the account's
+        password's fault; the cloud refusing the account is the account's."""
+        if not isinstance(err, MiotAuthenticationError):
+            return _translate(err)
+        self._refusals += 1
+        transport = self.device.transport
+        if isinstance(transport, RoutedTransport):
+            if transport.active == Route.CLOUD:
+                return _translate(err, self.in_account)  # the cloud refused the account
+            lan_refused = True
+        else:
+            lan_refused = self.data is not None and self._refusals < TOKEN_REFUSALS
+        if lan_refused:
+            return UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="cannot_connect",
+                translation_placeholders={"error": str(err)},
+            )
+        return _translate(err, self.in_account)
 
     def _plan_next_poll(self) -> None:
         """The user's interval, longer while push works; the first time, plus the phase."""

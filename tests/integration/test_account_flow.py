@@ -628,3 +628,18 @@ async def test_only_a_device_the_account_no_longer_has_can_be_removed_by_hand(
     assert removed["success"] is True
     assert registry.async_get(lamp.id) is not None
     assert registry.async_get(leftover.id) is None
+
+
+async def test_a_lan_only_device_refusing_its_token_is_unavailable_not_a_sign_in(
+    hass: HomeAssistant, sim: Simulator, account: ConfigEntry
+) -> None:
+    """A new token on the LAN is not the account's password: the device is unavailable,
+    nobody is asked to sign in, and the account's other devices carry on."""
+    await choose_routes(hass, account, {"Bedside Lamp": "lan"})
+    lamp = sim.devices["bedroom-light"]
+    lamp.apply_faults({"token": "cd" * 16})
+    for _ in range(4):
+        await later(hass)
+    assert hass.states.get(named_entity(hass, "light.bedside_lamp")).state == STATE_UNAVAILABLE
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert hass.states.get(named_entity(hass, "light.desk_lamp")).state != STATE_UNAVAILABLE

@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot.const import DOMAIN
+from custom_components.xiaomi_aiot.coordinator import TOKEN_REFUSALS
 from simulator import Simulator
 
 from .conftest import SetUpDevice, entry_for, later
@@ -96,9 +97,13 @@ async def test_a_token_change_while_running_starts_reauth(
     sim: Simulator,
     set_up_device: SetUpDevice,
 ) -> None:
-    """A device reset with a new token makes Home Assistant ask for it."""
+    """A device reset with a new token makes Home Assistant ask for it, once its replies have
+    failed to verify three polls in a row (one corrupted reply is not a new token)."""
     await set_up_device("study-lamp")
     sim.devices["study-lamp"].apply_faults({"token": "ab" * 16})
+    for _ in range(TOKEN_REFUSALS - 1):
+        await next_poll(hass)
+        assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     await next_poll(hass)
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
@@ -118,3 +123,39 @@ async def test_one_property_error_makes_only_that_entity_unknown(
     await next_poll(hass)
     assert hass.states.get(humidity).state == STATE_UNKNOWN
     assert hass.states.get(temperature).state == "28.5"
+
+
+async def test_corrupted_replies_are_a_bad_network_not_a_new_token(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """Every reply corrupted for two polls, then clean: unavailable meanwhile, back after,
+    and no one is asked for a token."""
+    entry = await set_up_device("study-lamp")
+    coordinator = next(iter(entry.runtime_data.coordinators.values()))
+    coordinator.device.transport.timeout = 0.1  # type: ignore[attr-defined]
+    lamp = sim.devices["study-lamp"]
+    lamp.apply_faults({"corrupt": 1.0})
+    for _ in range(2):
+        await next_poll(hass)
+        assert not coordinator.last_update_success
+    lamp.apply_faults({"corrupt": 0.0})
+    await next_poll(hass)
+    assert coordinator.last_update_success
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+
+
+async def test_a_log_level_changed_at_run_time_reaches_running_devices(
+    hass: HomeAssistant, set_up_device: SetUpDevice
+) -> None:
+    """Debug logging switched on after set-up shows in the devices' availability logger."""
+    entry = await set_up_device("study-lamp")
+    coordinator = next(iter(entry.runtime_data.coordinators.values()))
+    parent = logging.getLogger("custom_components.xiaomi_aiot")
+    before = parent.level
+    try:
+        parent.setLevel(logging.WARNING)
+        assert not coordinator.logger.isEnabledFor(logging.INFO)
+        parent.setLevel(logging.DEBUG)
+        assert coordinator.logger.isEnabledFor(logging.DEBUG)
+    finally:
+        parent.setLevel(before)
