@@ -162,6 +162,14 @@ async def poll_ours(
 
     `shared`: every session sends from one `LanSocket` instead of a socket of its own.
     """
+    plan = [(t.address, t.token, MODEL, keys) for t in targets]
+    return await poll_ours_plan(plan, rounds, shared=shared)
+
+
+async def poll_ours_plan(
+    plan: Sequence[tuple[str, str, str, list[Key]]], rounds: int, *, shared: bool = False
+) -> Measurement:
+    """`poll_ours` for devices given as (address, token, model, properties to read)."""
     import_miot()
     from miot.bundle import load_bundled_spec
     from miot.device import MiotDevice
@@ -170,14 +178,18 @@ async def poll_ours(
     from miot.udp import LanSocket
 
     rss_start = current_rss_kib()
-    spec = load_bundled_spec(MODEL)
     lan_socket = LanSocket() if shared else None
     sessions = [
-        DeviceSession(t.address, t.token, timeout=TIMEOUT, socket=lan_socket) for t in targets
+        DeviceSession(address, token, timeout=TIMEOUT, socket=lan_socket)
+        for address, token, _, _ in plan
     ]
-    devices = [MiotDevice(session, spec) for session in sessions]
+    specs = {model: load_bundled_spec(model) for _, _, model, _ in plan}
+    devices = [
+        (MiotDevice(session, specs[model]), keys)
+        for session, (_, _, model, keys) in zip(sessions, plan, strict=True)
+    ]
 
-    async def read(device: MiotDevice) -> float | None:
+    async def read(device: MiotDevice, keys: list[Key]) -> float | None:
         start = time.perf_counter()
         try:
             results = await device.read_properties(keys)
@@ -189,7 +201,7 @@ async def poll_ours(
 
     async def one_round() -> tuple[float, list[float | None]]:
         start = time.perf_counter()
-        latencies = await asyncio.gather(*(read(device) for device in devices))
+        latencies = await asyncio.gather(*(read(device, keys) for device, keys in devices))
         return time.perf_counter() - start, latencies
 
     try:
@@ -204,7 +216,7 @@ async def poll_ours(
         if lan_socket is not None:
             lan_socket.close()
     client = "ours-shared" if shared else "ours"
-    measured = summarize(client, len(targets), results, cpu_seconds, rss_start)
+    measured = summarize(client, len(plan), results, cpu_seconds, rss_start)
     measured.open_files = open_files
     return measured
 
@@ -368,6 +380,12 @@ def write_home(folder: Path, devices: int) -> Path:
 
 def wait_ready(process: subprocess.Popen[str], timeout: float) -> str | None:
     """The admin URL from the simulator's `ready` line; None if it exits first."""
+    line = ready_line(process, timeout)
+    return None if line is None else line.split("admin=", 1)[1].split()[0]
+
+
+def ready_line(process: subprocess.Popen[str], timeout: float) -> str | None:
+    """The simulator's `ready` line; None if it exits first."""
     assert process.stdout is not None
     deadline = time.monotonic() + timeout
     with selectors.DefaultSelector() as selector:
@@ -378,8 +396,8 @@ def wait_ready(process: subprocess.Popen[str], timeout: float) -> str | None:
             line = process.stdout.readline()
             if not line:
                 return None
-            if "ready" in line:
-                return line.split("admin=", 1)[1].split()[0]
+            if line.startswith("ready "):
+                return line
     raise TimeoutError(f"the simulator was not ready in {timeout} s")
 
 

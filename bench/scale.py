@@ -37,7 +37,6 @@ import json
 import math
 import random
 import resource
-import selectors
 import signal
 import socket
 import statistics
@@ -161,23 +160,6 @@ class RunningSimulator:
     devices: int
 
 
-def read_ready_line(process: subprocess.Popen[str], timeout: float) -> str | None:
-    """The simulator's `ready` line; None if it exits first."""
-    assert process.stdout is not None
-    deadline = time.monotonic() + timeout
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        while (left := deadline - time.monotonic()) > 0:
-            if not selector.select(left):
-                continue
-            line = process.stdout.readline()
-            if not line:
-                return None
-            if line.startswith("ready "):
-                return line
-    raise TimeoutError(f"the simulator was not ready in {timeout:.0f} s")
-
-
 def start_simulator(home: Path, log: Path, seed: int, attempts: int = 5) -> RunningSimulator:
     """Run the simulator from a random 127.x.y.2 and wait for its ready line.
 
@@ -197,7 +179,7 @@ def start_simulator(home: Path, log: Path, seed: int, attempts: int = 5) -> Runn
                 text=True,
             )
         try:
-            line = read_ready_line(process, READY_TIMEOUT)
+            line = lan_poll.ready_line(process, READY_TIMEOUT)
         except BaseException:
             stop_process(process)
             raise

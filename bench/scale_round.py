@@ -93,50 +93,8 @@ async def round_ours(
     plan: Sequence[PlannedDevice], rounds: int, *, shared: bool
 ) -> lan_poll.Measurement:
     """Our client: every device at once, sessions kept across rounds; `shared`: one socket."""
-    lan_poll.import_miot()
-    from miot.bundle import load_bundled_spec
-    from miot.device import MiotDevice
-    from miot.errors import MiotError
-    from miot.lan import DeviceSession
-    from miot.udp import LanSocket
-
-    rss_start = lan_poll.current_rss_kib()
-    lan_socket = LanSocket() if shared else None
-    sessions = [
-        DeviceSession(d.address, d.token, timeout=lan_poll.TIMEOUT, socket=lan_socket) for d in plan
-    ]
-    devices = [
-        (MiotDevice(session, load_bundled_spec(planned.model)), planned.keys)
-        for session, planned in zip(sessions, plan, strict=True)
-    ]
-
-    async def read(device: MiotDevice, keys: list[Key]) -> float | None:
-        start = time.perf_counter()
-        try:
-            results = await device.read_properties(keys)
-        except MiotError:
-            return None
-        if not all(result.ok for result in results.values()):
-            return None
-        return time.perf_counter() - start
-
-    async def one_round() -> tuple[float, list[float | None]]:
-        start = time.perf_counter()
-        latencies = await asyncio.gather(*(read(device, keys) for device, keys in devices))
-        return time.perf_counter() - start, latencies
-
-    try:
-        await one_round()  # warm-up: handshakes, sockets
-        cpu_start = time.process_time()
-        results = [await one_round() for _ in range(rounds)]
-        cpu_seconds = time.process_time() - cpu_start
-    finally:
-        for session in sessions:
-            session.close()
-        if lan_socket is not None:
-            lan_socket.close()
-    client = "ours-shared" if shared else "ours"
-    return lan_poll.summarize(client, len(plan), results, cpu_seconds, rss_start)
+    devices = [(d.address, d.token, d.model, d.keys) for d in plan]
+    return await lan_poll.poll_ours_plan(devices, rounds, shared=shared)
 
 
 def round_miio(plan: Sequence[PlannedDevice], rounds: int, workers: int) -> lan_poll.Measurement:
