@@ -31,9 +31,8 @@ from typing import Any
 
 import lan_poll
 
-CLIENTS = ("ours", "ours-shared", "miio-seq", "miio-pool")
-
-type Key = tuple[int, int]
+CLIENTS = lan_poll.CLIENTS
+type Key = lan_poll.Key
 
 
 @dataclass(frozen=True, slots=True)
