@@ -31,6 +31,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--home", required=True, help="the home file (YAML)")
     parser.add_argument(
+        "--specs",
+        default=None,
+        metavar="DIR",
+        help="a folder of real spec documents (<model>.json); wins over the home file's specs",
+    )
+    parser.add_argument(
         "--admin-port",
         type=int,
         default=DEFAULT_ADMIN_PORT,
@@ -104,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        home = load_home(args.home)
+        home = load_home(args.home, args.specs)
         simulator = Simulator(home, args.first_address, args.port, args.seed)
         if not args.token_lifetime > 0:
             raise ValueError(f"--token-lifetime {args.token_lifetime:g} is not positive")

@@ -195,7 +195,11 @@ class VirtualDevice:
         if prop is None:
             return
         if isinstance(effect, SetTo):
-            self.store(prop, coerce_value(prop, effect.value))
+            try:
+                value = coerce_value(prop, effect.value)
+            except StateError:
+                return  # the model's property has no such value (e.g. no "Pause" state)
+            self.store(prop, value)
         elif isinstance(effect, Toggle):
             self.store(prop, not self._state[prop.key])
         else:

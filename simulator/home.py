@@ -14,16 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from custom_components.xiaomi_aiot.miot.bundle import bundled_models, load_bundled_spec
 from custom_components.xiaomi_aiot.miot.errors import MiotSpecError
 from custom_components.xiaomi_aiot.miot.spec import MiotSpec, Value
 
 from .faults import FaultChange, FaultError, parse_fault_change
 from .kinds import KIND_STATE, KINDS, LIGHT_FEATURES, Kind, light_model
+from .plausible import plausible_state
+from .specs import SpecLibrary, spec_library
 from .state import StateError, StateKey, initial_state, parse_cloud_state, parse_state
 from .yamlload import YamlError, load_yaml
 
-HOME_KEYS = ("home_name", "account", "rooms", "devices")
+HOME_KEYS = ("home_name", "account", "rooms", "devices", "specs")
 ACCOUNT_KEYS = ("username", "password")
 DEFAULT_HOME_NAME = "My Home"
 DEVICE_KEYS = (
@@ -32,6 +33,9 @@ DEVICE_KEYS = (
 )
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _TOKEN = re.compile(r"^[0-9a-fA-F]{32}$")
+# Any model of the spec library, its device type whatever the document says: a LAN device.
+DEVICE_KIND = Kind("device", lan=True)
+_KINDS = {**KINDS, DEVICE_KIND.name: DEVICE_KIND}
 
 
 class HomeFileError(ValueError):
@@ -54,16 +58,17 @@ class DeviceConfig:
     state: Mapping[StateKey, Value] = field(default_factory=dict)
     cloud_state: Mapping[str, Any] = field(default_factory=dict)
     faults: FaultChange = field(default_factory=FaultChange)
+    specs: Path | None = None
 
     @property
     def lan(self) -> bool:
         """Whether the device is a miIO LAN endpoint (else it is cloud only)."""
-        return KINDS[self.kind].lan
+        return _KINDS[self.kind].lan
 
     @property
     def spec(self) -> MiotSpec | None:
-        """The bundled spec of the device's model."""
-        return load_bundled_spec(self.model) if self.model else None
+        """The spec of the device's model, from the home's spec folder or the bundled ones."""
+        return spec_library(self.specs).spec(self.model) if self.model else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +87,19 @@ class Home:
     devices: tuple[DeviceConfig, ...]
     name: str = DEFAULT_HOME_NAME
     account: AccountConfig = field(default_factory=AccountConfig)
+    specs: Path | None = None  # the folder of real spec documents, if any
 
 
-def load_home(source: Path | str | Mapping[str, Any]) -> Home:
+def load_home(source: Path | str | Mapping[str, Any], specs: Path | str | None = None) -> Home:
     """Load a home from a YAML file path, YAML text (a `str` with a newline) or a mapping.
 
-    This reads files (the home file and bundled specs): call it outside the event loop.
+    `specs` is a folder of spec documents (``--specs``); it wins over the home file's
+    ``specs:``, which is relative to the home file's folder. This reads files (the home file
+    and specs): call it outside the event loop.
     """
+    base = Path.cwd()
     if isinstance(source, Mapping):
-        return parse_home(source)
+        return parse_home(source, specs, base)
     if isinstance(source, str) and "\n" in source:
         text, origin = source, "home"
     else:
@@ -100,18 +109,20 @@ def load_home(source: Path | str | Mapping[str, Any]) -> Home:
         except (OSError, UnicodeDecodeError) as err:
             raise HomeFileError(f"{path}: cannot read the home file ({err})") from err
         origin = str(path)
+        base = path.parent
     try:
         data = load_yaml(text)
     except YamlError as err:
         raise HomeFileError(f"{origin}: {err}") from err
-    return parse_home(data)
+    return parse_home(data, specs, base)
 
 
-def parse_home(data: Any) -> Home:
-    """Validate a parsed home document."""
+def parse_home(data: Any, specs: Path | str | None = None, base: Path | None = None) -> Home:
+    """Validate a parsed home document; `specs` overrides its ``specs:`` (see `load_home`)."""
     if not isinstance(data, Mapping):
         raise HomeFileError("home: expected a mapping with rooms and devices")
     _no_unknown_keys(data, HOME_KEYS, "")
+    folder = _specs_folder(data, specs, base or Path.cwd())
     name = _text(data, "home_name", "home") or DEFAULT_HOME_NAME
     account = _account(data.get("account"))
     rooms = _rooms(data.get("rooms", []))
@@ -125,7 +136,7 @@ def parse_home(data: Any) -> Home:
     dids: dict[int, str] = {}
     for index, raw in enumerate(raw_devices):
         path = f"devices[{index}]"
-        device = _device(raw, path, rooms)
+        device = _device(raw, path, rooms, folder)
         if device.id in ids:
             raise HomeFileError(f"{path}.id: duplicate id {device.id!r}")
         if device.did in dids:
@@ -133,15 +144,33 @@ def parse_home(data: Any) -> Home:
         ids.add(device.id)
         dids[device.did] = device.id
         devices.append(device)
-    return Home(rooms, tuple(devices), name, account)
+    return Home(rooms, tuple(devices), name, account, folder)
 
 
-def parse_device(raw: Any, rooms: tuple[str, ...], path: str = "device") -> DeviceConfig:
+def parse_device(
+    raw: Any, rooms: tuple[str, ...], path: str = "device", specs: Path | None = None
+) -> DeviceConfig:
     """Validate one device definition (as in the home file's `devices`), e.g. added at run time.
 
-    Reads bundled specs (cached after the first use of a model).
+    Reads specs (cached after the first use of a model); `specs` is the home's spec folder.
     """
-    return _device(raw, path, rooms)
+    return _device(raw, path, rooms, specs)
+
+
+def _specs_folder(data: Mapping[str, Any], override: Path | str | None, base: Path) -> Path | None:
+    """The spec folder: the override (``--specs``, from the working folder), else ``specs:``."""
+    if override is not None:
+        where, folder = "--specs", Path(override)
+    elif data.get("specs") is not None:
+        where, raw = "specs", data["specs"]
+        if not isinstance(raw, str) or not raw.strip():
+            raise HomeFileError(f"specs: {raw!r} is not a folder name")
+        folder = base / raw
+    else:
+        return None
+    if not folder.is_dir():
+        raise HomeFileError(f"{where}: {str(folder)!r} is not a folder")
+    return folder.resolve()
 
 
 def _account(raw: Any) -> AccountConfig:
@@ -190,7 +219,7 @@ def _text(raw: Mapping[str, Any], key: str, path: str, *, required: bool = False
     return value
 
 
-def _device(raw: Any, path: str, rooms: tuple[str, ...]) -> DeviceConfig:
+def _device(raw: Any, path: str, rooms: tuple[str, ...], specs: Path | None) -> DeviceConfig:
     if not isinstance(raw, Mapping):
         raise HomeFileError(f"{path}: expected a mapping")
     _no_unknown_keys(raw, DEVICE_KEYS, path)
@@ -201,22 +230,24 @@ def _device(raw: Any, path: str, rooms: tuple[str, ...]) -> DeviceConfig:
             f"{path}.id: {device_id!r} must be 1-64 letters, digits, '-', '_' or '.'"
         )
     kind_name = _text(raw, "kind", path, required=True)
-    kind = KINDS.get(kind_name or "")
+    kind = _KINDS.get(kind_name or "")
     if kind is None:
-        raise HomeFileError(f"{path}.kind: {kind_name!r} is not one of {', '.join(KINDS)}")
+        raise HomeFileError(f"{path}.kind: {kind_name!r} is not one of {', '.join(_KINDS)}")
     name = _text(raw, "name", path, required=True)
     assert name is not None
     room, person = _placement(raw, path, kind, rooms)
     features = _features(raw, path, kind)
-    model = _model(raw, path, kind, features)
+    library = spec_library(specs)
+    model = _model(raw, path, kind, features, library)
     did = _did(raw, path, device_id)
     token = _token(raw, path)
-    spec = load_bundled_spec(model) if model else None
+    spec = library.spec(model) if model else None
     state: dict[StateKey, Value] = {}
     cloud_state: dict[str, Any] = {}
     try:
         if spec is not None and model is not None:
-            state = initial_state(spec, model, did)
+            starting = plausible_state if library.real(model) else initial_state
+            state = starting(spec, model, did)
             state.update(_kind_state(kind, spec))
             state.update(parse_state(raw.get("state"), spec))
         else:
@@ -237,6 +268,7 @@ def _device(raw: Any, path: str, rooms: tuple[str, ...]) -> DeviceConfig:
         state=state,
         cloud_state=cloud_state,
         faults=faults,
+        specs=specs,
     )
 
 
@@ -281,21 +313,31 @@ def _features(raw: Mapping[str, Any], path: str, kind: Kind) -> frozenset[str] |
 
 
 def _model(
-    raw: Mapping[str, Any], path: str, kind: Kind, features: frozenset[str] | None
+    raw: Mapping[str, Any],
+    path: str,
+    kind: Kind,
+    features: frozenset[str] | None,
+    library: SpecLibrary,
 ) -> str | None:
     model = _text(raw, "model", path)
     if model is None:
         if kind.name == "light":
             return light_model(features if features is not None else LIGHT_FEATURES)
+        if kind.default_model is None:
+            raise HomeFileError(f"{path}.model: required for a {kind.name}")
         return kind.default_model
-    if model not in bundled_models():
-        known = ", ".join(sorted(bundled_models()))
-        raise HomeFileError(f"{path}.model: {model!r} has no bundled spec (known: {known})")
+    if model not in library:
+        if library.folder is None:
+            known = ", ".join(sorted(library.models))
+            raise HomeFileError(f"{path}.model: {model!r} has no bundled spec (known: {known})")
+        raise HomeFileError(
+            f"{path}.model: {model!r} has no spec in {str(library.folder)!r} nor a bundled one"
+        )
     try:
-        device_type = load_bundled_spec(model).device_type
+        device_type = library.spec(model).device_type
     except MiotSpecError as err:
         raise HomeFileError(f"{path}.model: {err}") from err
-    if device_type != kind.device_type:
+    if kind.device_type is not None and device_type != kind.device_type:
         raise HomeFileError(f"{path}.model: {model!r} is a {device_type}, not a {kind.name}")
     return model
 

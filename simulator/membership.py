@@ -35,8 +35,10 @@ class Membership:
         """Validate a device definition and add it; `HomeFileError` says what is wrong."""
         sim = self.simulator
         loop = asyncio.get_running_loop()
-        # parse_device may read a bundled spec from disk
-        config = await loop.run_in_executor(None, parse_device, raw, sim.home.rooms)
+        # parse_device may read a spec from disk
+        config = await loop.run_in_executor(
+            None, parse_device, raw, sim.home.rooms, "device", sim.home.specs
+        )
         if config.id in sim.devices:
             raise HomeFileError(f"device.id: duplicate id {config.id!r}")
         for other in sim.devices.values():

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from custom_components.xiaomi_aiot.miot.packet import HELLO, Frame, FrameCodec, read_header
-from simulator import Simulator, VirtualDevice, load_home
+from simulator import Home, Simulator, VirtualDevice, load_home
 
 type StartSimulator = Callable[..., Awaitable[Simulator]]
 type OpenClient = Callable[[], Awaitable[RawClient]]
@@ -37,13 +37,13 @@ def base_address() -> str:
 
 @pytest.fixture
 async def start_simulator(base_address: str) -> AsyncIterator[StartSimulator]:
-    """Start simulators for a home (mapping or YAML text); all are stopped afterwards."""
+    """Start simulators for a home (a `Home`, mapping or YAML text); all are stopped afterwards."""
     started: list[Simulator] = []
 
-    async def start(home: Mapping[str, Any] | str, **kwargs: Any) -> Simulator:
+    async def start(home: Home | Mapping[str, Any] | str, **kwargs: Any) -> Simulator:
         kwargs.setdefault("first_address", base_address)
         kwargs.setdefault("seed", 1)
-        sim = Simulator(load_home(home), **kwargs)
+        sim = Simulator(home if isinstance(home, Home) else load_home(home), **kwargs)
         await sim.start()
         started.append(sim)
         return sim
