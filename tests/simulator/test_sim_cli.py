@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import json
 import random
-import select
-import signal
 import socket
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
+from running import run_simulator
 
 from custom_components.xiaomi_aiot.miot.packet import HELLO, read_header
 from simulator.__main__ import main, parse_args
 
-ROOT = Path(__file__).parents[2]
 HOME = """\
 rooms: [Hall]
 devices:
@@ -36,36 +32,26 @@ def test_run_and_stop(tmp_path: Path) -> None:
     home = tmp_path / "home.yaml"
     home.write_text(HOME)
     base = _base()
-    command = [sys.executable, "-m", "simulator", "--home", str(home), "--admin-port", "0"]
-    command += ["--first-address", base, "--seed", "4"]
-    with subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    ) as process:
-        try:
-            assert process.stdout is not None
-            readable, _, _ = select.select([process.stdout], [], [], 60)
-            assert readable, "no ready line within 60 s"
-            line = process.stdout.readline()
-            assert line.startswith("ready admin=http://127.0.0.1:"), line
-            assert line.rstrip().endswith(" devices=2")
-            url = line.split()[1].removeprefix("admin=")
-            with urllib.request.urlopen(f"{url}/devices") as response:
-                devices = json.load(response)
-            assert [(d["id"], d["address"]) for d in devices] == [
-                ("lamp", base),
-                ("phone", None),
-                ("door", base.rsplit(".", 1)[0] + ".3"),
-            ]
-            assert devices[0]["model"] == "yeelink.light.mono1"
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-                udp.settimeout(5)
-                udp.sendto(HELLO, (base, 54321))
-                assert read_header(udp.recv(1024)).did == devices[0]["did"]
-        finally:
-            process.send_signal(signal.SIGTERM)
-            _out, err = process.communicate(timeout=30)
-    assert process.returncode == 0, err
-    assert "lamp" in err  # the device table goes to stderr
+    args = ("--home", str(home), "--admin-port", "0", "--first-address", base, "--seed", "4")
+    with run_simulator(*args) as run:
+        line = run.line
+        assert line.startswith("ready admin=http://127.0.0.1:"), line
+        assert line.rstrip().endswith(" devices=2")
+        url = line.split()[1].removeprefix("admin=")
+        with urllib.request.urlopen(f"{url}/devices") as response:
+            devices = json.load(response)
+        assert [(d["id"], d["address"]) for d in devices] == [
+            ("lamp", base),
+            ("phone", None),
+            ("door", base.rsplit(".", 1)[0] + ".3"),
+        ]
+        assert devices[0]["model"] == "yeelink.light.mono1"
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.settimeout(5)
+            udp.sendto(HELLO, (base, 54321))
+            assert read_header(udp.recv(1024)).did == devices[0]["did"]
+    assert run.returncode == 0, run.stderr
+    assert "lamp" in run.stderr  # the device table goes to stderr
 
 
 def test_bad_home(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

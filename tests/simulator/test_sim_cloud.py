@@ -6,10 +6,6 @@ import asyncio
 import ipaddress
 import json
 import random
-import select
-import signal
-import subprocess
-import sys
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -17,6 +13,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from running import run_simulator
 
 from custom_components.xiaomi_aiot.miot.cloud_models import EXPIRED_TOKEN_CODE, OFFLINE_CODE
 from custom_components.xiaomi_aiot.miot.packet import HELLO, read_header
@@ -27,7 +24,6 @@ from simulator.cloud import CloudServer
 
 type StartSimulator = Callable[..., Awaitable[Simulator]]
 
-ROOT = Path(__file__).parents[2]
 HOME: dict[str, Any] = {
     "home_name": "Cloud Home",
     "account": {"username": "bob", "password": "hunter2"},
@@ -409,28 +405,19 @@ def test_command_line_starts_the_cloud(tmp_path: Path) -> None:
     home.write_text(
         "account: {username: u, password: p}\ndevices:\n  - {id: car, kind: vehicle, name: Car}\n"
     )
-    command = [sys.executable, "-m", "simulator", "--home", str(home), "--admin-port", "0"]
-    command += ["--token-lifetime", "60", "--first-address", f"127.{random.randint(100, 254)}.9.2"]
-    with subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    ) as process:
-        try:
-            assert process.stdout is not None
-            readable, _, _ = select.select([process.stdout], [], [], 60)
-            assert readable, "no ready line within 60 s"
-            line = process.stdout.readline().split()
-            assert line[0] == "ready"
-            assert line[1].startswith("admin=http://127.0.0.1:")
-            assert line[2].startswith("cloud=http://127.0.0.1:")
-            assert line[3] == "devices=0"
-            url = line[2].removeprefix("cloud=")
-            form = b"grant_type=password&username=u&password=p&client_id=t"
-            with urllib.request.urlopen(f"{url}/oauth2/token", data=form) as response:
-                assert json.load(response)["expires_in"] == 60
-        finally:
-            process.send_signal(signal.SIGTERM)
-            _out, err = process.communicate(timeout=30)
-    assert process.returncode == 0, err
+    address = f"127.{random.randint(100, 254)}.9.2"
+    args = ("--home", str(home), "--admin-port", "0", "--token-lifetime", "60")
+    with run_simulator(*args, "--first-address", address) as run:
+        line = run.line.split()
+        assert line[0] == "ready"
+        assert line[1].startswith("admin=http://127.0.0.1:")
+        assert line[2].startswith("cloud=http://127.0.0.1:")
+        assert line[3] == "devices=0"
+        url = line[2].removeprefix("cloud=")
+        form = b"grant_type=password&username=u&password=p&client_id=t"
+        with urllib.request.urlopen(f"{url}/oauth2/token", data=form) as response:
+            assert json.load(response)["expires_in"] == 60
+    assert run.returncode == 0, run.stderr
 
 
 def test_bad_token_lifetime_is_a_usage_error(tmp_path: Path) -> None:
