@@ -4,6 +4,7 @@ Every device of the home is on the account, one home per home file. Properties a
 to the same `VirtualDevice` as the LAN endpoint, so a change made through the cloud shows on
 the LAN and the other way round. Answers are ``{"code", "message", "result"}``; sign-in is
 ``POST /oauth2/token``; the other routes need ``Authorization: Bearer <access token>``.
+The same server answers as Xiaomi's spec server (`simulator.spec_server`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from .device import VirtualDevice
 from .home import default_did
 from .membership import Membership
 from .simulator import Simulator
+from .spec_server import SpecServer, is_spec_path
+from .specs import spec_library
 from .tokens import DEFAULT_LIFETIME, TokenStore
 
 _LOGGER = logging.getLogger(__name__)
@@ -82,7 +85,9 @@ class CloudServer:
         self.membership = Membership(simulator)
         self._rng = rng if rng is not None else simulator.rng
         self._release = asyncio.Event()
+        self.spec_server = SpecServer(spec_library(simulator.home.specs))
         self.app = web.Application(middlewares=[self._faults_and_errors])
+        self.app.add_routes(self.spec_server.routes())
         self.app.add_routes(
             [
                 web.post("/oauth2/token", self._token),
@@ -120,6 +125,7 @@ class CloudServer:
         Requests held by the ``timeout`` fault are let go first.
         """
         self._release.set()
+        self.spec_server.release()
         self.membership.close()
         if self._runner is not None:
             runner, self._runner = self._runner, None
@@ -148,6 +154,7 @@ class CloudServer:
         self.faults = change.apply_to(self.faults)
         if change.expire_tokens:
             self.tokens.expire_all()
+        self.spec_server.set_fault(self.faults.spec_server)
         if not self.faults.timeout:
             self._release.set()
             self._release = asyncio.Event()
@@ -163,6 +170,7 @@ class CloudServer:
             "valid_tokens": len(self.tokens),
             "faults": self.faults.as_dict(),
             "actions": list(self.actions),
+            "spec_requests": dict(self.spec_server.requests),
         }
 
     def device_json(self, device: VirtualDevice) -> dict[str, Any]:
@@ -185,6 +193,8 @@ class CloudServer:
     async def _faults_and_errors(
         self, request: web.Request, handler: Handler
     ) -> web.StreamResponse:
+        if is_spec_path(request.path):
+            return await self.spec_server.answer(request, handler)
         if self.faults.timeout:
             await self._release.wait()
             return web.json_response({"code": 503, "message": "released"}, status=503)

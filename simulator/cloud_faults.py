@@ -20,7 +20,9 @@ CLOUD_FAULT_KEYS = (
     "refuse_refresh",
     "offline_devices",
     "page_limit",
+    "spec_server",
 )
+SPEC_SERVER_FAULTS = ("down", "error", "slow", "garbage")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,7 @@ class CloudFaults:
     refuse_refresh: bool = False
     offline_devices: frozenset[str] = field(default_factory=frozenset)
     page_limit: int | None = None
+    spec_server: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as JSON."""
@@ -41,6 +44,7 @@ class CloudFaults:
             "refuse_refresh": self.refuse_refresh,
             "offline_devices": sorted(self.offline_devices),
             "page_limit": self.page_limit,
+            "spec_server": self.spec_server,
         }
 
 
@@ -70,21 +74,30 @@ def parse_cloud_fault_change(data: Any, device_ids: Collection[str]) -> CloudFau
             expire = value is not None and _boolean(key, value)
         elif value is None:
             settings[key] = getattr(defaults, key)
-        elif key == "error_rate":
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise FaultError(f"{key}: {value!r} is not a number")
-            if not math.isfinite(value) or not 0 <= value <= 1:
-                raise FaultError(f"{key}: {value!r} is outside 0..1")
-            settings[key] = float(value)
-        elif key in ("timeout", "refuse_refresh"):
-            settings[key] = _boolean(key, value)
-        elif key == "offline_devices":
-            settings[key] = _device_ids(value, device_ids)
         else:
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise FaultError(f"{key}: {value!r} is not a positive integer (or null)")
-            settings[key] = value
+            settings[key] = _setting(key, value, device_ids)
     return CloudFaultChange(settings, expire)
+
+
+def _setting(key: str, value: Any, device_ids: Collection[str]) -> Any:
+    """A setting's validated value (not null)."""
+    if key == "error_rate":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise FaultError(f"{key}: {value!r} is not a number")
+        if not math.isfinite(value) or not 0 <= value <= 1:
+            raise FaultError(f"{key}: {value!r} is outside 0..1")
+        return float(value)
+    if key in ("timeout", "refuse_refresh"):
+        return _boolean(key, value)
+    if key == "offline_devices":
+        return _device_ids(value, device_ids)
+    if key == "spec_server":
+        if value not in SPEC_SERVER_FAULTS:
+            raise FaultError(f"{key}: {value!r} is not one of {', '.join(SPEC_SERVER_FAULTS)}")
+        return value
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise FaultError(f"{key}: {value!r} is not a positive integer (or null)")
+    return value
 
 
 def _boolean(key: str, value: Any) -> bool:
