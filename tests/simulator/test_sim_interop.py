@@ -13,14 +13,16 @@ from typing import Any
 import pytest
 from miio.device import Device
 from miio.exceptions import DeviceException
+from real_documents import document, fits, properties, require_documents
 
-from simulator import Simulator
+from simulator import Simulator, load_home
 
 pytestmark = pytest.mark.interop
 
 type StartSimulator = Callable[..., Awaitable[Simulator]]
 
 TOKEN = "00112233445566778899aabbccddeeff"
+REAL_MODEL = "zhimi.airpurifier.mb3"
 HOME: dict[str, Any] = {
     "rooms": ["Bedroom"],
     "devices": [
@@ -67,3 +69,33 @@ async def test_python_miio_wrong_token(start_simulator: StartSimulator) -> None:
     client = Device(ac.address, "ff" * 16, timeout=1)
     with pytest.raises(DeviceException):
         await asyncio.get_running_loop().run_in_executor(None, client.info)
+
+
+async def test_python_miio_reads_a_real_model(start_simulator: StartSimulator) -> None:
+    """python-miio reads a property of a device simulated from a real document."""
+    folder = require_documents()
+    doc = document(REAL_MODEL)
+    siid, prop = next(
+        (siid, prop) for siid, prop in properties(doc) if "read" in prop["access"] and siid > 1
+    )
+    home = {
+        "devices": [
+            {"id": "real", "kind": "device", "name": "R", "model": REAL_MODEL, "token": TOKEN}
+        ]
+    }
+    sim = await start_simulator(load_home(home, specs=folder))
+    device = sim.devices["real"]
+    assert device.address is not None
+    client = Device(device.address, TOKEN, timeout=2)
+
+    def talk() -> tuple[Any, Any]:
+        info = client.info()
+        return info, client.send(
+            "get_properties", [{"did": "p", "siid": siid, "piid": prop["iid"]}]
+        )
+
+    info, got = await asyncio.get_running_loop().run_in_executor(None, talk)
+    assert info.model == REAL_MODEL
+    (answer,) = got
+    assert (answer["siid"], answer["piid"], answer["code"]) == (siid, prop["iid"], 0)
+    assert fits(prop, answer["value"])
