@@ -4,17 +4,24 @@ the existing kinds taking real models."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
-from real_documents import require_documents
+from real_documents import document, require_documents, valid_values
 
 from custom_components.xiaomi_aiot.miot.spec import MiotProperty, MiotSpec
-from simulator import HomeFileError, load_home
+from simulator import HomeFileError, Simulator, load_home
 from simulator.__main__ import main
+from simulator.admin import AdminServer
 from simulator.plausible import plausible_value, valid_value
 from simulator.specs import BUNDLED_FOLDER, SpecLibrary, urn_version
+
+type StartSimulator = Callable[..., Awaitable[Simulator]]
+
+LOCK = "loock.lock.t1"
 
 
 def _device(**keys: Any) -> dict[str, Any]:
@@ -171,3 +178,37 @@ def _prop(iid: int, fmt: str, **keys: Any) -> dict[str, Any]:
         "access": ["read"],
         **keys,
     }
+
+
+async def test_a_real_lock_reports_its_events_through_the_admin_api(
+    start_simulator: StartSimulator,
+) -> None:
+    """POST /devices/{id}/events emits a real document's event, arguments checked by it."""
+    folder = require_documents()
+    doc = document(LOCK)
+    lock_service = next(s for s in doc["services"] if ":service:lock:" in s["type"])
+    event = next(e for e in lock_service["events"] if ":event:lock-opened:" in e["type"])
+    raw = {p["iid"]: p for p in lock_service["properties"]}
+    arguments = {_name(raw[piid]): valid_values(raw[piid])[0] for piid in event["arguments"]}
+    home = load_home({"rooms": ["Hall"], **_device(kind="lock", model=LOCK, room="Hall")}, folder)
+    sim = await start_simulator(home)
+    admin = AdminServer(sim)
+    await admin.start(port=0)
+    try:
+        async with aiohttp.ClientSession() as session:
+            body = {"event": "lock.lock-opened", "arguments": arguments}
+            async with session.post(f"{admin.url}/devices/d/events", json=body) as reply:
+                assert reply.status == 200, await reply.text()
+                (recorded,) = (await reply.json())["events"]
+            body = {"event": "lock.lock-opened", "arguments": {"nothing-of-it": 1}}
+            async with session.post(f"{admin.url}/devices/d/events", json=body) as reply:
+                assert reply.status == 400
+    finally:
+        await admin.stop()
+    assert (recorded["siid"], recorded["eiid"]) == (lock_service["iid"], event["iid"])
+    assert {a["name"]: a["value"] for a in recorded["arguments"]} == arguments
+
+
+def _name(prop: dict[str, Any]) -> str:
+    name: str = prop["type"].split(":")[3]
+    return name
