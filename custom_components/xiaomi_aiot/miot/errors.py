@@ -43,3 +43,7 @@ class MiotSpecError(MiotError):
 
 class MiotValueError(MiotError, ValueError):
     """A value does not fit the property or action it is meant for."""
+
+
+class MiotSpecNotFoundError(MiotSpecError):
+    """The spec server has no document (or no type URN) for what was asked."""
