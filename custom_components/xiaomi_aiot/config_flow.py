@@ -96,10 +96,6 @@ class LegacyDeviceError(MiotError):
     """The device speaks the older miIO commands only, not MIoT's get_properties."""
 
 
-METHOD_NOT_FOUND = -32601
-"""What a miIO device answers to a method it does not know."""
-
-
 async def probe(
     hass: HomeAssistant, host: str, token: str, spec_server: str | None = None
 ) -> tuple[str, DeviceInfo, MiotSpec]:
@@ -131,7 +127,7 @@ async def _refuse_legacy(session: DeviceSession, spec: MiotSpec, model: str) -> 
             "get_properties", [{"did": "probe", "siid": wanted.siid, "piid": wanted.piid}]
         )
     except MiotDeviceError as err:
-        if err.code == METHOD_NOT_FOUND:
+        if err.unknown_method:
             raise LegacyDeviceError(model) from err
 
 
