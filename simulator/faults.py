@@ -20,6 +20,7 @@ FAULT_KEYS = (
     "delay",
     "offline",
     "no_push",
+    "legacy",
     "batch_limit",
     "property_errors",
     "reboot",
@@ -46,6 +47,7 @@ class Faults:
     malformed: float = 0.0
     offline: bool = False
     no_push: bool = False
+    legacy: bool = False
     batch_limit: int | None = None
     property_errors: Mapping[tuple[int, int], int] = field(default_factory=dict)
 
@@ -93,7 +95,7 @@ def parse_fault_change(data: Any, spec: MiotSpec | None = None) -> FaultChange:
             settings[key] = _number(key, value, 0.0, 1.0)
         elif key == "delay":
             settings[key] = _number(key, value, 0.0, MAX_DELAY)
-        elif key in ("offline", "no_push"):
+        elif key in ("offline", "no_push", "legacy"):
             settings[key] = _boolean(key, value)
         elif key == "batch_limit":
             settings[key] = _batch_limit(value)

@@ -50,11 +50,17 @@ def handle(
         if sender is not None and method in _SENDER_METHODS and not device.faults.no_push:
             return {"result": _SENDER_METHODS[method](device, params, sender)}
         handler = _METHODS.get(method)
+        if device.faults.legacy and method in _MIOT_METHODS:
+            # An older miIO device: it knows its own commands only, not MIoT's.
+            handler = None
         if handler is None:
             return error(METHOD_NOT_FOUND, "Method not found")
         return {"result": handler(device, params)}
     except RpcError as err:
         return error(err.code, err.message)
+
+
+_MIOT_METHODS = frozenset({"get_properties", "set_properties", "action"})
 
 
 def _is_int(value: Any) -> bool:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_SCAN_INTERVAL, CONF_TOKEN, Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryError
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
@@ -17,6 +17,7 @@ from .const import (
     CONF_DID,
     CONF_ENTRY_TYPE,
     CONF_MODEL,
+    CONF_SPEC_SERVER,
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     ENTRY_TYPE_ACCOUNT,
@@ -27,12 +28,18 @@ from .coordinator import (
     XiaomiRuntimeData,
     removed_issue_id,
 )
-from .miot import MiotSpecError, load_bundled_spec
 from .miot.device import MiotDevice
 from .miot.lan import DeviceSession
 from .miot.udp import LanSocket
 from .push import subscriber_id
 from .services import async_setup_services
+from .spec_library import (
+    SpecUnavailableError,
+    async_report_spec,
+    names_in_language,
+    server_for,
+    spec_library,
+)
 from .voice.skill import async_register_skill_view
 
 PLATFORMS: list[Platform] = [
@@ -85,14 +92,21 @@ def _platforms(hass: HomeAssistant, entry: XiaomiConfigEntry) -> list[Platform]:
 
 async def _async_setup_local_device(hass: HomeAssistant, entry: XiaomiConfigEntry) -> None:
     """Connect to a device by address and token, and read it once."""
+    model = entry.data[CONF_MODEL]
+    name = entry.data.get(CONF_NAME) or entry.title
+    server = server_for(hass, entry.data.get(CONF_SPEC_SERVER))
     try:
-        spec = await hass.async_add_executor_job(load_bundled_spec, entry.data[CONF_MODEL])
-    except MiotSpecError as err:
-        raise ConfigEntryError(
+        found = await spec_library(hass).async_get(model, server)
+    except SpecUnavailableError as err:
+        async_report_spec(hass, entry.data[CONF_DID], name, err)
+        # Home Assistant retries a setup that is not ready with a growing back-off.
+        raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
-            translation_key="unsupported_model",
-            translation_placeholders={"model": entry.data[CONF_MODEL]},
+            translation_key="spec_unavailable",
+            translation_placeholders={"model": model, "reason": err.reason},
         ) from err
+    async_report_spec(hass, entry.data[CONF_DID], name, None)
+    spec = found.spec
     session = DeviceSession(entry.data[CONF_HOST], entry.data[CONF_TOKEN])
     entry.async_on_unload(session.close)
     seconds = entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL.total_seconds())
@@ -101,9 +115,10 @@ async def _async_setup_local_device(hass: HomeAssistant, entry: XiaomiConfigEntr
         entry,
         MiotDevice(session, spec),
         did=entry.data[CONF_DID],
-        name=entry.data.get(CONF_NAME) or entry.title,
+        name=name,
         update_interval=timedelta(seconds=seconds),
         subscriber=subscriber_id(entry.entry_id),
+        names=names_in_language(hass, found.translations),
     )
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = XiaomiRuntimeData(coordinators={coordinator.did: coordinator})

@@ -10,14 +10,16 @@ from __future__ import annotations
 import asyncio
 from dataclasses import asdict
 from datetime import timedelta
+from typing import Any
 
 from homeassistant.const import CONF_SCAN_INTERVAL, CONF_USERNAME
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import (
@@ -27,6 +29,7 @@ from .const import (
     CONF_REGION,
     CONF_ROUTES,
     CONF_SERVER_URL,
+    CONF_SPEC_SERVER,
     DEFAULT_CLOUD_SCAN_INTERVAL,
     DEFAULT_SCAN_INTERVAL,
     DEVICE_LIST_INTERVAL,
@@ -36,13 +39,23 @@ from .const import (
 from .coordinator import MiotCoordinator, XiaomiConfigEntry, removed_issue_id
 from .entity import new_device_signal
 from .miot import MiotAuthenticationError, MiotError
-from .miot.bundle import bundled_models, load_bundled_spec
 from .miot.cloud import CloudTransport, MiotCloud
 from .miot.cloud_models import CloudDevice, CloudHome, CloudTokens
 from .miot.device import DeviceInfo, MiotDevice
 from .miot.lan import DeviceSession
 from .miot.route import Route, RoutedTransport
 from .push import subscriber_id
+from .spec_library import (
+    SpecUnavailableError,
+    async_report_spec,
+    names_in_language,
+    server_for,
+    spec_library,
+)
+
+SPEC_RETRY_FIRST = 60.0
+"""Seconds before devices whose spec could not be had are looked at again; doubling."""
+SPEC_RETRY_MAX = 3600.0
 
 LAN_TIMEOUT = 1.5
 """Seconds to wait for a device on the LAN before the cloud is asked instead."""
@@ -84,10 +97,10 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
         )
         self.cloud = cloud
         self.homes: list[CloudHome] = []
-        self._supported: frozenset[str] = frozenset()
-
-    async def _async_setup(self) -> None:
-        self._supported = await self.hass.async_add_executor_job(bundled_models)
+        self._spec_server = server_for(hass, entry.data.get(CONF_SPEC_SERVER))
+        self._spec_failures = 0
+        self._spec_retry: CALLBACK_TYPE | None = None
+        entry.async_on_unload(self._cancel_spec_retry)
 
     async def _async_update_data(self) -> dict[str, CloudDevice]:
         chosen = self.config_entry.options.get(CONF_HOMES)
@@ -104,7 +117,7 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
                 translation_key="cloud_unavailable",
                 translation_placeholders={"error": str(err)},
             ) from err
-        return {device.did: device for device in devices if device.model in self._supported}
+        return {device.did: device for device in devices}
 
     def room_of(self, device: CloudDevice) -> str | None:
         """The name of the room a device is in."""
@@ -123,11 +136,9 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
             ir.async_delete_issue(self.hass, DOMAIN, removed_issue_id(did))
             LOGGER.info("%s was removed from the Xiaomi account", coordinator.name)
         self._remove_stale_devices()
-        added = [
-            await self._async_add(device)
-            for did, device in self.data.items()
-            if did not in coordinators
-        ]
+        waiting = [device for did, device in self.data.items() if did not in coordinators]
+        added = [c for device in waiting if (c := await self._async_add(device)) is not None]
+        self._retry_missing_specs(len(waiting) - len(added))
         # All new devices are read at once: a home with a few devices offline does not wait
         # for each one's timeouts in turn.
         await asyncio.gather(*(coordinator.async_refresh() for coordinator in added))
@@ -137,7 +148,42 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
                 self.hass, new_device_signal(self.config_entry.entry_id), coordinator
             )
 
-    async def _async_add(self, device: CloudDevice) -> MiotCoordinator:
+    @callback
+    def _retry_missing_specs(self, missing: int) -> None:
+        """Look for the specs that could not be had again, sooner at first, then less often."""
+        self._cancel_spec_retry()
+        if not missing:
+            self._spec_failures = 0
+            return
+        delay = min(SPEC_RETRY_MAX, SPEC_RETRY_FIRST * 2**self._spec_failures)
+        self._spec_failures += 1
+
+        @callback
+        def retry(_now: Any) -> None:
+            self._spec_retry = None
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_sync_devices(), f"{DOMAIN} spec retry"
+            )
+
+        self._spec_retry = async_call_later(self.hass, delay, retry)
+
+    @callback
+    def _cancel_spec_retry(self) -> None:
+        if self._spec_retry is not None:
+            self._spec_retry()
+            self._spec_retry = None
+
+    async def _async_add(self, device: CloudDevice) -> MiotCoordinator | None:
+        """A coordinator for a new device; None while no spec for it can be had."""
+        try:
+            found = await spec_library(self.hass).async_get(
+                device.model, self._spec_server, urn=device.spec_type
+            )
+        except SpecUnavailableError as err:
+            LOGGER.debug("%s (%s) waits for its spec: %s", device.name, device.model, err.reason)
+            async_report_spec(self.hass, device.did, device.name, err)
+            return None
+        async_report_spec(self.hass, device.did, device.name, None)
         options = self.config_entry.options
         route = Route(options.get(CONF_ROUTES, {}).get(device.did, Route.AUTO))
         lan = None
@@ -153,7 +199,7 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
             # No address or token on the LAN (any more): the cloud is the only way.
             route = Route.CLOUD
         transport = RoutedTransport(lan, CloudTransport(self.cloud, device.did), route)
-        spec = await self.hass.async_add_executor_job(load_bundled_spec, device.model)
+        spec = found.spec
         if lan is not None:
             interval = options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL.total_seconds())
         else:
@@ -171,6 +217,7 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
             room=self.room_of(device),
             in_account=True,
             subscriber=subscriber_id(self.config_entry.entry_id),
+            names=names_in_language(self.hass, found.translations),
         )
         if lan is not None:
             self.config_entry.async_on_unload(lan.close)

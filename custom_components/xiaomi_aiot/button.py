@@ -7,7 +7,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiEntity, add_device_entities, exception_handler
+from .entity import XiaomiEntity, add_device_entities, exception_handler, spec_name
 from .mapping import ActionItem
 
 PARALLEL_UPDATES = 1
@@ -38,7 +38,7 @@ class XiaomiButton(XiaomiEntity, ButtonEntity):
         if item.traits.translation_key:
             self._attr_translation_key = item.traits.translation_key
         else:
-            self._attr_name = action.description or action.name
+            self._attr_name = spec_name(coordinator, action.siid, "action", action.aiid, action)
         self._attr_entity_category = item.traits.category
         self._attr_entity_registry_enabled_default = item.traits.enabled
 

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
 from homeassistant.const import (
     CONF_HOST,
     CONF_NAME,
@@ -16,7 +16,9 @@ from homeassistant.const import (
     CONF_USERNAME,
 )
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     SelectSelector,
@@ -37,6 +39,7 @@ from .const import (
     CONF_MODEL,
     CONF_REGION,
     CONF_SERVER_URL,
+    CONF_SPEC_SERVER,
     DOMAIN,
     ENTRY_TYPE_ACCOUNT,
     LOGGER,
@@ -45,17 +48,18 @@ from .coordinator import XiaomiConfigEntry
 from .miot import (
     MiotAuthenticationError,
     MiotConnectionError,
+    MiotDeviceError,
     MiotError,
+    MiotSpec,
     MiotValueError,
-    load_bundled_spec,
 )
-from .miot.bundle import bundled_models
 from .miot.cloud import REGIONS, MiotCloud
 from .miot.cloud_models import CloudHome, CloudTokens
 from .miot.device import DeviceInfo
 from .miot.lan import DeviceSession
 from .miot.packet import parse_token
 from .options_flow import XiaomiOptionsFlow
+from .spec_library import SpecUnavailableError, server_for, spec_library
 
 TOKEN_SCHEMA = vol.Schema({vol.Required(CONF_TOKEN): str})
 PASSWORD = TextSelectorConfig(type=TextSelectorType.PASSWORD)
@@ -72,7 +76,10 @@ RECONFIGURE_ACCOUNT_SCHEMA = vol.Schema(
         vol.Required(CONF_PASSWORD): TextSelector(PASSWORD),
     }
 )
-ACCOUNT_SCHEMA = RECONFIGURE_ACCOUNT_SCHEMA.extend({vol.Required(CONF_USERNAME): str})
+URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+ACCOUNT_SCHEMA = RECONFIGURE_ACCOUNT_SCHEMA.extend(
+    {vol.Required(CONF_USERNAME): str, vol.Optional(CONF_SPEC_SERVER): URL_SELECTOR}
+)
 
 
 def account_unique_id(data: Mapping[str, Any]) -> str:
@@ -82,20 +89,62 @@ def account_unique_id(data: Mapping[str, Any]) -> str:
 
 
 class UnsupportedModelError(MiotError):
-    """The device works, but no spec for its model ships with the integration."""
+    """The device works, but no spec for its model can be had."""
 
 
-async def probe(hass: HomeAssistant, host: str, token: str) -> tuple[str, DeviceInfo]:
-    """Talk to a device: its did and what `miIO.info` says. Raises the library's errors."""
+class LegacyDeviceError(MiotError):
+    """The device speaks the older miIO commands only, not MIoT's get_properties."""
+
+
+async def probe(
+    hass: HomeAssistant, host: str, token: str, spec_server: str | None = None
+) -> tuple[str, DeviceInfo, MiotSpec]:
+    """Talk to a device: its did, what `miIO.info` says, and its spec, checking that it speaks
+    MIoT. Raises the library's errors."""
     session = DeviceSession(host, parse_token(token), retries=1)
     try:
         did = await session.handshake()
         info = DeviceInfo.from_reply(await session.send("miIO.info"))
+        try:
+            found = await spec_library(hass).async_get(info.model, server_for(hass, spec_server))
+        except SpecUnavailableError as err:
+            raise UnsupportedModelError(info.model) from err
+        await _refuse_legacy(session, found.spec, info.model)
     finally:
         session.close()
-    if info.model not in await hass.async_add_executor_job(bundled_models):
-        raise UnsupportedModelError(info.model)
-    return str(did), info
+    return str(did), info, found.spec
+
+
+async def _refuse_legacy(session: DeviceSession, spec: MiotSpec, model: str) -> None:
+    """Read one property: an older miIO device does not know the method."""
+    readable = [prop for prop in spec.properties() if prop.readable]
+    wanted = next((p for p in readable if p.service != "device-information"), None)
+    wanted = wanted or (readable[0] if readable else None)
+    if wanted is None:
+        return
+    try:
+        await session.send(
+            "get_properties", [{"did": "probe", "siid": wanted.siid, "piid": wanted.piid}]
+        )
+    except MiotDeviceError as err:
+        if err.unknown_method:
+            raise LegacyDeviceError(model) from err
+
+
+@callback
+def account_serving(hass: HomeAssistant, did: str) -> ConfigEntry[Any] | None:
+    """The account entry that already has the device, if one has."""
+    registry = dr.async_get(hass)
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if entry.data.get(CONF_ENTRY_TYPE) != ENTRY_TYPE_ACCOUNT:
+            continue
+        runtime = getattr(entry, "runtime_data", None)
+        if runtime is not None and did in runtime.coordinators:
+            return entry
+        for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+            if (DOMAIN, did) in device.identifiers:
+                return entry
+    return None
 
 
 async def probe_for_errors(
@@ -104,10 +153,12 @@ async def probe_for_errors(
     token: str,
     errors: dict[str, str],
     placeholders: dict[str, str],
-) -> tuple[str, DeviceInfo] | None:
+    *,
+    spec_server: str | None = None,
+) -> tuple[str, DeviceInfo, MiotSpec] | None:
     """Probe a device; on failure, fill `errors` with the form's translation keys."""
     try:
-        return await probe(hass, host, token)
+        return await probe(hass, host, token, spec_server)
     except MiotValueError:
         errors[CONF_TOKEN] = "invalid_token_format"
     except MiotAuthenticationError:
@@ -116,6 +167,9 @@ async def probe_for_errors(
         errors["base"] = "cannot_connect"
     except UnsupportedModelError as err:
         errors["base"] = "unsupported_model"
+        placeholders["model"] = str(err)
+    except LegacyDeviceError as err:
+        errors["base"] = "legacy_device"
         placeholders["model"] = str(err)
     except MiotError:
         LOGGER.exception("Unexpected answer from %s", host)
@@ -163,6 +217,8 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
                     CONF_USERNAME: username,
                     CONF_CLOUD_TOKENS: asdict(tokens),
                 }
+                if spec_server := (user_input.get(CONF_SPEC_SERVER) or "").strip():
+                    self._account[CONF_SPEC_SERVER] = spec_server
                 return await self.async_step_homes()
         return self.async_show_form(
             step_id="account",
@@ -214,19 +270,26 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
         placeholders: dict[str, str] = {}
         if user_input is not None:
             host, token = user_input[CONF_HOST].strip(), user_input[CONF_TOKEN].strip()
-            found = await probe_for_errors(self.hass, host, token, errors, placeholders)
+            spec_server = (user_input.get(CONF_SPEC_SERVER) or "").strip() or None
+            found = await probe_for_errors(
+                self.hass, host, token, errors, placeholders, spec_server=spec_server
+            )
             if found:
-                did, info = found
+                did = found[0]
                 # Typing in a device that waits among the discovered ones adds it (and ends
                 # that discovery) instead of aborting as "already in progress".
                 await self.async_set_unique_id(did, raise_on_progress=False)
                 self._abort_if_unique_id_configured()
-                return await self._create(host, token, did, info, user_input.get(CONF_NAME))
+                self._abort_if_in_account(did)
+                return self._create(
+                    host, token, found, name=user_input.get(CONF_NAME), spec_server=spec_server
+                )
         schema = vol.Schema(
             {
                 vol.Required(CONF_HOST): str,
                 vol.Required(CONF_TOKEN): str,
                 vol.Optional(CONF_NAME): str,
+                vol.Optional(CONF_SPEC_SERVER): URL_SELECTOR,
             }
         )
         return self.async_show_form(
@@ -244,6 +307,7 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
             return self.async_abort(reason="not_xiaomi_miio")
         await self.async_set_unique_id(did)
         self._abort_if_unique_id_configured(updates={CONF_HOST: discovery_info.host})
+        self._abort_if_in_account(did)
         self._host = discovery_info.host
         self._discovered_name = model_part.replace("-", ".")
         self.context["title_placeholders"] = {"name": self._discovered_name}
@@ -260,10 +324,11 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
             token = user_input[CONF_TOKEN].strip()
             found = await probe_for_errors(self.hass, self._host, token, errors, placeholders)
             if found:
-                did, info = found
+                did = found[0]
                 await self.async_set_unique_id(did)
                 self._abort_if_unique_id_configured(updates={CONF_HOST: self._host})
-                return await self._create(self._host, token, did, info, None)
+                self._abort_if_in_account(did)
+                return self._create(self._host, token, found)
         return self.async_show_form(
             step_id="zeroconf_confirm",
             data_schema=TOKEN_SCHEMA,
@@ -306,7 +371,12 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             token = user_input[CONF_TOKEN].strip()
             found = await probe_for_errors(
-                self.hass, entry.data[CONF_HOST], token, errors, placeholders
+                self.hass,
+                entry.data[CONF_HOST],
+                token,
+                errors,
+                placeholders,
+                spec_server=entry.data.get(CONF_SPEC_SERVER),
             )
             if found:
                 await self.async_set_unique_id(found[0])
@@ -331,7 +401,12 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             host = user_input[CONF_HOST].strip()
             found = await probe_for_errors(
-                self.hass, host, entry.data[CONF_TOKEN], errors, placeholders
+                self.hass,
+                host,
+                entry.data[CONF_TOKEN],
+                errors,
+                placeholders,
+                spec_server=entry.data.get(CONF_SPEC_SERVER),
             )
             if CONF_TOKEN in errors:
                 # This form has no token field: the device there is another one, or was reset.
@@ -387,10 +462,21 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders={CONF_USERNAME: entry.data[CONF_USERNAME]},
         )
 
-    async def _create(
-        self, host: str, token: str, did: str, info: DeviceInfo, name: str | None
+    def _abort_if_in_account(self, did: str) -> None:
+        """A device an account entry already serves is not added twice."""
+        if (entry := account_serving(self.hass, did)) is not None:
+            raise AbortFlow("already_in_account", {"entry": entry.title})
+
+    def _create(
+        self,
+        host: str,
+        token: str,
+        found: tuple[str, DeviceInfo, MiotSpec],
+        *,
+        name: str | None = None,
+        spec_server: str | None = None,
     ) -> ConfigFlowResult:
-        spec = await self.hass.async_add_executor_job(load_bundled_spec, info.model)
+        did, info, spec = found
         return self.async_create_entry(
             title=name or spec.description or info.model,
             data={
@@ -400,5 +486,6 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
                 CONF_MODEL: info.model,
                 CONF_MAC: info.mac,
                 CONF_NAME: name,
+                **({CONF_SPEC_SERVER: spec_server} if spec_server else {}),
             },
         )

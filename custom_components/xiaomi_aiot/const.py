@@ -47,3 +47,5 @@ CONF_SKILL_SECRET: Final = "skill_secret"  # noqa: S105 - an option name, not a 
 """The Xiao Ai Open Platform skill's key id and secret, which sign the skill's requests."""
 CONF_ALLOW_UNLOCK_BY_VOICE: Final = "allow_unlock_by_voice"
 """Whether the Xiao Ai agent may unlock doors and the car when asked to."""
+CONF_SPEC_SERVER: Final = "spec_server"
+"""The base URL of the MIoT spec server to ask instead of Xiaomi's (a proxy; the simulator)."""

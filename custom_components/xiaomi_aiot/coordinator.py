@@ -6,7 +6,7 @@ import hashlib
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
@@ -137,6 +137,7 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         room: str | None = None,
         in_account: bool = False,
         subscriber: str | None = None,
+        names: Mapping[str, str] | None = None,
     ) -> None:
         """Poll every readable property of the spec except the static device information.
 
@@ -159,6 +160,9 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         self.info = info
         self.room = room
         self.in_account = in_account
+        self.names: Mapping[str, str] = names or {}
+        """The spec server's names of the spec's elements in Home Assistant's language, by
+        multiLanguage key: for what no translation key names."""
         self.plan: DevicePlan = plan_device(device.spec)
         self.polled: tuple[PropertyKey, ...] = tuple(
             prop.key

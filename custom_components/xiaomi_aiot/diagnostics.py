@@ -57,7 +57,7 @@ def _device(coordinator: MiotCoordinator) -> dict[str, Any]:
         }
     return {
         "info": None if info is None else async_redact_data(info, TO_REDACT),
-        "spec": {"type": spec.type, "description": spec.description},
+        "spec": {"type": spec.type, "description": spec.description, "skipped": spec.skipped},
         "last_update_success": coordinator.last_update_success,
         "update_interval": coordinator.interval.total_seconds(),
         "push": None if push is None else {"subscribed": push.healthy, "reports": push.reports},

@@ -25,7 +25,8 @@ from .miot import (
     MiotProperty,
     MiotValueError,
 )
-from .miot.spec import Value
+from .miot.spec import MiotAction, MiotEvent, Value
+from .miot.specsource import translation_key
 
 
 def device_info(coordinator: MiotCoordinator) -> DeviceInfo:
@@ -59,6 +60,19 @@ class XiaomiEntity(CoordinatorEntity[MiotCoordinator]):
         self._attr_device_info = device_info(coordinator)
 
 
+def spec_name(
+    coordinator: MiotCoordinator,
+    siid: int,
+    kind: str,
+    iid: int,
+    element: MiotProperty | MiotAction | MiotEvent,
+) -> str:
+    """A name no translation key gives: the spec server's, in the user's language, else the
+    document's description, else the element's type name."""
+    translated = coordinator.names.get(translation_key(siid, kind, iid))
+    return translated or element.description or element.name
+
+
 class XiaomiPropertyEntity(XiaomiEntity):
     """An entity showing one property, named and classed by the mapping's traits."""
 
@@ -71,7 +85,7 @@ class XiaomiPropertyEntity(XiaomiEntity):
         if traits.translation_key:
             self._attr_translation_key = traits.translation_key
         elif traits.device_class is None or traits.device_class == "enum":
-            self._attr_name = prop.description or prop.name
+            self._attr_name = spec_name(coordinator, prop.siid, "property", prop.piid, prop)
         self._attr_entity_category = traits.category
         self._attr_entity_registry_enabled_default = traits.enabled
 

@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiEntity, add_device_entities
+from .entity import XiaomiEntity, add_device_entities, spec_name
 from .mapping import EVENT_ATTRIBUTES, EventItem
 
 PARALLEL_UPDATES = 0
@@ -45,7 +45,7 @@ class XiaomiEvent(XiaomiEntity, EventEntity):
         if item.traits.translation_key:
             self._attr_translation_key = item.traits.translation_key
         else:
-            self._attr_name = event.description or event.name
+            self._attr_name = spec_name(coordinator, event.siid, "event", event.eiid, event)
         self._kind = item.kind
         self._attr_event_types = (
             [choice.name for choice in self._kind.value_list] if self._kind else [event.name]

@@ -22,7 +22,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.xiaomi_aiot.const import CONF_DID, CONF_MAC, CONF_MODEL, DOMAIN
+from custom_components.xiaomi_aiot.const import (
+    CONF_DID,
+    CONF_MAC,
+    CONF_MODEL,
+    CONF_SPEC_SERVER,
+    DOMAIN,
+)
 from simulator import Simulator, VirtualDevice, load_home
 from simulator.cloud import CloudServer
 
@@ -101,6 +107,10 @@ async def sim() -> AsyncIterator[Simulator]:
     await simulator.stop()
 
 
+NO_SPEC_SERVER = "http://127.0.0.1:9"
+"""A spec server address where nothing listens: the device's bundled spec stands in."""
+
+
 def entry_for(device: VirtualDevice, **options: Any) -> MockConfigEntry:
     """A config entry for a simulated device, as the config flow would create it."""
     assert device.address is not None
@@ -115,6 +125,7 @@ def entry_for(device: VirtualDevice, **options: Any) -> MockConfigEntry:
             CONF_MODEL: device.model,
             CONF_MAC: device.info()["mac"],
             CONF_NAME: device.name,
+            CONF_SPEC_SERVER: NO_SPEC_SERVER,
         },
         options=options,
     )
@@ -158,7 +169,13 @@ async def sign_in(hass: HomeAssistant, cloud: CloudServer, **changes: Any) -> di
         result["flow_id"], {"next_step_id": "account"}
     )
     assert result["step_id"] == "account"
-    answer = {"region": "cn", "server_url": cloud.url, "username": "demo", "password": "demo"}
+    answer = {
+        "region": "cn",
+        "server_url": cloud.url,
+        "spec_server": cloud.url,
+        "username": "demo",
+        "password": "demo",
+    }
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {**answer, **changes}
     )

@@ -24,7 +24,7 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.const import DOMAIN
-from custom_components.xiaomi_aiot.miot import MiotSpec, load_bundled_spec
+from custom_components.xiaomi_aiot.miot import MiotSpec, bundled_models, load_bundled_spec
 from simulator import DeviceConfig, Home, Simulator, VirtualDevice
 from simulator.state import initial_state, parse_state
 
@@ -228,8 +228,15 @@ async def humidifier_device(
     await sim.start()
     device = sim.devices["humidifier"]
     try:
-        with patch(
-            "custom_components.xiaomi_aiot.load_bundled_spec", side_effect=_spec_as_if_bundled
+        with (
+            patch(
+                "custom_components.xiaomi_aiot.spec_library.load_bundled_spec",
+                side_effect=_spec_as_if_bundled,
+            ),
+            patch(
+                "custom_components.xiaomi_aiot.spec_library.bundled_models",
+                return_value=bundled_models() | {HUMIDIFIER_MODEL},
+            ),
         ):
             entry = entry_for(device)
             entry.add_to_hass(hass)

@@ -632,3 +632,61 @@ async def test_a_poll_interval_out_of_range_is_refused(
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options == {CONF_SCAN_INTERVAL: 600}
+
+
+# --- older miIO devices, and devices an account already has ------------------------------------
+
+ZH_HANS = json.loads(
+    (
+        Path(__file__).parents[2] / "custom_components" / DOMAIN / "translations" / "zh-Hans.json"
+    ).read_text("utf-8")
+)
+
+
+async def test_an_older_miio_device_is_refused_by_name_in_both_languages(
+    hass: HomeAssistant, sim: Simulator
+) -> None:
+    """A device that does not speak MIoT is named, with the way to add it: the account."""
+    device = sim.devices["bedroom-light"]
+    device.apply_faults({"legacy": True})
+    result = await start_adding_by_hand(hass)
+
+    result = await submit(hass, result, host=device.address, token=device.token)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "legacy_device"}
+    assert result["description_placeholders"] == {"model": device.model}
+    for strings, account_word in ((STRINGS, "Xiaomi account"), (ZH_HANS, "小米账号")):
+        text = strings["config"]["error"]["legacy_device"]
+        assert "{model}" in text
+        assert account_word in text
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    device.apply_faults({"legacy": False})
+    result = await submit(hass, result, host=device.address, token=device.token)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_a_device_the_account_serves_is_not_added_again_by_hand_or_by_discovery(
+    hass: HomeAssistant, sim: Simulator, account: MockConfigEntry
+) -> None:
+    """One device, one entry: the address-and-token path and discovery abort, naming the
+    account that has it, so that no two entries hold one device."""
+    device = sim.devices["bedroom-ac"]
+    assert device.address is not None
+    result = await start_adding_by_hand(hass)
+
+    result = await submit(hass, result, host=device.address, token=device.token)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_in_account"
+    assert result["description_placeholders"] == {"entry": account.title}
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_ZEROCONF},
+        data=announcement(device.address, miio_name(device)),
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_in_account"
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1

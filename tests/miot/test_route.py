@@ -282,3 +282,31 @@ async def test_a_route_without_its_path_is_refused(
     """A route cannot be built without the path it names."""
     with pytest.raises(ValueError, match="path"):
         RoutedTransport(paths.lan if with_lan else None, paths.cloud if with_cloud else None, route)
+
+
+async def test_an_older_miio_device_is_reached_through_the_cloud_for_good(paths: Paths) -> None:
+    """A device that does not know MIoT's methods on the LAN: the cloud speaks them for it,
+    and the LAN is not asked again (it would never know them)."""
+    paths.lamp.apply_faults({"legacy": True})
+    routed = paths.routed(lan_retry_interval=0.0)
+
+    await toggle(routed)
+    await toggle(routed)
+
+    assert paths.cloud_actions == 2
+    assert routed.lan_speaks_miot is False
+    assert routed.active is Route.CLOUD
+    info = await paths.lan.send("miIO.info")
+    assert info["model"] == paths.lamp.model
+
+
+async def test_route_lan_raises_for_an_older_miio_device(paths: Paths) -> None:
+    """On the LAN only, the device's answer is the error: no cloud is asked."""
+    paths.lamp.apply_faults({"legacy": True})
+    routed = paths.routed(Route.LAN)
+
+    with pytest.raises(MiotDeviceError) as refused:
+        await toggle(routed)
+
+    assert refused.value.unknown_method
+    assert paths.cloud_actions == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any
 
 import pytest
@@ -158,50 +159,98 @@ PROPERTY = {"iid": 1, "type": "urn:miot-spec-v2:property:on:0:m:1", "format": "b
         {},
         {"type": "urn:miot-spec-v2:device:x:0:m:1"},
         {"type": "bad", "services": []},
-        {"type": "urn:a:device:x", "services": [{"iid": 0, "type": "urn:a:service:s"}]},
-        {"type": "urn:a:device:x", "services": [{"iid": True, "type": "urn:a:service:s"}]},
-        {
-            "type": "urn:a:device:x",
-            "services": [
-                {"iid": 2, "type": "urn:a:service:s", "properties": [{**PROPERTY, "format": "x"}]}
-            ],
-        },
-        {
-            "type": "urn:a:device:x",
-            "services": [
-                {
-                    "iid": 2,
-                    "type": "urn:a:service:s",
-                    "properties": [{**PROPERTY, "access": ["fly"]}],
-                }
-            ],
-        },
-        {
-            "type": "urn:a:device:x",
-            "services": [
-                {
-                    "iid": 2,
-                    "type": "urn:a:service:s",
-                    "properties": [{**PROPERTY, "value-range": [5, 1, 1]}],
-                }
-            ],
-        },
-        {
-            "type": "urn:a:device:x",
-            "services": [
-                {
-                    "iid": 2,
-                    "type": "urn:a:service:s",
-                    "actions": [{"iid": 1, "type": "urn:a:action:go", "in": [7]}],
-                }
-            ],
-        },
+        {"type": 5, "services": []},
+        {"type": "urn:a:device:x", "services": {}},
     ],
 )
-def test_malformed_specs_are_spec_errors(document: Any) -> None:
-    """Every defect in a spec document is reported as a spec error."""
+def test_documents_that_are_not_specs_are_spec_errors(document: Any) -> None:
+    """Only a document that is not a spec at all is refused."""
     with pytest.raises(MiotSpecError):
         MiotSpec.from_dict(document)
+
+
+def _service(**parts: Any) -> dict[str, Any]:
+    return {"type": "urn:a:device:x", "services": [{"iid": 2, "type": "urn:a:service:s", **parts}]}
+
+
+GOOD = {**PROPERTY, "iid": 9}
+
+
+@pytest.mark.parametrize(
+    ("document", "reason"),
+    [
+        (_service(properties=[{**PROPERTY, "iid": 0}, GOOD]), "iid 0"),
+        (_service(properties=[{**PROPERTY, "iid": True}, GOOD]), "iid True"),
+        (_service(properties=[{**PROPERTY, "format": "x"}, GOOD]), "unknown format"),
+        (_service(properties=[{**PROPERTY, "type": "bad"}, GOOD]), "not a MIoT type"),
+        (_service(properties=[GOOD, GOOD]), "used twice"),
+        (
+            _service(properties=[GOOD], actions=[{"iid": 1, "type": "urn:a:action:go", "in": [7]}]),
+            "undefined properties [7]",
+        ),
+        (
+            _service(
+                properties=[GOOD], events=[{"iid": 1, "type": "urn:a:event:e", "arguments": 3}]
+            ),
+            "not a list of ids",
+        ),
+    ],
+)
+def test_an_unusable_element_is_left_out_and_the_rest_kept(
+    document: dict[str, Any], reason: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One odd element never rejects a device: it is skipped, noted, and logged once at debug."""
+    document = {**document, "services": [*document["services"], {"iid": 0, "type": "urn:a:s:t"}]}
+    with caplog.at_level(logging.DEBUG, "custom_components.xiaomi_aiot.miot.spec"):
+        spec = MiotSpec.from_dict(document)
+    assert spec.property(2, 9).name == "on"
+    assert not list(spec.actions())
+    assert not list(spec.events())
+    assert any(reason in note for note in spec.skipped)
+    assert any("services[1]: iid 0" in note for note in spec.skipped)
+    assert len([r for r in caplog.records if "left out" in r.getMessage()]) == 1
+
+
+def test_quirks_with_an_obvious_meaning_are_normalised() -> None:
+    """`out: null`, unknown access words, swapped bounds and "none" units are read as meant."""
+    spec = MiotSpec.from_dict(
+        _service(
+            properties=[
+                {
+                    **PROPERTY,
+                    "format": "uint8",
+                    "access": ["read", "fly"],
+                    "value-range": [10, 1, 0.5],
+                    "unit": "none",
+                },
+            ],
+            actions=[{"iid": 1, "type": "urn:a:action:go", "in": [], "out": None}],
+        )
+    )
+    prop = spec.property(2, 1)
+    assert prop.access == {"read"}
+    assert prop.value_range is not None
+    assert (prop.value_range.min, prop.value_range.max, prop.value_range.step) == (1, 10, 0.5)
+    assert prop.unit is None
+    assert spec.action(2, 1).outputs == ()
+
+
+def test_value_lists_with_empty_or_repeated_descriptions_get_unique_names() -> None:
+    """Every choice has a stable name of its own, whatever the document's descriptions."""
+    values = [
+        {"value": 0, "description": ""},
+        {"value": 1, "description": "Idle"},
+        {"value": 2, "description": "Idle"},
+        {"value": 2, "description": "again"},
+        {"value": "x", "description": "bad"},
+        {"value": 3.0, "description": "Go Charging"},
+    ]
+    spec = MiotSpec.from_dict(
+        _service(properties=[{**PROPERTY, "format": "uint8", "value-list": values}])
+    )
+    names = [(c.value, c.name) for c in spec.property(2, 1).value_list]
+    assert names == [(0, "value_0"), (1, "idle"), (2, "idle_2"), (3, "go_charging")]
+    assert len(spec.skipped) == 2
 
 
 def test_urn_names() -> None:

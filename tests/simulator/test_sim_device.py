@@ -263,6 +263,7 @@ def test_fault_settings(sim: Simulator) -> None:
         "malformed": 0.0,
         "offline": False,
         "no_push": False,
+        "legacy": False,
         "batch_limit": 3,
         "property_errors": {"2.1": -4004},
     }

@@ -27,6 +27,13 @@ class MiotChecksumError(MiotProtocolError):
     """A packet's checksum does not match: corrupted, or made with another token."""
 
 
+METHOD_NOT_FOUND = -32601
+"""What a miIO device answers to a method it does not know (JSON-RPC's code)."""
+
+MIOT_METHODS = frozenset({"get_properties", "set_properties", "action"})
+"""The MIoT methods: an older miIO device does not know them, the cloud speaks them for it."""
+
+
 class MiotDeviceError(MiotError):
     """The device answered with an error code."""
 
@@ -36,6 +43,11 @@ class MiotDeviceError(MiotError):
         self.code = code
         self.message = message
 
+    @property
+    def unknown_method(self) -> bool:
+        """Whether the device does not know the method it was sent."""
+        return self.code == METHOD_NOT_FOUND
+
 
 class MiotSpecError(MiotError):
     """A spec document is malformed, or names something it does not define."""
@@ -43,3 +55,7 @@ class MiotSpecError(MiotError):
 
 class MiotValueError(MiotError, ValueError):
     """A value does not fit the property or action it is meant for."""
+
+
+class MiotSpecNotFoundError(MiotSpecError):
+    """The spec server has no document (or no type URN) for what was asked."""

@@ -9,7 +9,12 @@ from enum import StrEnum
 from typing import Any, Final
 
 from .device import Transport
-from .errors import MiotAuthenticationError, MiotConnectionError
+from .errors import (
+    MIOT_METHODS,
+    MiotAuthenticationError,
+    MiotConnectionError,
+    MiotDeviceError,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -52,10 +57,15 @@ class RoutedTransport:
         self.lan_retry_interval = lan_retry_interval
         self._clock = clock
         self._lan_retry_at = 0.0
+        self.lan_speaks_miot = True
+        """False once the device answered a MIoT method on the LAN as unknown (an older miIO
+        device): then the cloud, which speaks MIoT for it, carries every command."""
         self.active: Route = Route.LAN if self._uses_lan_first() else Route.CLOUD
 
     def _uses_lan_first(self) -> bool:
         if self.lan is None or self.route == Route.CLOUD:
+            return False
+        if not self.lan_speaks_miot and self.route == Route.AUTO and self.cloud is not None:
             return False
         return self.route == Route.LAN or self.cloud is None or self._clock() >= self._lan_retry_at
 
@@ -70,6 +80,12 @@ class RoutedTransport:
                     raise
                 _LOGGER.debug("LAN failed (%s); using the cloud", err)
                 self._lan_retry_at = self._clock() + self.lan_retry_interval
+            except MiotDeviceError as err:
+                legacy = err.unknown_method and method in MIOT_METHODS
+                if not legacy or self.route == Route.LAN or self.cloud is None:
+                    raise
+                _LOGGER.debug("the device speaks no MIoT on the LAN; using the cloud")
+                self.lan_speaks_miot = False
             else:
                 self.active = Route.LAN
                 return result

@@ -7,12 +7,15 @@ the fourth field (``brightness``) is the element's name, stable across vendors.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import MiotSpecError, MiotValueError
+
+_LOGGER = logging.getLogger(__name__)
 
 type Value = bool | int | float | str
 
@@ -58,15 +61,25 @@ class ValueRange:
 
 @dataclass(frozen=True, slots=True)
 class ValueChoice:
-    """One entry of a property's value list."""
+    """One entry of a property's value list.
+
+    `name` is a lowercase identifier usable as a translation key; the parser makes it unique
+    within the list even where descriptions are empty or repeated (as in real documents).
+    """
 
     value: int
     description: str
+    name: str = ""
 
-    @property
-    def name(self) -> str:
-        """A lowercase identifier for the choice, usable as a translation key."""
-        return "_".join(self.description.lower().replace("-", " ").split())
+    def __post_init__(self) -> None:
+        """Derive the name from the description when none is given."""
+        if not self.name:
+            object.__setattr__(self, "name", choice_slug(self.description) or f"value_{self.value}")
+
+
+def choice_slug(description: str) -> str:
+    """The identifier a value-list description gives: lowercase words joined by underscores."""
+    return "_".join(description.lower().replace("-", " ").split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +209,8 @@ class MiotSpec:
     type: str
     description: str
     services: Mapping[int, MiotService]
+    skipped: tuple[str, ...] = ()
+    """The document's elements left out because they could not be used, each with why."""
     _by_name: dict[tuple[str, str], MiotProperty] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -264,7 +279,14 @@ class MiotSpec:
 
     @classmethod
     def from_dict(cls, data: Any) -> MiotSpec:
-        """Parse a spec instance document; any defect raises `MiotSpecError`."""
+        """Parse a spec instance document.
+
+        Only a document that is not a spec at all raises `MiotSpecError`. An element that cannot
+        be used (an iid 0, an unknown format, an action taking an undefined property…) is left
+        out, the rest of the device kept, and the reason listed in `skipped` and logged once at
+        debug; a quirk that has an obvious meaning (``"out": null``, an unknown access word, a
+        value range whose bounds are swapped) is normalised.
+        """
         try:
             return _parse_spec(data)
         except MiotSpecError:
@@ -273,106 +295,218 @@ class MiotSpec:
             raise MiotSpecError(f"malformed spec: {err!r}") from err
 
 
-def _iid(item: Mapping[str, Any]) -> int:
-    iid = item["iid"]
+class _UnusableError(Exception):
+    """An element of a document that cannot be used; it is left out, the rest kept."""
+
+
+class _Notes(list[str]):
+    """What a parse left out or normalised, each as ``where: why``."""
+
+    def add(self, where: str, why: object) -> None:
+        self.append(f"{where}: {why}")
+
+
+def _element_iid(item: Any) -> int:
+    if not isinstance(item, Mapping):
+        raise _UnusableError("not an object")
+    iid = item.get("iid")
     if isinstance(iid, bool) or not isinstance(iid, int) or iid < 1:
-        raise MiotSpecError(f"bad iid {iid!r}")
+        raise _UnusableError(f"iid {iid!r}")
     return iid
 
 
-def _iids(values: Any) -> tuple[int, ...]:
-    if not isinstance(values, list) or not all(
-        isinstance(v, int) and not isinstance(v, bool) for v in values
+def _element_type(item: Mapping[str, Any]) -> str:
+    urn = item.get("type")
+    if not isinstance(urn, str):
+        raise _UnusableError(f"type {urn!r}")
+    try:
+        urn_name(urn)
+    except MiotSpecError as err:
+        raise _UnusableError(err) from None
+    return urn
+
+
+def _text_of(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _items(item: Mapping[str, Any], key: str, where: str, notes: _Notes) -> list[Any]:
+    value = item.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        notes.add(f"{where}.{key}", f"{value!r} is not a list")
+        return []
+    return value
+
+
+def _id_list(value: Any, what: str) -> tuple[int, ...]:
+    if value is None:  # real documents have "out": null
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
     ):
-        raise MiotSpecError(f"bad id list {values!r}")
-    return tuple(values)
+        raise _UnusableError(f"{what} {value!r} is not a list of ids")
+    return tuple(value)
 
 
-def _parse_property(siid: int, service: str, item: Mapping[str, Any]) -> MiotProperty:
-    fmt = item["format"]
+def _value_range(raw: Any, where: str, notes: _Notes) -> ValueRange | None:
+    if raw is None:
+        return None
+    try:
+        if not isinstance(raw, list) or len(raw) < 3:
+            raise ValueError("not [min, max, step]")
+        low, high, step = (float(v) for v in raw[:3])
+        if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(step)):
+            raise ValueError("not finite")
+    except (TypeError, ValueError, OverflowError) as err:
+        notes.add(f"{where}.value-range", f"{raw!r} left out ({err})")
+        return None
+    if low > high:
+        notes.add(f"{where}.value-range", f"{raw!r} has its bounds swapped")
+        low, high = high, low
+    return ValueRange(low, high, abs(step))
+
+
+def _value_list(raw: list[Any], where: str, notes: _Notes) -> tuple[ValueChoice, ...]:
+    choices: dict[int, str] = {}
+    for index, entry in enumerate(raw):
+        value = entry.get("value") if isinstance(entry, Mapping) else None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            notes.add(f"{where}.value-list[{index}]", f"value {value!r} is not an integer")
+            continue
+        if value in choices:
+            notes.add(f"{where}.value-list[{index}]", f"value {value} is listed twice")
+            continue
+        choices[value] = _text_of(entry.get("description"))
+    taken: set[str] = set()
+    result: list[ValueChoice] = []
+    for value, description in choices.items():
+        name = choice_slug(description) or f"value_{value}"
+        if name in taken:  # repeated descriptions, e.g. two "Auto"s
+            name = f"{name}_{value}"
+        taken.add(name)
+        result.append(ValueChoice(value, description, name))
+    return tuple(result)
+
+
+def _parse_property(siid: int, service: str, item: Any, where: str, notes: _Notes) -> MiotProperty:
+    piid = _element_iid(item)
+    urn = _element_type(item)
+    fmt = item.get("format")
     if fmt not in FORMATS:
-        raise MiotSpecError(f"unknown format {fmt!r}")
-    access = item.get("access", [])
-    if not isinstance(access, list) or not ACCESS.issuperset(access):
-        raise MiotSpecError(f"bad access {access!r}")
-    value_range = None
-    if (raw_range := item.get("value-range")) is not None:
-        low, high, step = (float(v) for v in raw_range[:3])
-        if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(step)) or low > high:
-            raise MiotSpecError(f"bad value-range {raw_range!r}")
-        value_range = ValueRange(low, high, step)
-    value_list = tuple(
-        ValueChoice(int(choice["value"]), str(choice["description"]))
-        for choice in item.get("value-list", ())
-    )
+        raise _UnusableError(f"unknown format {fmt!r}")
+    access: list[str] = []
+    for word in _items(item, "access", where, notes):
+        if word in ACCESS:
+            access.append(word)
+        else:
+            notes.add(f"{where}.access", f"unknown access {word!r} ignored")
     unit = item.get("unit")
     return MiotProperty(
         siid=siid,
-        piid=_iid(item),
-        type=item["type"],
-        name=urn_name(item["type"]),
+        piid=piid,
+        type=urn,
+        name=urn_name(urn),
         service=service,
-        description=str(item.get("description", "")),
+        description=_text_of(item.get("description")),
         format=fmt,
         access=frozenset(access),
-        unit=None if unit in (None, "none") else str(unit),
-        value_range=value_range,
-        value_list=value_list,
+        unit=str(unit) if isinstance(unit, str) and unit not in ("", "none") else None,
+        value_range=_value_range(item.get("value-range"), where, notes),
+        value_list=_value_list(_items(item, "value-list", where, notes), where, notes),
     )
 
 
-def _parse_service(item: Mapping[str, Any]) -> MiotService:
-    siid = _iid(item)
-    name = urn_name(item["type"])
-    properties = {
-        prop.piid: prop
-        for prop in (_parse_property(siid, name, p) for p in item.get("properties", ()))
-    }
-    actions = {
-        a.aiid: a
-        for a in (
-            MiotAction(
-                siid,
-                _iid(raw),
-                raw["type"],
-                urn_name(raw["type"]),
-                name,
-                str(raw.get("description", "")),
-                _iids(raw.get("in", [])),
-                _iids(raw.get("out", [])),
-            )
-            for raw in item.get("actions", ())
-        )
-    }
-    events = {
-        e.eiid: e
-        for e in (
-            MiotEvent(
-                siid,
-                _iid(raw),
-                raw["type"],
-                urn_name(raw["type"]),
-                name,
-                str(raw.get("description", "")),
-                _iids(raw.get("arguments", [])),
-            )
-            for raw in item.get("events", ())
-        )
-    }
-    for piid in (
-        *(p for a in actions.values() for p in (*a.inputs, *a.outputs)),
-        *(p for e in events.values() for p in e.arguments),
+def _parse_action(
+    siid: int, service: str, item: Any, properties: Mapping[int, MiotProperty]
+) -> MiotAction:
+    aiid = _element_iid(item)
+    urn = _element_type(item)
+    inputs = _id_list(item.get("in"), "in")
+    outputs = _id_list(item.get("out"), "out")
+    if missing := [piid for piid in (*inputs, *outputs) if piid not in properties]:
+        raise _UnusableError(f"refers to undefined properties {missing}")
+    description = _text_of(item.get("description"))
+    return MiotAction(siid, aiid, urn, urn_name(urn), service, description, inputs, outputs)
+
+
+def _parse_event(
+    siid: int, service: str, item: Any, properties: Mapping[int, MiotProperty]
+) -> MiotEvent:
+    eiid = _element_iid(item)
+    urn = _element_type(item)
+    arguments = _id_list(item.get("arguments"), "arguments")
+    if missing := [piid for piid in arguments if piid not in properties]:
+        raise _UnusableError(f"refers to undefined properties {missing}")
+    description = _text_of(item.get("description"))
+    return MiotEvent(siid, eiid, urn, urn_name(urn), service, description, arguments)
+
+
+def _parse_service(item: Any, where: str, notes: _Notes) -> MiotService:
+    siid = _element_iid(item)
+    urn = _element_type(item)
+    name = urn_name(urn)
+    properties: dict[int, MiotProperty] = {}
+    for index, raw in enumerate(_items(item, "properties", where, notes)):
+        at = f"{where}.properties[{index}]"
+        try:
+            prop = _parse_property(siid, name, raw, at, notes)
+        except _UnusableError as err:
+            notes.add(at, err)
+            continue
+        if prop.piid in properties:
+            notes.add(at, f"piid {prop.piid} is used twice")
+            continue
+        properties[prop.piid] = prop
+    actions: dict[int, MiotAction] = {}
+    events: dict[int, MiotEvent] = {}
+    for key, parse, found in (
+        ("actions", _parse_action, actions),
+        ("events", _parse_event, events),
     ):
-        if piid not in properties:
-            raise MiotSpecError(f"service {name} refers to undefined property {piid}")
+        for index, raw in enumerate(_items(item, key, where, notes)):
+            at = f"{where}.{key}[{index}]"
+            try:
+                element: Any = parse(siid, name, raw, properties)
+            except _UnusableError as err:
+                notes.add(at, err)
+                continue
+            iid = element.aiid if key == "actions" else element.eiid
+            if iid in found:
+                notes.add(at, f"iid {iid} is used twice")
+                continue
+            found[iid] = element
     return MiotService(
-        siid, item["type"], name, str(item.get("description", "")), properties, actions, events
+        siid, urn, name, _text_of(item.get("description")), properties, actions, events
     )
 
 
 def _parse_spec(data: Any) -> MiotSpec:
     if not isinstance(data, Mapping):
         raise MiotSpecError("a spec is a JSON object")
-    urn_name(data["type"])
-    services = {s.siid: s for s in (_parse_service(raw) for raw in data["services"])}
-    return MiotSpec(data["type"], str(data.get("description", "")), services)
+    urn = data.get("type")
+    if not isinstance(urn, str):
+        raise MiotSpecError(f"a spec's type is a URN, not {urn!r}")
+    urn_name(urn)
+    raw_services = data.get("services")
+    if not isinstance(raw_services, list):
+        raise MiotSpecError("a spec has a list of services")
+    notes = _Notes()
+    services: dict[int, MiotService] = {}
+    for index, raw in enumerate(raw_services):
+        where = f"services[{index}]"
+        try:
+            service = _parse_service(raw, where, notes)
+        except _UnusableError as err:
+            notes.add(where, err)
+            continue
+        if service.siid in services:
+            notes.add(where, f"siid {service.siid} is used twice")
+            continue
+        services[service.siid] = service
+    if notes:
+        _LOGGER.debug("%s: %d element(s) left out or normalised: %s", urn, len(notes), notes)
+    return MiotSpec(urn, _text_of(data.get("description")), services, tuple(notes))
