@@ -4,18 +4,16 @@ repository (they are never copied into it); tests that need them skip when the f
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-REAL_SPECS = ROOT.parent / "shared" / "real_specs"
-DOCUMENTS = REAL_SPECS / "specs"
+from tests.real_specs import ABSENT, REAL_SPECS, real_document
+from tests.real_specs import REAL_SPEC_FILES as DOCUMENTS
+
 INSTANCES = REAL_SPECS / "instances_status_all.json"
-ABSENT = f"real spec documents absent: {DOCUMENTS} is not a folder"
 
 type RawProperty = dict[str, Any]
 
@@ -37,7 +35,7 @@ def require_documents() -> Path:
 
 def document(model: str) -> dict[str, Any]:
     """A real document, as published."""
-    data: dict[str, Any] = json.loads((DOCUMENTS / f"{model}.json").read_bytes())
+    data: dict[str, Any] = real_document(model)
     return data
 
 

@@ -9,10 +9,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from running import run_simulator
 
 from custom_components.xiaomi_aiot.miot.packet import HELLO, read_header
 from simulator.__main__ import main, parse_args
+from tests.simulator.running import run_simulator
 
 HOME = """\
 rooms: [Hall]

@@ -13,7 +13,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from running import run_simulator
 
 from custom_components.xiaomi_aiot.miot.cloud_models import EXPIRED_TOKEN_CODE, OFFLINE_CODE
 from custom_components.xiaomi_aiot.miot.packet import HELLO, read_header
@@ -21,6 +20,7 @@ from simulator import HomeFileError, Simulator, load_home
 from simulator.__main__ import main
 from simulator.admin import AdminServer
 from simulator.cloud import CloudServer
+from tests.simulator.running import run_simulator
 
 type StartSimulator = Callable[..., Awaitable[Simulator]]
 

@@ -12,8 +12,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from real_documents import (
-    DOCUMENTS,
+
+from custom_components.xiaomi_aiot.miot.errors import MiotSpecError
+from custom_components.xiaomi_aiot.miot.spec import MiotSpec
+from simulator import Simulator, VirtualDevice, load_home
+from tests.real_specs import ABSENT
+from tests.real_specs import REAL_SPEC_FILES as DOCUMENTS
+from tests.simulator.real_documents import (
     RawProperty,
     document,
     fits,
@@ -22,10 +27,6 @@ from real_documents import (
     require_documents,
     valid_values,
 )
-
-from custom_components.xiaomi_aiot.miot.errors import MiotSpecError
-from custom_components.xiaomi_aiot.miot.spec import MiotSpec
-from simulator import Simulator, VirtualDevice, load_home
 
 type StartSimulator = Callable[..., Awaitable[Simulator]]
 
@@ -44,7 +45,7 @@ def _cases() -> list[Any]:
         else:
             cases.append(model)
     if not cases:
-        cases.append(pytest.param(None, marks=pytest.mark.skip(reason=f"{DOCUMENTS} absent")))
+        cases.append(pytest.param(None, marks=pytest.mark.skip(reason=ABSENT)))
     return cases
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from real_documents import document, require_documents, valid_values
 
 from custom_components.xiaomi_aiot.miot.spec import MiotProperty, MiotSpec
 from simulator import HomeFileError, Simulator, load_home
@@ -18,6 +17,7 @@ from simulator.__main__ import main
 from simulator.admin import AdminServer
 from simulator.plausible import plausible_value, valid_value
 from simulator.specs import BUNDLED_FOLDER, SpecLibrary, urn_version
+from tests.simulator.real_documents import document, require_documents, valid_values
 
 type StartSimulator = Callable[..., Awaitable[Simulator]]
 

@@ -13,13 +13,13 @@ from typing import Any
 
 import aiohttp
 import pytest
-from real_documents import INSTANCES, document, require_documents
-from running import run_simulator
 
 from simulator import Simulator, load_home
 from simulator.admin import AdminServer
 from simulator.cloud import CloudServer
 from simulator.specs import BUNDLED_FOLDER
+from tests.simulator.real_documents import INSTANCES, document, require_documents
+from tests.simulator.running import run_simulator
 
 type StartSimulator = Callable[..., Awaitable[Simulator]]
 type Serve = Callable[[Path | None], Awaitable[Spec]]
