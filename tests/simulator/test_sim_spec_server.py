@@ -14,6 +14,8 @@ from typing import Any
 import aiohttp
 import pytest
 
+from custom_components.xiaomi_aiot.miot.errors import MiotConnectionError, MiotSpecNotFoundError
+from custom_components.xiaomi_aiot.miot.specsource import SpecServer
 from simulator import Simulator, load_home
 from simulator.admin import AdminServer
 from simulator.cloud import CloudServer
@@ -220,3 +222,33 @@ def test_command_line_serves_the_folder(tmp_path: Path) -> None:
         with urllib.request.urlopen(f"{cloud}/miot-spec-v2/instance?type={urn}") as response:
             assert response.read() == (folder / f"{PURIFIER}.json").read_bytes()
     assert run.returncode == 0, run.stderr
+
+
+async def test_the_integrations_client_reads_it(serve: Serve) -> None:
+    """miot.specsource, pointed at the cloud's URL, finds a model's URN, document and names."""
+    folder = require_documents()
+    spec = await serve(folder)
+    client = SpecServer(spec.session, base_urls=[spec.cloud.url], timeout=30)
+    urn = await client.urn_for(PURIFIER)
+    assert urn == document(PURIFIER)["type"]
+    assert await client.document(urn) == document(PURIFIER)
+    assert await client.translations(urn) == {}
+    with pytest.raises(MiotSpecNotFoundError):
+        await client.document("urn:miot-spec-v2:device:light:0000A001:acme-x:1")
+    await spec.fault("error")
+    with pytest.raises(MiotConnectionError):
+        await client.document(urn)
+
+
+async def test_a_real_device_joins_at_run_time(serve: Serve) -> None:
+    """POST /devices takes a model of the home's spec folder; its URN is on the spec server."""
+    folder = require_documents()
+    spec = await serve(folder)
+    body = {"id": "p", "kind": "device", "name": "P", "model": PURIFIER}
+    async with spec.session.post(spec.admin + "/devices", json=body) as reply:
+        assert reply.status == 201, await reply.text()
+        joined = await reply.json()
+    assert (joined["kind"], joined["model"]) == ("device", PURIFIER)
+    assert joined["address"] is not None
+    status, _, _ = await spec.instance(document(PURIFIER)["type"])
+    assert status == 200
