@@ -8,6 +8,7 @@ device that only answers on one path) or in Home Assistant's registries.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -567,8 +568,12 @@ async def test_devices_without_a_bundled_spec_are_skipped(
     hass: HomeAssistant, sim: Simulator, cloud: CloudServer
 ) -> None:
     """A model the integration has no spec for is left out; the rest of the home arrives."""
-    # The home file only takes bundled models: the cloud lists whatever the device says it is.
-    sim.devices["xiaoai-speaker"].model = "xiaomi.wifispeaker.x99"
+    # The home file only takes known models: the cloud lists whatever the device says it is,
+    # a model and a type URN that neither the spec server nor the bundle knows.
+    speaker = sim.devices["xiaoai-speaker"]
+    assert speaker.spec is not None
+    speaker.model = "xiaomi.wifispeaker.x99"
+    speaker.spec = replace(speaker.spec, type=speaker.spec.type.replace("lx06", "x99"))
     result = await sign_in(hass, cloud)
     entry = result["result"]
 
