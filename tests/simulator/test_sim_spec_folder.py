@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from custom_components.xiaomi_aiot.miot.errors import MiotSpecError
 from custom_components.xiaomi_aiot.miot.spec import MiotProperty, MiotSpec
 from simulator import HomeFileError, Simulator, load_home
 from simulator.__main__ import main
@@ -153,9 +154,26 @@ def test_values_that_fit_odd_properties() -> None:
     assert plausible_value(four, 0) == 3
     assert valid_value(five) == 0
     assert valid_value(six) is False
-    (narrow,) = _properties(_prop(1, "uint8", **{"value-range": [0.2, 0.8, 0.5]}))
+    narrow, unsigned = _properties(
+        _prop(1, "uint8", **{"value-range": [0.2, 0.8, 0.5]}),
+        _prop(2, "uint8", **{"value-range": [-3, 5, 1]}),
+    )
     with pytest.raises(ValueError, match="no value fits"):
         valid_value(narrow)
+    assert valid_value(unsigned) == 0
+
+
+def test_a_document_that_does_not_read_is_refused(tmp_path: Path) -> None:
+    """A file that is not JSON is a model whose spec cannot be had; the spec server skips it."""
+    folder = _folder(tmp_path)
+    (folder / "acme.broken.v1.json").write_text("{not json")
+    library = SpecLibrary(folder)
+    assert "acme.broken.v1" in library
+    assert "acme.broken.v1" not in library.instances().decode()
+    with pytest.raises(HomeFileError, match=r"^devices\[0\]\.model: cannot read acme"):
+        load_home(_device(kind="device", model="acme.broken.v1"), folder)
+    with pytest.raises(MiotSpecError, match=r"no spec for model 'acme\.none'"):
+        library.spec("acme.none")
 
 
 def _properties(*props: dict[str, Any]) -> list[MiotProperty]:
