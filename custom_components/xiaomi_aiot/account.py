@@ -137,7 +137,9 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
             LOGGER.info("%s was removed from the Xiaomi account", coordinator.name)
         self._remove_stale_devices()
         waiting = [device for did, device in self.data.items() if did not in coordinators]
-        added = [c for device in waiting if (c := await self._async_add(device)) is not None]
+        # Specs are looked up for all new devices at once: a slow spec server costs one wait.
+        made = await asyncio.gather(*(self._async_add(device) for device in waiting))
+        added = [coordinator for coordinator in made if coordinator is not None]
         self._retry_missing_specs(len(waiting) - len(added))
         # All new devices are read at once: a home with a few devices offline does not wait
         # for each one's timeouts in turn.

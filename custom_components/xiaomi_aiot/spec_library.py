@@ -86,6 +86,8 @@ class SpecLibrary:
         self._parsed: dict[str, MiotSpec] = {}
         self._refreshing: set[str] = set()
         self._refresh_failed: dict[str, datetime] = {}
+        self._fetching: dict[str, asyncio.Task[DeviceSpec]] = {}
+        self._instances_lock = asyncio.Lock()
 
     async def _stored(self) -> dict[str, Any]:
         async with self._load_lock:
@@ -114,7 +116,7 @@ class SpecLibrary:
         reason = "the spec server does not list it"
         if urn is not None:
             try:
-                return await self._fetch(urn, server)
+                return await self._fetch_once(urn, server)
             except MiotSpecNotFoundError as err:
                 reason = str(err)
             except (MiotConnectionError, MiotSpecError) as err:
@@ -132,8 +134,9 @@ class SpecLibrary:
         if known is not None and not _older_than(known.get("fetched"), MODEL_REFRESH):
             return str(known["urn"])
         try:
-            if self._instances is None:
-                self._instances = await server.instances()
+            async with self._instances_lock:
+                if self._instances is None:
+                    self._instances = await server.instances()
             urn = pick_urn(self._instances, model)
         except MiotError as err:
             LOGGER.debug("%s: the instances list cannot be read (%s)", model, err)
@@ -143,6 +146,16 @@ class SpecLibrary:
         stored["models"][model] = {"urn": urn, "fetched": dt_util.utcnow().isoformat()}
         self._save()
         return urn
+
+    async def _fetch_once(self, urn: str, server: SpecServer) -> DeviceSpec:
+        """Fetch a document; devices of one model asking at once share one fetch."""
+        task = self._fetching.get(urn)
+        if task is None:
+            task = self._fetching[urn] = self.hass.async_create_task(
+                self._fetch(urn, server), f"{DOMAIN} spec fetch {urn}", eager_start=True
+            )
+            task.add_done_callback(lambda _: self._fetching.pop(urn, None))
+        return await asyncio.shield(task)
 
     async def _fetch(self, urn: str, server: SpecServer) -> DeviceSpec:
         document = await server.document(urn)

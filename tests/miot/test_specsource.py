@@ -54,6 +54,10 @@ INSTANCES = {
 type Handler = Callable[[web.Request], Any]
 
 
+async def no_wait(seconds: float) -> None:
+    """A back-off that takes no time."""
+
+
 @asynccontextmanager
 async def host(handler: Handler) -> AsyncIterator[str]:
     """A spec server on a loopback port answering every request with `handler`."""
@@ -144,7 +148,7 @@ async def test_the_second_host_answers_when_the_first_is_down(
         return web.Response(status=503)
 
     async with host(down) as first, host(real_answers) as second:
-        server = SpecServer(session, base_urls=[first, second])
+        server = SpecServer(session, base_urls=[first, second], sleep=no_wait)
         assert await server.document(URN) == DOCUMENT
 
 
@@ -191,13 +195,21 @@ async def test_untrusted_answers_become_typed_errors(
 
     async with host(answer) as url:
         with pytest.raises(error):
-            await SpecServer(session, base_urls=[url]).document(URN)
+            await SpecServer(session, base_urls=[url], sleep=no_wait).document(URN)
 
 
-async def test_a_host_nobody_listens_on_is_a_connection_error(
+async def test_a_host_nobody_listens_on_is_a_connection_error_at_once(
     session: aiohttp.ClientSession,
 ) -> None:
-    """Nothing listening, or a name that does not resolve: the host did not answer."""
-    server = SpecServer(session, base_urls=["http://127.0.0.1:9"])
+    """Nothing listening, or a name that does not resolve: the host did not answer, and is
+    not asked again after a back-off (it is not busy, it is not there)."""
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    server = SpecServer(session, base_urls=["http://127.0.0.1:9", "http://nowhere.invalid"])
+    server = SpecServer(session, base_urls=server.base_urls, sleep=sleep)
     with pytest.raises(MiotConnectionError):
         await server.instances()
+    assert waits == []

@@ -94,9 +94,10 @@ def translation_key(
 class SpecServer:
     """A client of the spec server, on an injected `aiohttp.ClientSession`.
 
-    Each request goes to the first host, then the next; `tries` rounds over the hosts, with
-    `backoff` seconds (doubling) between rounds. A host that says it has no such document is
-    believed at once.
+    Each request goes to the first host, then the next. A round in which a host answered but
+    failed (a 5xx, a broken answer) is tried again, up to `tries` rounds, with `backoff`
+    seconds (doubling) between them; hosts that cannot be reached at all are not asked again
+    at once. A host that says it has no such document is believed.
     """
 
     def __init__(
@@ -104,7 +105,7 @@ class SpecServer:
         session: aiohttp.ClientSession,
         *,
         base_urls: Sequence[str] = SPEC_SERVERS,
-        tries: int = 1,
+        tries: int = 3,
         backoff: float = 2.0,
         timeout: float = DEFAULT_TIMEOUT,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -147,14 +148,20 @@ class SpecServer:
         for attempt in range(self.tries):
             if attempt:
                 await self._sleep(self.backoff * 2 ** (attempt - 1))
+            transient = False
             for base in self.base_urls:
                 try:
                     return await self._get_from(base, path, params)
                 except MiotSpecNotFoundError:
                     raise
+                except _ServerFailedError as err:
+                    _LOGGER.debug("spec server %s: %s", base, err)
+                    failure, transient = err, True
                 except MiotConnectionError as err:
                     _LOGGER.debug("spec server %s: %s", base, err)
                     failure = err
+            if not transient:
+                break
         raise MiotConnectionError(f"no spec server answered {path}: {failure}") from failure
 
     async def _get_from(self, base: str, path: str, params: Mapping[str, str]) -> Any:
@@ -174,8 +181,12 @@ class SpecServer:
         if status == 404:
             raise MiotSpecNotFoundError(f"{path}: not found")
         if status != 200:
-            raise MiotConnectionError(f"HTTP {status}")
+            raise _ServerFailedError(f"HTTP {status}")
         try:
             return loads(body)
         except ValueError as err:
-            raise MiotConnectionError(f"{path}: the answer is not JSON") from err
+            raise _ServerFailedError(f"{path}: the answer is not JSON") from err
+
+
+class _ServerFailedError(MiotConnectionError):
+    """The host answered, but not with an answer: worth asking again a little later."""
