@@ -39,7 +39,7 @@ class Case:
     key: str
     service: str
     data: dict[str, Any]
-    expected: tuple[int, int, Any] | None
+    expected: tuple[int, int, Any]
     """(siid, piid, value) the simulated device holds after the call."""
 
 
@@ -56,7 +56,9 @@ CASES = {
     "plug": Case("cuco.plug.cp1", "switch", "p-2-1", "turn_off", {}, (2, 1, False)),
     "purifier": Case("zhimi.airpurifier.ma4", "switch", "p-2-2", "turn_off", {}, (2, 2, False)),
     "fan": Case("dmaker.fan.p5", "switch", "p-2-2", "turn_on", {}, (2, 2, True)),
-    "vacuum": Case("roborock.vacuum.a15", "button", "a-2-1", "press", {}, None),
+    "vacuum": Case(
+        "roborock.vacuum.a15", "select", "p-2-4", "select_option", {"option": "strong"}, (2, 4, 103)
+    ),
     "curtain": Case(
         "lumi.curtain.hagl05", "number", "p-2-7", "set_value", {"value": 30}, (2, 7, 30)
     ),
@@ -77,7 +79,7 @@ CASES = {
         "media_player-2",
         "volume_mute",
         {"is_volume_muted": True},
-        None,
+        (4, 2, True),
     ),
 }
 
@@ -146,9 +148,8 @@ async def test_a_real_model_is_set_up_from_the_spec_server_and_obeys(
         case.domain, case.service, {"entity_id": entity, **case.data}, blocking=True
     )
 
-    if case.expected is not None:
-        siid, piid, value = case.expected
-        assert device.get(siid, piid) == value
+    siid, piid, value = case.expected
+    assert device.get(siid, piid) == value
 
 
 @pytest.mark.parametrize("real_device", ["cgllc.sensor_ht.qpg1"], indirect=True)
