@@ -542,6 +542,7 @@ async def add_account(ha: HomeAssistantClient, cloud_url: str, username: str) ->
         {
             "region": CLOUD_REGION,
             "server_url": cloud_url,
+            "spec_server": cloud_url,
             "username": username,
             "password": CLOUD_PASSWORD,
         },
@@ -574,7 +575,12 @@ async def reconfigure_account(ha: HomeAssistantClient, entry_id: str, cloud_url:
     answer = await flow_step(
         ha,
         flow["flow_id"],
-        {"region": CLOUD_REGION, "server_url": cloud_url, "password": CLOUD_PASSWORD},
+        {
+            "region": CLOUD_REGION,
+            "server_url": cloud_url,
+            "spec_server": cloud_url,
+            "password": CLOUD_PASSWORD,
+        },
     )
     if answer.get("type") != "abort" or answer.get("reason") != "reconfigure_successful":
         await abort_flow(ha, flow["flow_id"])

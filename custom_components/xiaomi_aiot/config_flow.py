@@ -69,17 +69,16 @@ REGION_SELECTOR = SelectSelector(
         options=list(REGIONS), mode=SelectSelectorMode.DROPDOWN, translation_key="region"
     )
 )
+URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 RECONFIGURE_ACCOUNT_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_REGION, default="cn"): REGION_SELECTOR,
-        vol.Optional(CONF_SERVER_URL): TextSelector(TextSelectorConfig(type=TextSelectorType.URL)),
+        vol.Optional(CONF_SERVER_URL): URL_SELECTOR,
         vol.Required(CONF_PASSWORD): TextSelector(PASSWORD),
+        vol.Optional(CONF_SPEC_SERVER): URL_SELECTOR,
     }
 )
-URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
-ACCOUNT_SCHEMA = RECONFIGURE_ACCOUNT_SCHEMA.extend(
-    {vol.Required(CONF_USERNAME): str, vol.Optional(CONF_SPEC_SERVER): URL_SELECTOR}
-)
+ACCOUNT_SCHEMA = RECONFIGURE_ACCOUNT_SCHEMA.extend({vol.Required(CONF_USERNAME): str})
 
 
 def account_unique_id(data: Mapping[str, Any]) -> str:
@@ -437,6 +436,7 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
             where = {
                 CONF_REGION: user_input[CONF_REGION],
                 CONF_SERVER_URL: user_input.get(CONF_SERVER_URL) or None,
+                CONF_SPEC_SERVER: (user_input.get(CONF_SPEC_SERVER) or "").strip() or None,
             }
             account = {CONF_USERNAME: entry.data[CONF_USERNAME], **where}
             tokens = await self._sign_in(
@@ -456,7 +456,9 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="reconfigure_account",
             data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or {k: entry.data.get(k) for k in (CONF_REGION, CONF_SERVER_URL)}
+                schema,
+                user_input
+                or {k: entry.data.get(k) for k in (CONF_REGION, CONF_SERVER_URL, CONF_SPEC_SERVER)},
             ),
             errors=errors,
             description_placeholders={CONF_USERNAME: entry.data[CONF_USERNAME]},

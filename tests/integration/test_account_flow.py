@@ -313,18 +313,31 @@ async def test_an_account_moves_to_another_server(
         str(key): (key.description or {}).get("suggested_value")
         for key in result["data_schema"].schema
     }
-    assert suggested == {"region": "cn", "server_url": cloud.url, "password": None}
+    assert suggested == {
+        "region": "cn",
+        "server_url": cloud.url,
+        "password": None,
+        "spec_server": cloud.url,
+    }
 
     result = await submit(hass, result, region="cn", server_url=other_cloud.url, password="x")
     assert result["errors"] == {"base": "invalid_auth"}
     assert account.data[CONF_SERVER_URL] == cloud.url
 
-    result = await submit(hass, result, region="cn", server_url=other_cloud.url, password="demo")
+    result = await submit(
+        hass,
+        result,
+        region="cn",
+        server_url=other_cloud.url,
+        password="demo",
+        spec_server=other_cloud.url,
+    )
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert account.data[CONF_SERVER_URL] == other_cloud.url
+    assert account.data["spec_server"] == other_cloud.url
     assert account.unique_id == f"demo@{other_cloud.url}"
     assert account.state is ConfigEntryState.LOADED
 
