@@ -19,7 +19,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.xiaomi_aiot.const import DOMAIN
+from custom_components.xiaomi_aiot.const import CONF_SPEC_SERVER, DOMAIN
 from custom_components.xiaomi_aiot.spec_library import (
     DATA_SPECS,
     STORAGE_KEY,
@@ -29,7 +29,7 @@ from simulator import Simulator, load_home
 from simulator.cloud import CloudServer
 from tests.real_specs import ABSENT, REAL_SPEC_FILES
 
-from .conftest import first_address, sign_in
+from .conftest import entry_for, first_address, sign_in
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 
@@ -197,3 +197,34 @@ async def test_names_no_translation_key_gives_come_from_the_spec_server(
     state = hass.states.get(entity)
     assert state is not None
     assert state.name.endswith(name)
+
+
+async def test_a_device_added_by_hand_waits_for_its_spec_and_is_retried(
+    hass: HomeAssistant, home_cloud: CloudServer
+) -> None:
+    """Set up by address and token with the spec server failing: not ready, with a repair
+    issue; Home Assistant's retry sets it up once the server answers."""
+    plug = home_cloud.simulator.devices["plug"]
+    entry = entry_for(plug)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=entry.title,
+        unique_id=entry.unique_id,
+        data={**entry.data, CONF_SPEC_SERVER: home_cloud.url},
+    )
+    entry.add_to_hass(hass)
+    home_cloud.apply_faults({"spec_server": "error"})
+
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert ir.async_get(hass).async_get_issue(DOMAIN, spec_issue_id(str(plug.did))) is not None
+
+    home_cloud.apply_faults({"spec_server": None})
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=5))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert ir.async_get(hass).async_get_issue(DOMAIN, spec_issue_id(str(plug.did))) is None
+    assert hass.states.get(plug_switch(hass, plug.did)) is not None
