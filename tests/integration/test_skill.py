@@ -172,8 +172,11 @@ async def refused(response: ClientResponse, status: int, error: str) -> None:
 
 BODY = encode(skill_request("turn off the living room ceiling light"))
 GUESSED = base64.b64encode(b"a guessed secret").decode()
-TEN_MINUTES_AGO = formatdate(time.time() - 600, usegmt=True)
-IN_TEN_MINUTES = formatdate(time.time() + 600, usegmt=True)
+
+
+def minutes_from_now(minutes: float) -> str:
+    """A request date that far from the time of the request (not of the test's collection)."""
+    return formatdate(time.time() + minutes * 60, usegmt=True)
 
 
 def without(name: str) -> Callable[[str], dict[str, str]]:
@@ -196,9 +199,11 @@ def without(name: str) -> Callable[[str], dict[str, str]]:
             lambda path: signed_headers(path, encode(skill_request("unlock the door"))),
             id="signed-for-another-body",
         ),
-        pytest.param(lambda path: signed_headers(path, BODY, date=TEN_MINUTES_AGO), id="stale"),
         pytest.param(
-            lambda path: signed_headers(path, BODY, date=IN_TEN_MINUTES), id="from-the-future"
+            lambda path: signed_headers(path, BODY, date=minutes_from_now(-10)), id="stale"
+        ),
+        pytest.param(
+            lambda path: signed_headers(path, BODY, date=minutes_from_now(10)), id="from-the-future"
         ),
         pytest.param(lambda path: signed_headers(path, BODY, date="yesterday"), id="not-a-date"),
     ],
