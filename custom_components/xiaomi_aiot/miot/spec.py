@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -445,40 +445,54 @@ def _parse_event(
     return MiotEvent(siid, eiid, urn, urn_name(urn), service, description, arguments)
 
 
+def _collect[T](
+    raws: list[Any],
+    where: str,
+    parse: Callable[[Any, str], T],
+    iid_of: Callable[[T], int],
+    notes: _Notes,
+) -> dict[int, T]:
+    """Parse a list of elements by iid; unusable ones and repeated iids are noted, not kept."""
+    found: dict[int, T] = {}
+    for index, raw in enumerate(raws):
+        at = f"{where}[{index}]"
+        try:
+            element = parse(raw, at)
+        except _UnusableError as err:
+            notes.add(at, err)
+            continue
+        if (iid := iid_of(element)) in found:
+            notes.add(at, f"iid {iid} is used twice")
+            continue
+        found[iid] = element
+    return found
+
+
 def _parse_service(item: Any, where: str, notes: _Notes) -> MiotService:
     siid = _element_iid(item)
     urn = _element_type(item)
     name = urn_name(urn)
-    properties: dict[int, MiotProperty] = {}
-    for index, raw in enumerate(_items(item, "properties", where, notes)):
-        at = f"{where}.properties[{index}]"
-        try:
-            prop = _parse_property(siid, name, raw, at, notes)
-        except _UnusableError as err:
-            notes.add(at, err)
-            continue
-        if prop.piid in properties:
-            notes.add(at, f"piid {prop.piid} is used twice")
-            continue
-        properties[prop.piid] = prop
-    actions: dict[int, MiotAction] = {}
-    events: dict[int, MiotEvent] = {}
-    for key, parse, found in (
-        ("actions", _parse_action, actions),
-        ("events", _parse_event, events),
-    ):
-        for index, raw in enumerate(_items(item, key, where, notes)):
-            at = f"{where}.{key}[{index}]"
-            try:
-                element: Any = parse(siid, name, raw, properties)
-            except _UnusableError as err:
-                notes.add(at, err)
-                continue
-            iid = element.aiid if key == "actions" else element.eiid
-            if iid in found:
-                notes.add(at, f"iid {iid} is used twice")
-                continue
-            found[iid] = element
+    properties = _collect(
+        _items(item, "properties", where, notes),
+        f"{where}.properties",
+        lambda raw, at: _parse_property(siid, name, raw, at, notes),
+        lambda prop: prop.piid,
+        notes,
+    )
+    actions = _collect(
+        _items(item, "actions", where, notes),
+        f"{where}.actions",
+        lambda raw, _: _parse_action(siid, name, raw, properties),
+        lambda action: action.aiid,
+        notes,
+    )
+    events = _collect(
+        _items(item, "events", where, notes),
+        f"{where}.events",
+        lambda raw, _: _parse_event(siid, name, raw, properties),
+        lambda event: event.eiid,
+        notes,
+    )
     return MiotService(
         siid, urn, name, _text_of(item.get("description")), properties, actions, events
     )
@@ -495,18 +509,13 @@ def _parse_spec(data: Any) -> MiotSpec:
     if not isinstance(raw_services, list):
         raise MiotSpecError("a spec has a list of services")
     notes = _Notes()
-    services: dict[int, MiotService] = {}
-    for index, raw in enumerate(raw_services):
-        where = f"services[{index}]"
-        try:
-            service = _parse_service(raw, where, notes)
-        except _UnusableError as err:
-            notes.add(where, err)
-            continue
-        if service.siid in services:
-            notes.add(where, f"siid {service.siid} is used twice")
-            continue
-        services[service.siid] = service
+    services = _collect(
+        raw_services,
+        "services",
+        lambda raw, at: _parse_service(raw, at, notes),
+        lambda service: service.siid,
+        notes,
+    )
     if notes:
         _LOGGER.debug("%s: %d element(s) left out or normalised: %s", urn, len(notes), notes)
     return MiotSpec(urn, _text_of(data.get("description")), services, tuple(notes))
