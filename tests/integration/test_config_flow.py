@@ -117,6 +117,16 @@ def announcement(address: str, name: str) -> ZeroconfServiceInfo:
     )
 
 
+async def discover(hass: HomeAssistant, device: VirtualDevice) -> ConfigFlowResult:
+    """The flow that the device's zeroconf announcement starts."""
+    assert device.address is not None
+    return await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_ZEROCONF},
+        data=announcement(device.address, miio_name(device)),
+    )
+
+
 def miio_name(device: VirtualDevice) -> str:
     """The mDNS service name a miIO device announces: model, then did."""
     return f"{device.model.replace('.', '-')}_miio{device.did}._miio._udp.local."
@@ -364,11 +374,7 @@ async def test_a_discovered_device_can_still_be_added_by_hand(
     """Typing in a device that waits among the discovered ones adds it, and ends the discovery."""
     device = sim.devices["xiaoai-speaker"]
     assert device.address is not None
-    discovered = await hass.config_entries.flow.async_init(
-        DOMAIN,
-        context={"source": SOURCE_ZEROCONF},
-        data=announcement(device.address, miio_name(device)),
-    )
+    discovered = await discover(hass, device)
     assert discovered["type"] is FlowResultType.FORM
     result = await start_adding_by_hand(hass)
 
@@ -393,11 +399,7 @@ async def test_a_known_device_announcing_a_new_address_is_moved_there(
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.SETUP_RETRY
 
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN,
-        context={"source": SOURCE_ZEROCONF},
-        data=announcement(device.address, miio_name(device)),
-    )
+    result = await discover(hass, device)
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.ABORT
@@ -412,11 +414,7 @@ async def test_an_unknown_device_announcing_itself_asks_only_for_its_token(
     """Discovery offers the device by model; wrong tokens are refused, the right one adds it."""
     device = sim.devices["bedroom-ac"]
     assert device.address is not None
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN,
-        context={"source": SOURCE_ZEROCONF},
-        data=announcement(device.address, miio_name(device)),
-    )
+    result = await discover(hass, device)
 
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "zeroconf_confirm"
@@ -682,11 +680,7 @@ async def test_a_device_the_account_serves_is_not_added_again_by_hand_or_by_disc
     assert result["reason"] == "already_in_account"
     assert result["description_placeholders"] == {"entry": account.title}
 
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN,
-        context={"source": SOURCE_ZEROCONF},
-        data=announcement(device.address, miio_name(device)),
-    )
+    result = await discover(hass, device)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_in_account"
     assert len(hass.config_entries.async_entries(DOMAIN)) == 1
