@@ -74,7 +74,7 @@ AC = {"id": "ac", "kind": "air_conditioner", "name": "AC", "room": "Bedroom"}
         (home(light(state={"nothing.on": True})), "devices[0].state.nothing.on: no property"),
         (home(light(state={"on": "yes"})), "devices[0].state.on: 'yes' is not a boolean"),
         (home(light(state={"mode": "Disco"})), "devices[0].state.mode: 'Disco' is not one of"),
-        (home(light(state={"mode": 9})), "devices[0].state.mode: 9 is not one of 0 (Default)"),
+        (home(light(state={"mode": 9})), "devices[0].state.mode: 9 is not one of 1 (Color)"),
         (
             home({"id": "car", "kind": "vehicle", "name": "Car", "state": [1]}),
             "devices[0].state: expected a mapping",
@@ -157,12 +157,16 @@ def test_defaults() -> None:
         (1, 1): "yeelink",
         (1, 2): "yeelink.light.color1",
         (1, 3): f"{lamp.did:09d}",
-        (1, 4): "2.1.9_0041",
+        (1, 4): "",  # name
+        (1, 5): "2.1.9_0041",
         (2, 1): False,
         (2, 2): 100,
-        (2, 3): 4000,
-        (2, 4): 0xFFFFFF,
-        (2, 5): 0,
+        (2, 3): 0xFFFFFF,  # color
+        (2, 4): 4000,  # color-temperature
+        (2, 5): 1,  # mode: Color
+        (3, 1): -100,  # brightness-delta, write-only
+        (3, 2): -100,  # ct-delta, write-only
+        (3, 3): 1,  # ct-adjust-alexa, write-only
     }
     assert ac.model == "xiaomi.aircondition.mc4"
     assert ac.state[2, 4] == 26  # target-temperature
