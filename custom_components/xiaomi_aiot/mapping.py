@@ -151,8 +151,10 @@ class Traits:
 
 
 TRAITS: Final[dict[SpecName, Traits]] = {
+    # Real air conditioners publish their fault as text (xiaomi.aircondition.ma2) as often as
+    # a value list; a value list makes an enumeration by itself.
     ("air-conditioner", "fault"): Traits(
-        translation_key="fault", device_class="enum", category=EntityCategory.DIAGNOSTIC
+        translation_key="fault", category=EntityCategory.DIAGNOSTIC
     ),
     ("air-conditioner", "eco"): Traits(translation_key="eco"),
     ("air-conditioner", "heater"): Traits(translation_key="heater"),

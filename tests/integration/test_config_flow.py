@@ -440,7 +440,7 @@ async def test_an_unknown_device_announcing_itself_asks_only_for_its_token(
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Mijia Air Conditioner"
+    assert result["title"] == "Air Conditioner"
     assert result["data"] == expected_data(device)
     assert result["result"].unique_id == str(device.did)
     assert result["result"].state is ConfigEntryState.LOADED

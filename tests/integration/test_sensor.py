@@ -19,7 +19,6 @@ from homeassistant.const import (
     PERCENTAGE,
     EntityCategory,
     Platform,
-    UnitOfEnergy,
     UnitOfTemperature,
 )
 from homeassistant.core import HomeAssistant
@@ -35,7 +34,7 @@ BATTERY = "sensor.front_door_lock_battery"
 DOOR = "sensor.front_door_lock_door"
 AC = "sensor.living_room_air_conditioner"
 DOOR_STATUS, BATTERY_LEVEL = (3, 1), (4, 1)
-AC_FAULT, AC_ENERGY = (2, 3), (8, 1)
+AC_ELECTRICITY = (8, 1)
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +50,7 @@ async def test_sensors_match_their_snapshots(
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    """The lock's door and battery; each air conditioner's fault, climate and energy."""
+    """The lock's door and battery; each air conditioner's temperature and electricity."""
     entries = [
         await set_up_device(device)
         for device in ("front-door-lock", "living-room-ac", "bedroom-ac")
@@ -122,38 +121,29 @@ async def test_air_conditioner_sensors_have_units_and_state_classes(
     set_up_device: SetUpDevice,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """Temperature in °C and humidity in % are measurements; energy in kWh only increases."""
+    """Temperature in °C is a measurement; the unit's spec has no humidity, fault or energy."""
     await set_up_device("living-room-ac")
-    sim.devices["living-room-ac"].set(*AC_ENERGY, 12.34)
-    await next_poll(hass)
 
     temperature = hass.states.get(f"{AC}_temperature")
     assert temperature.state == "28.5"
     assert temperature.attributes[ATTR_UNIT_OF_MEASUREMENT] == UnitOfTemperature.CELSIUS
     assert temperature.attributes[ATTR_STATE_CLASS] == SensorStateClass.MEASUREMENT
-    humidity = hass.states.get(f"{AC}_humidity")
-    assert (humidity.state, humidity.attributes[ATTR_UNIT_OF_MEASUREMENT]) == ("62", PERCENTAGE)
-    energy = hass.states.get(f"{AC}_energy")
-    assert energy.state == "12.34"
-    assert energy.attributes[ATTR_UNIT_OF_MEASUREMENT] == UnitOfEnergy.KILO_WATT_HOUR
-    assert energy.attributes[ATTR_STATE_CLASS] == SensorStateClass.TOTAL_INCREASING
-    fault = entity_registry.async_get(f"{AC}_fault")
-    assert (fault.translation_key, fault.entity_category) == ("fault", EntityCategory.DIAGNOSTIC)
+    for missing in ("humidity", "fault", "energy"):
+        assert entity_registry.async_get(f"{AC}_{missing}") is None
 
 
-async def test_a_fault_reported_by_the_air_conditioner_shows_by_name(
+async def test_electricity_counted_by_the_air_conditioner_shows_at_the_next_poll(
     hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
 ) -> None:
-    """A compressor fault is the state "compressor_fault", translated by strings.json."""
+    """The vendor's electricity counter has no unit in the spec: shown as the number it is."""
     await set_up_device("living-room-ac")
-    assert hass.states.get(f"{AC}_fault").state == "no_faults"
 
-    sim.devices["living-room-ac"].set(*AC_FAULT, 2)
+    sim.devices["living-room-ac"].set(*AC_ELECTRICITY, 12.34)
     await next_poll(hass)
 
-    fault = hass.states.get(f"{AC}_fault")
-    assert fault.state == "compressor_fault"
-    assert fault.attributes[ATTR_OPTIONS] == ["no_faults", "sensor_fault", "compressor_fault"]
+    electricity = hass.states.get(f"{AC}_electricity")
+    assert electricity.state == "12.34"
+    assert ATTR_UNIT_OF_MEASUREMENT not in electricity.attributes
 
 
 async def test_a_model_without_traits_names_its_sensors_from_the_spec(

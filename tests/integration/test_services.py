@@ -50,7 +50,7 @@ async def test_reading_properties_asks_the_device_not_the_last_poll(
     response = await call(
         hass,
         "read_properties",
-        {"device_id": target, "properties": [{"siid": 2, "piid": 4}, {"siid": 4, "piid": 2}]},
+        {"device_id": target, "properties": [{"siid": 2, "piid": 4}, {"siid": 4, "piid": 7}]},
     )
 
     assert response == {
@@ -65,10 +65,10 @@ async def test_reading_properties_asks_the_device_not_the_last_poll(
             },
             {
                 "siid": 4,
-                "piid": 2,
+                "piid": 7,
                 "code": 0,
-                "value": 62,
-                "name": "relative-humidity",
+                "value": 28.5,
+                "name": "temperature",
                 "service": "environment",
             },
         ]
@@ -80,14 +80,14 @@ async def test_reading_a_property_the_device_refuses_answers_its_code(
 ) -> None:
     """A property error is data, not a failure: the others still come back."""
     await set_up_device("living-room-ac")
-    sim.devices["living-room-ac"].apply_faults({"property_errors": {"4.2": -4004}})
+    sim.devices["living-room-ac"].apply_faults({"property_errors": {"8.1": -4004}})
 
     response = await call(
         hass,
         "read_properties",
         {
             "device_id": device_id(hass, sim, "living-room-ac"),
-            "properties": [{"siid": 4, "piid": 2}, {"siid": 4, "piid": 1}],
+            "properties": [{"siid": 8, "piid": 1}, {"siid": 4, "piid": 7}],
         },
     )
 
@@ -193,13 +193,13 @@ async def test_writing_a_read_only_property_is_refused(
             {
                 "device_id": device_id(hass, sim, "living-room-ac"),
                 "siid": 4,
-                "piid": 1,
+                "piid": 7,
                 "value": 20,
             },
         )
     assert err.value.translation_key == "property_not_writable"
-    assert err.value.translation_placeholders == {"property": "4.1 (temperature)"}
-    assert sim.devices["living-room-ac"].get(4, 1) == 28.5
+    assert err.value.translation_placeholders == {"property": "4.7 (temperature)"}
+    assert sim.devices["living-room-ac"].get(4, 7) == 28.5
 
 
 async def test_a_write_the_device_refuses_raises_its_code(

@@ -26,6 +26,7 @@ REAL_MODELS = (
     "yeelink.light.color1",
     "yeelink.light.ct2",
     "yeelink.light.mono1",
+    "xiaomi.aircondition.mc4",
 )
 
 PROPERTY_FACTS = ("type", "format", "access", "unit", "value-range", "value-list")

@@ -122,7 +122,7 @@ async def test_writes_change_the_device(sim: Simulator, connect: Connect) -> Non
     with pytest.raises(MiotValueError):
         await device.write_property(2, 4, 40)
     with pytest.raises(MiotValueError):
-        await device.write_property(4, 1, 20.0)  # read-only
+        await device.write_property(4, 7, 20.0)  # read-only
     assert sim.devices["ac"].get(2, 4) == 26.5
 
 

@@ -35,7 +35,7 @@ def test_properties_are_found_by_service_and_name() -> None:
     target = spec.find("air-conditioner", "target-temperature")
     assert target is not None
     assert (target.siid, target.piid, target.unit, target.format) == (2, 4, "celsius", "float")
-    assert spec.find("indicator-light", "on") == spec.property(5, 1)
+    assert spec.find("indicator-light", "on") == spec.property(6, 1)
     assert spec.find("air-conditioner", "nothing") is None
     assert spec.device_type == "air-conditioner"
 
@@ -43,7 +43,7 @@ def test_properties_are_found_by_service_and_name() -> None:
 def test_value_lists_give_named_choices() -> None:
     """A value list maps numbers to descriptions with identifier-like names."""
     mode = load_bundled_spec("xiaomi.aircondition.mc4").property(2, 2)
-    choice = mode.choice(1)
+    choice = mode.choice(2)
     assert choice is not None
     assert (choice.description, choice.name) == ("Cool", "cool")
     assert mode.choice(99) is None
@@ -69,7 +69,7 @@ def test_actions_and_events_name_their_properties() -> None:
         (2, 4, 26.5, 26.5),
         (2, 2, 3, 3),
         (2, 2, 3.0, 3),
-        (4, 1, -12.3, -12.3),
+        (4, 7, -12.3, -12.3),
     ],
 )
 def test_valid_values_are_returned_in_canonical_form(

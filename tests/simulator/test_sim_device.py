@@ -101,7 +101,7 @@ def test_set_properties_codes(sim: Simulator) -> None:
     items = [
         {"did": "a", "siid": 2, "piid": 4, "value": 23.5},
         {"did": "b", "siid": 2, "piid": 1, "value": 1},
-        {"did": "c", "siid": 4, "piid": 1, "value": 20},
+        {"did": "c", "siid": 4, "piid": 7, "value": 20},
         {"did": "d", "siid": 2, "piid": 99, "value": 1},
         {"did": "e", "siid": 2, "piid": 4, "value": 99},
         {"did": "f", "siid": 2, "piid": 2},
@@ -110,7 +110,7 @@ def test_set_properties_codes(sim: Simulator) -> None:
     assert codes == [0, 0, -4002, -4003, -4005, -4005]
     assert ac.get(2, 4) == 23.5
     assert ac.get(2, 1) is True
-    assert ac.get(4, 1) == 26
+    assert ac.get(4, 7) == 26
 
 
 @pytest.mark.parametrize(
@@ -203,11 +203,11 @@ def test_set_by_hand_and_listeners(sim: Simulator) -> None:
         raise ZeroDivisionError
 
     ac.listeners.append(broken)  # a broken listener does not stop the others
-    assert ac.set(2, 2, "Heat") == 3
-    assert ac.set(4, 1, 30.5) == 30.5  # read-only, but by hand
-    ac.set(4, 1, 30.5)  # no change, no call
+    assert ac.set(2, 2, "Heat") == 5
+    assert ac.set(4, 7, 30.5) == 30.5  # read-only, but by hand
+    ac.set(4, 7, 30.5)  # no change, no call
     handle(ac, "set_properties", [{"siid": 2, "piid": 1, "value": True}])
-    assert heard == [(2, 2, 3), (4, 1, 30.5), (2, 1, True)]
+    assert heard == [(2, 2, 5), (4, 7, 30.5), (2, 1, True)]
     with pytest.raises(StateError, match=r"outside 16\.\.31"):
         ac.set(2, 4, 40)
     with pytest.raises(MiotSpecError):

@@ -131,14 +131,14 @@ def test_yaml_on_is_a_key_and_descriptions_work(tmp_path: Path) -> None:
         "rooms: [Bedroom]\n"
         "devices:\n"
         "  - {id: ac, kind: air_conditioner, name: AC, room: Bedroom,\n"
-        "     state: {on: true, mode: cool, fan-level: High, indicator-light.on: true}}\n"
+        "     state: {on: true, mode: cool, fan-level: level7, indicator-light.on: true}}\n"
     )
     for source in (path, str(path), path.read_text()):
         (ac,) = load_home(source).devices
         assert ac.state[2, 1] is True  # bare "on" is the first service's: air-conditioner
-        assert ac.state[2, 2] == 1  # Cool
-        assert ac.state[3, 1] == 3  # High
-        assert ac.state[5, 1] is True  # indicator-light.on
+        assert ac.state[2, 2] == 2  # Cool
+        assert ac.state[3, 2] == 7  # Level7
+        assert ac.state[6, 1] is True  # indicator-light.on
 
 
 def test_defaults() -> None:
@@ -170,7 +170,7 @@ def test_defaults() -> None:
     }
     assert ac.model == "xiaomi.aircondition.mc4"
     assert ac.state[2, 4] == 26  # target-temperature
-    assert ac.state[4, 1] == 26  # temperature
+    assert ac.state[4, 7] == 26  # temperature
     assert ac.state[2, 1] is False
     assert door.state[2, 4] == 0  # Locked
     assert door.state[4, 1] == 100  # battery

@@ -29,6 +29,8 @@ LIGHT_STEP: Final = 20
 COLOR_TEMP_STEP: Final = 500
 VOLUME_STEP: Final = 0.1
 TEMPERATURE_STEP: Final = 1.0
+RELATIVE_FAN_LEVELS: Final = {"low": 0.0, "medium": 0.5, "high": 1.0}
+"""Where a spoken fan speed lies among a unit's numbered levels, from lowest to highest."""
 CAR_KEY: Final = "driving_range"
 """A translation key only a car has: its device is the car."""
 PERSON_KEYS: Final = frozenset({"steps", "heart_rate", "sleep_duration", "ring_phone"})
@@ -268,9 +270,23 @@ async def _fan_speed(
     intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
 ) -> str:
     states = _targets(intent_obj, ["climate"])[:1]
-    mode = str(_slot(intent_obj, "fan_mode"))
+    mode = _fan_mode_of(states[0], str(_slot(intent_obj, "fan_mode")))
     await _call(intent_obj.hass, "climate", "set_fan_mode", states, fan_mode=mode)
     return responses.render("fan_speed", name=_names(states), value=responses.state(mode))
+
+
+def _fan_mode_of(state: State, spoken: str) -> str:
+    """The entity's fan mode for a spoken one: "high" is the top of numbered levels.
+
+    A unit whose spec names its levels low / medium / high takes the words as they are; one
+    with numbered levels (Level1..Level7) takes low, medium and high as its lowest, middle
+    and highest level.
+    """
+    modes = [str(mode) for mode in state.attributes.get("fan_modes") or ()]
+    levels = [mode for mode in modes if mode != "auto"]
+    if spoken in modes or spoken not in RELATIVE_FAN_LEVELS or not levels:
+        return spoken
+    return levels[round(RELATIVE_FAN_LEVELS[spoken] * (len(levels) - 1))]
 
 
 def _area_label(intent_obj: intent.Intent, states: list[State]) -> str:
