@@ -47,3 +47,6 @@ CONF_SKILL_SECRET: Final = "skill_secret"  # noqa: S105 - an option name, not a 
 """The Xiao Ai Open Platform skill's key id and secret, which sign the skill's requests."""
 CONF_ALLOW_UNLOCK_BY_VOICE: Final = "allow_unlock_by_voice"
 """Whether the Xiao Ai agent may unlock doors and the car when asked to."""
+
+SERVICE_SPEAK: Final = "speak"
+"""The action that makes a Xiao Ai speaker say a text, through its spec's play-text."""

@@ -182,6 +182,10 @@ TRAITS: Final[dict[SpecName, Traits]] = {
         device_class="battery", state_class="measurement", category=EntityCategory.DIAGNOSTIC
     ),
     ("intelligent-speaker", "wake-up"): Traits(translation_key="wake_up"),
+    ("intelligent-speaker", "play-music"): Traits(translation_key="play_music"),
+    ("intelligent-speaker", "play-radio"): Traits(translation_key="play_radio"),
+    ("microphone", "mute"): Traits(translation_key="microphone_mute"),
+    ("clock", "stop-alarm"): Traits(translation_key="stop_alarm"),
     ("lock", "lock-event"): Traits(translation_key="lock_event"),
     # The car.
     ("vehicle", "driving-range"): Traits(

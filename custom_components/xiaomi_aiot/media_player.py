@@ -64,9 +64,10 @@ class XiaomiMediaPlayer(XiaomiRoleEntity, MediaPlayerEntity):
         if (on := item.prop("on")) and on.writable:
             features |= MediaPlayerEntityFeature.TURN_ON | MediaPlayerEntityFeature.TURN_OFF
         volume = item.prop("volume")
-        self._volume_max = 100.0
+        self._volume_min, self._volume_max = 0, 100.0
         if volume and volume.value_range:
             features |= MediaPlayerEntityFeature.VOLUME_SET | MediaPlayerEntityFeature.VOLUME_STEP
+            self._volume_min = int(volume.value_range.min)
             self._volume_max = volume.value_range.max
         if item.prop("mute"):
             features |= MediaPlayerEntityFeature.VOLUME_MUTE
@@ -121,8 +122,8 @@ class XiaomiMediaPlayer(XiaomiRoleEntity, MediaPlayerEntity):
 
     @exception_handler
     async def async_set_volume_level(self, volume: float) -> None:
-        """Set the volume."""
-        await self.write({"volume": round(volume * self._volume_max)})
+        """Set the volume; below the spec's lowest step (a speaker's 6 %), its lowest."""
+        await self.write({"volume": max(self._volume_min, round(volume * self._volume_max))})
 
     @exception_handler
     async def async_mute_volume(self, mute: bool) -> None:

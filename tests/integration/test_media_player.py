@@ -50,7 +50,7 @@ from .platform_kit import (
 )
 
 TV = "media_player.living_room_tv"  # on, HDMI1, volume 25
-SPEAKER = "media_player.xiao_ai_speaker"  # volume 40, stopped
+SPEAKER = "media_player.xiao_ai_speaker"  # volume 40, paused
 TV_ON, TV_INPUT, TV_VOLUME, TV_MUTE, TV_PLAYING = (2, 1), (2, 2), (3, 1), (3, 2), (4, 1)
 SPEAKER_VOLUME, SPEAKER_MUTE, SPEAKER_PLAYING = (2, 1), (2, 2), (3, 1)
 
@@ -112,12 +112,12 @@ async def test_television_offers_power_sources_and_playback(
 async def test_speaker_has_no_power_switch_but_everything_else(
     hass: HomeAssistant, set_up_device: SetUpDevice
 ) -> None:
-    """A speaker without an on property is idle when not playing, and cannot be turned off."""
+    """A speaker without an on property shows its playing state, and cannot be turned off."""
     await set_up_device("xiaoai-speaker")
 
     state = hass.states.get(SPEAKER)
     assert state.attributes[ATTR_DEVICE_CLASS] == "speaker"
-    assert state.state == MediaPlayerState.IDLE
+    assert state.state == MediaPlayerState.PAUSED
     features = MediaPlayerEntityFeature(state.attributes[ATTR_SUPPORTED_FEATURES])
     assert MediaPlayerEntityFeature.TURN_OFF not in features
     assert MediaPlayerEntityFeature.SELECT_SOURCE not in features
@@ -160,6 +160,17 @@ async def test_volume_is_set_in_percent_of_the_spec_range(
 
     assert sim.devices[device_id].get(*volume) == 60
     assert hass.states.get(entity_id).attributes[ATTR_MEDIA_VOLUME_LEVEL] == 0.6
+
+
+async def test_volume_below_the_speakers_lowest_is_its_lowest(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+) -> None:
+    """The speaker's spec starts its volume at 6 %: asked for 0 or 3 %, it goes to 6 %."""
+    await set_up_device("xiaoai-speaker")
+
+    for level in (0.0, 0.03):
+        await call(hass, SERVICE_VOLUME_SET, SPEAKER, **{ATTR_MEDIA_VOLUME_LEVEL: level})
+        assert sim.devices["xiaoai-speaker"].get(*SPEAKER_VOLUME) == 6
 
 
 async def test_volume_up_and_down_step_by_a_tenth(
@@ -232,8 +243,8 @@ async def test_a_source_the_tv_lacks_is_refused_with_a_translated_error(
 
 
 @pytest.mark.parametrize(
-    ("entity_id", "device_id", "playing"),
-    [(TV, "living-room-tv", TV_PLAYING), (SPEAKER, "xiaoai-speaker", SPEAKER_PLAYING)],
+    ("entity_id", "device_id", "playing", "paused"),
+    [(TV, "living-room-tv", TV_PLAYING, 2), (SPEAKER, "xiaoai-speaker", SPEAKER_PLAYING, 0)],
 )
 async def test_play_and_pause(
     hass: HomeAssistant,
@@ -243,6 +254,7 @@ async def test_play_and_pause(
     entity_id: str,
     device_id: str,
     playing: tuple[int, int],
+    paused: int,
 ) -> None:
     """Play and pause run the spec's actions; the playing state follows."""
     await set_up_device(device_id)
@@ -253,7 +265,7 @@ async def test_play_and_pause(
     assert hass.states.get(entity_id).state == MediaPlayerState.PLAYING
 
     await call(hass, SERVICE_MEDIA_PAUSE, entity_id)
-    assert device.get(*playing) == 2
+    assert device.get(*playing) == paused
     assert hass.states.get(entity_id).state == MediaPlayerState.PAUSED
 
 

@@ -253,8 +253,8 @@ async def test_calling_an_action_with_inputs_reaches_the_device(
         "call_action",
         {
             "device_id": device_id(hass, sim, "xiaoai-speaker"),
-            "siid": 4,
-            "aiid": 2,
+            "siid": 5,
+            "aiid": 1,
             "inputs": ["晚饭好了"],
         },
     )
@@ -289,10 +289,10 @@ async def test_an_action_updates_the_entities_it_affects(
 @pytest.mark.parametrize(
     ("data", "translation_key"),
     [
-        ({"siid": 4, "aiid": 2, "inputs": []}, "invalid_value"),
-        ({"siid": 4, "aiid": 2, "inputs": [42]}, "invalid_value"),
-        ({"siid": 4, "aiid": 3, "inputs": ["lights off", "yes"]}, "invalid_value"),
-        ({"siid": 4, "aiid": 9}, "unknown_action"),
+        ({"siid": 5, "aiid": 1, "inputs": []}, "invalid_value"),
+        ({"siid": 5, "aiid": 1, "inputs": [42]}, "invalid_value"),
+        ({"siid": 5, "aiid": 5, "inputs": ["lights off", "yes"]}, "invalid_value"),
+        ({"siid": 5, "aiid": 9}, "unknown_action"),
     ],
 )
 async def test_a_bad_action_call_is_refused_before_anything_is_sent(

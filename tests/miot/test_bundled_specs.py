@@ -27,6 +27,7 @@ REAL_MODELS = (
     "yeelink.light.ct2",
     "yeelink.light.mono1",
     "xiaomi.aircondition.mc4",
+    "xiaomi.wifispeaker.lx06",
 )
 
 PROPERTY_FACTS = ("type", "format", "access", "unit", "value-range", "value-list")

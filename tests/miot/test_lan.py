@@ -133,7 +133,7 @@ async def test_actions_run_on_the_device(sim: Simulator, connect: Connect) -> No
     await lamp.call_action(2, 1)
     assert sim.devices["lamp"].get(2, 1) is (not before)
     speaker = connect("speaker")
-    await speaker.call_action(4, 2, ["晚上好"])
+    await speaker.call_action(5, 1, ["晚上好"])
     assert sim.devices["speaker"].describe()["spoken"][-1] == "晚上好"
 
 

@@ -55,8 +55,8 @@ def test_actions_and_events_name_their_properties() -> None:
     assert spec.event(2, 1).arguments == (1, 2, 3)
     assert spec.action(2, 1).name == "lock"
     speaker = load_bundled_spec("xiaomi.wifispeaker.lx06")
-    assert speaker.validate_action_inputs(4, 3, ["开灯", True]) == ["开灯", True]
-    assert len(list(speaker.actions())) == 7
+    assert speaker.validate_action_inputs(5, 5, ["开灯", True]) == ["开灯", True]
+    assert len(list(speaker.actions())) == 10
     assert len(list(spec.events())) == 1
 
 
@@ -131,7 +131,7 @@ def test_integer_formats_are_bounded() -> None:
 
 @pytest.mark.parametrize(
     ("siid", "aiid", "values"),
-    [(4, 2, []), (4, 2, [5]), (4, 3, ["x"])],
+    [(5, 1, []), (5, 1, [5]), (5, 5, ["x"])],
 )
 def test_action_inputs_are_checked(siid: int, aiid: int, values: list[Any]) -> None:
     """Actions take exactly their inputs, each valid for its property."""

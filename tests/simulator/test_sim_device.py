@@ -85,12 +85,12 @@ def test_get_properties_codes(sim: Simulator) -> None:
     spk = sim.devices["spk"]
     items = [
         {"did": "v", "siid": 2, "piid": 1},
-        {"did": "t", "siid": 4, "piid": 1},
+        {"did": "t", "siid": 5, "piid": 1},
         {"siid": 9, "piid": 1},
     ]
     assert result(spk, "get_properties", items) == [
         {"did": "v", "siid": 2, "piid": 1, "code": 0, "value": 30},
-        {"did": "t", "siid": 4, "piid": 1, "code": -4001},
+        {"did": "t", "siid": 5, "piid": 1, "code": -4001},
         {"did": str(spk.did), "siid": 9, "piid": 1, "code": -4003},
     ]
 
@@ -171,12 +171,12 @@ def test_actions(sim: Simulator) -> None:
     ]
     assert door.events[1]["arguments"][1]["value"] == 0
 
-    result(spk, "action", {"siid": 4, "aiid": 2, "in": ["hello"]})
-    result(spk, "action", {"siid": 4, "aiid": 3, "in": ["turn on the light", True]})
+    result(spk, "action", {"siid": 5, "aiid": 1, "in": ["hello"]})
+    result(spk, "action", {"siid": 5, "aiid": 5, "in": ["turn on the light", True]})
     assert list(spk.spoken) == ["hello", "turn on the light"]
-    assert spk.get(4, 2) is True
+    assert spk.get(5, 2) is True
     for n in range(60):
-        result(spk, "action", {"siid": 4, "aiid": 2, "in": [f"n{n}"]})
+        result(spk, "action", {"siid": 5, "aiid": 1, "in": [f"n{n}"]})
     assert len(spk.spoken) == 50
     assert spk.spoken[-1] == "n59"
     assert spk.describe()["spoken"][0] == "n10"
@@ -185,11 +185,11 @@ def test_actions(sim: Simulator) -> None:
 def test_action_errors(sim: Simulator) -> None:
     """-4003 for a missing action, -4005 for bad inputs."""
     spk = sim.devices["spk"]
-    missing = result(spk, "action", {"siid": 4, "aiid": 9, "in": []})
+    missing = result(spk, "action", {"siid": 5, "aiid": 9, "in": []})
     assert missing["code"] == -4003
     assert "out" not in missing
-    assert result(spk, "action", {"siid": 4, "aiid": 2, "in": []})["code"] == -4005
-    assert result(spk, "action", {"siid": 4, "aiid": 2, "in": [5]})["code"] == -4005
+    assert result(spk, "action", {"siid": 5, "aiid": 1, "in": []})["code"] == -4005
+    assert result(spk, "action", {"siid": 5, "aiid": 1, "in": [5]})["code"] == -4005
     assert not spk.spoken
 
 

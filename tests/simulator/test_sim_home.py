@@ -175,7 +175,7 @@ def test_defaults() -> None:
     assert door.state[2, 4] == 0  # Locked
     assert door.state[4, 1] == 100  # battery
     assert speaker.state[2, 1] == 30  # volume
-    assert speaker.state[4, 1] == ""  # text-content
+    assert speaker.state[5, 1] == ""  # text-content
     spec = ac.spec
     assert spec is not None
     for prop in spec.properties():

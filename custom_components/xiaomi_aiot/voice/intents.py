@@ -18,7 +18,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 
-from ..const import CONF_ALLOW_UNLOCK_BY_VOICE, DOMAIN  # noqa: TID252
+from ..const import CONF_ALLOW_UNLOCK_BY_VOICE, DOMAIN, SERVICE_SPEAK  # noqa: TID252
 from .responses import Responses
 from .text import EN, canonical_language
 
@@ -389,7 +389,7 @@ async def _volume_step(
 async def _speak(
     intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
 ) -> str:
-    """Make a Xiao Ai speaker say a sentence, through its play-text action."""
+    """Make a Xiao Ai speaker say a sentence: the speak action finds its spec's play-text."""
     hass = intent_obj.hass
     states = _targets(intent_obj, ["media_player"])[:1]
     message = str(_slot_text(intent_obj, "message") or "").strip()
@@ -397,10 +397,7 @@ async def _speak(
     if entry is None or entry.device_id is None or entry.platform != DOMAIN:
         return responses.render("no_target")
     await hass.services.async_call(
-        DOMAIN,
-        "call_action",
-        {"device_id": entry.device_id, "siid": 4, "aiid": 2, "inputs": [message]},
-        blocking=True,
+        DOMAIN, SERVICE_SPEAK, {"device_id": entry.device_id, "text": message}, blocking=True
     )
     return responses.render("speak", name=states[0].name, value=message)
 
