@@ -87,7 +87,9 @@ ROLES: Final = (
             ("speaker", "mute"),
             ("play-control", "playing-state"),
         ),
-        actions=(("television", "turn-off"), *PLAYBACK_ACTIONS),
+        # Xiaomi's TVs have no power property: off by an action, on (where they can be) by
+        # their Bluetooth control service's.
+        actions=(("television", "turn-off"), ("ble-control", "turn-on"), *PLAYBACK_ACTIONS),
     ),
     Role(
         platform=Platform.MEDIA_PLAYER,

@@ -27,6 +27,7 @@ REAL_MODELS = (
     "yeelink.light.ct2",
     "yeelink.light.mono1",
     "xiaomi.aircondition.mc4",
+    "xiaomi.tv.v1",
     "xiaomi.wifispeaker.lx06",
 )
 
