@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from homeassistant.components.lock import LockState
 from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import STATE_OFF
 from homeassistant.core import HomeAssistant, ServiceResponse
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
@@ -265,25 +265,19 @@ async def test_calling_an_action_with_inputs_reaches_the_device(
 async def test_an_action_updates_the_entities_it_affects(
     hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
 ) -> None:
-    """Unlocking through the service shows on the lock entity (the poll after the call)."""
-    await set_up_device("front-door-lock")
+    """Toggling through the service shows on the light entity (the poll after the call)."""
+    await set_up_device("living-room-light")
     await call(
         hass,
         "call_action",
-        {"device_id": device_id(hass, sim, "front-door-lock"), "siid": 2, "aiid": 2},
+        {"device_id": device_id(hass, sim, "living-room-light"), "siid": 2, "aiid": 1},
         response=False,
     )
     await hass.async_block_till_done()
-    lock_status = (
-        sim.devices["front-door-lock"]
-        .property(2, 4)
-        .choice(int(sim.devices["front-door-lock"].get(2, 4)))
-    )
-    assert lock_status is not None
-    assert lock_status.name == "unlocked"
-    state = hass.states.get("lock.front_door_lock")
+    assert sim.devices["living-room-light"].get(2, 1) is False
+    state = hass.states.get("light.living_room_ceiling_light")
     assert state is not None
-    assert state.state == LockState.UNLOCKED
+    assert state.state == STATE_OFF
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.xiaomi_aiot.miot.bundle import load_bundled_spec
+from custom_components.xiaomi_aiot.miot.bundle import bundled_models, load_bundled_spec
 
 REAL_SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "real_specs" / "specs"
 BUNDLED = Path(__file__).resolve().parents[2] / "custom_components/xiaomi_aiot/miot/specs"
@@ -29,6 +29,7 @@ REAL_MODELS = (
     "xiaomi.aircondition.mc4",
     "xiaomi.tv.v1",
     "xiaomi.wifispeaker.lx06",
+    "loock.lock.v6",
 )
 
 PROPERTY_FACTS = ("type", "format", "access", "unit", "value-range", "value-list")
@@ -75,6 +76,11 @@ def _compare_service(ours: dict[str, Any], real: dict[str, Any]) -> None:
             else:
                 assert mine[iid]["type"] == element["type"], f"{where}: type"
                 assert mine[iid]["arguments"] == element["arguments"], f"{where}: arguments"
+
+
+def test_every_bundled_model_is_real_or_modelled() -> None:
+    """No bundled spec is invented for a model with a published document."""
+    assert bundled_models() == frozenset(REAL_MODELS) | MODELLED
 
 
 @pytest.mark.parametrize("model", REAL_MODELS)

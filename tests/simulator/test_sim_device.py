@@ -144,7 +144,7 @@ def test_info(sim: Simulator) -> None:
 
 
 def test_actions(sim: Simulator) -> None:
-    """Effects: toggle, TV actions without state to change, lock with its event, speaker texts."""
+    """Effects: toggle, TV actions without state to change, lock events, speaker texts."""
     lamp, tv, door, spk = (sim.devices[i] for i in ("lamp", "tv", "door", "spk"))
     toggle = result(lamp, "action", {"did": "x", "siid": 2, "aiid": 1, "in": []})
     assert toggle == {"did": "x", "siid": 2, "aiid": 1, "code": 0, "out": []}
@@ -160,17 +160,15 @@ def test_actions(sim: Simulator) -> None:
         assert done["code"] == 0
     assert [tv.get(*key) for key in keys] == before
 
-    result(door, "action", {"siid": 2, "aiid": 2, "in": []})
-    assert door.get(2, 4) == 1
-    result(door, "action", {"siid": 2, "aiid": 1, "in": []})
-    assert door.get(2, 4) == 0
-    assert [e["name"] for e in door.events] == ["lock-event", "lock-event"]
+    # The real lock has no lock or unlock action; its events come from the door (emit_event).
+    assert result(door, "action", {"siid": 2, "aiid": 2, "in": []})["code"] == -4003
+    door.emit_event("lock-opened", {"operation-method": "Password", "operation-id": 7})
+    assert [e["name"] for e in door.events] == ["lock-opened"]
     assert door.events[0]["arguments"] == [
         {"piid": 1, "name": "operation-method", "value": 1},
-        {"piid": 2, "name": "lock-action", "value": 1},
-        {"piid": 3, "name": "operation-id", "value": 0},
+        {"piid": 2, "name": "operation-id", "value": 7},
+        {"piid": 4, "name": "current-time", "value": ""},
     ]
-    assert door.events[1]["arguments"][1]["value"] == 0
 
     result(spk, "action", {"siid": 5, "aiid": 1, "in": ["hello"]})
     result(spk, "action", {"siid": 5, "aiid": 5, "in": ["turn on the light", True]})

@@ -172,7 +172,7 @@ def test_defaults() -> None:
     assert ac.state[2, 4] == 26  # target-temperature
     assert ac.state[4, 7] == 26  # temperature
     assert ac.state[2, 1] is False
-    assert door.state[2, 4] == 0  # Locked
+    assert door.state[2, 5] == 0  # status: Open, the first listed value
     assert door.state[4, 1] == 100  # battery
     assert speaker.state[2, 1] == 30  # volume
     assert speaker.state[5, 1] == ""  # text-content

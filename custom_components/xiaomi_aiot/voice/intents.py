@@ -148,9 +148,14 @@ def _targets(
     domains: Iterable[str],
     *,
     exclude_car: bool = True,
+    car_fallback: bool = True,
     prefer_on: bool = True,
 ) -> list[State]:
-    """Exposed entities the intent names (by name or area), or all of the domains."""
+    """Exposed entities the intent names (by name or area), or all of the domains.
+
+    Unnamed, the car's entities are left out, unless they are all there is and
+    `car_fallback` allows them (never for locks: "lock the door" is not the car's door).
+    """
     hass = intent_obj.hass
     name = _slot(intent_obj, "name")
     area = _slot(intent_obj, "area")
@@ -168,7 +173,8 @@ def _targets(
             if own.entity(CAR_KEY)
             for entity_id in own.by_key.values()
         }
-        states = [state for state in states if state.entity_id not in car] or states
+        others = [state for state in states if state.entity_id not in car]
+        states = others or (states if car_fallback else [])
     if name is None and area is None and prefer_on and len(states) > 1:
         states = [state for state in states if state.state not in ("off", "unavailable")] or states
     return states
@@ -413,13 +419,15 @@ def _lock_targets(intent_obj: intent.Intent) -> list[State]:
         if state is None:
             raise intent.IntentHandleError("no car lock")
         return [state]
-    return _targets(intent_obj, ["lock"], prefer_on=False)[:1]
+    return _targets(intent_obj, ["lock"], car_fallback=False, prefer_on=False)[:1]
 
 
 async def _lock(
     intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
 ) -> str:
     states = _lock_targets(intent_obj)
+    if not states:
+        return responses.render("no_door_lock")
     await _call(intent_obj.hass, "lock", "lock", states)
     return responses.render("locked", name=_names(states))
 
@@ -430,6 +438,8 @@ async def _unlock(
     if not unlock_allowed(intent_obj.hass):
         return responses.render("unlock_refused")
     states = _lock_targets(intent_obj)
+    if not states:
+        return responses.render("no_door_lock")
     await _call(intent_obj.hass, "lock", "unlock", states)
     return responses.render("unlocked", name=_names(states))
 
