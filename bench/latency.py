@@ -23,12 +23,12 @@ robin over devices and properties so that no two samples coalesce:
 - event: a lock event emitted on the simulator (`VirtualDevice.emit_event`, as the admin
   API's events route does) → the lock's event entity fired;
 - command: `hass.services.async_call(..., blocking=True)` at t0 (light brightness, target
-  temperature, volume, lock and unlock); the legs end when the simulator's listener sees the
-  value; when Home Assistant's state first shows it (the integration shows a written value as
-  soon as the device accepts the write); when the device's own ``properties_changed`` report
-  of the value reaches the integration (what confirms the write while push works); and when
-  the service call returns (after the poll the write asks for, if it runs at once: the run
-  counts the calls that waited for one).
+  temperature, volume; the door lock has no lock action); the legs end when the simulator's
+  listener sees the value; when Home Assistant's state first shows it (the integration shows a
+  written value as soon as the device accepts the write); when the device's own
+  ``properties_changed`` report of the value reaches the integration (what confirms the write
+  while push works); and when the service call returns (after the poll the write asks for, if it
+  runs at once: the run counts the calls that waited for one).
 
 Loopback has no radio: a real device adds its Wi-Fi round trip to every leg. Prints markdown
 tables, writes the figures and every sample as JSON with ``--json PATH``, and exits 1 when the
@@ -120,10 +120,9 @@ HOME_MIX: tuple[tuple[str, str, int, dict[str, Any]], ...] = (
     ("speaker", "Speaker", 3, {}),
 )
 START_STATE: dict[str, dict[str, Any]] = {
-    # Home Assistant shows no brightness for a light that is off, no volume for a TV that is off.
+    # Home Assistant shows no brightness for a light that is off. (The TV has no power property.)
     "light": {"on": True, "brightness": 50},
     "air_conditioner": {"on": True, "mode": "Cool"},
-    "television": {"on": True},
 }
 
 
@@ -194,14 +193,9 @@ def set_temperature(prop: MiotProperty, value: Any) -> tuple[str, str, dict[str,
 
 
 def set_volume(prop: MiotProperty, value: Any) -> tuple[str, str, dict[str, Any]]:
-    """``media_player.volume_set``."""
-    return "media_player", "volume_set", {"volume_level": value / 100}
-
-
-def lock_or_unlock(prop: MiotProperty, value: Any) -> tuple[str, str, dict[str, Any]]:
-    """``lock.lock`` or ``lock.unlock``, whichever gives the status."""
-    choice = prop.choice(int(value))
-    return "lock", "lock" if choice is not None and choice.name == "locked" else "unlock", {}
+    """``media_player.volume_set``, on the 0..1 scale of the spec's range (a TV's is 0..50)."""
+    top = prop.value_range.max if prop.value_range else 100
+    return "media_player", "volume_set", {"volume_level": value / top}
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +215,7 @@ class Probe:
 
 
 VOLUME = shows_attribute("volume_level", 100)
+TV_VOLUME = shows_attribute("volume_level", 50)  # the TV's spec: 0..50
 PUSH_PROBES = (
     Probe("light", "brightness", "light-2", (20, 45, 70, 95), shows_brightness),
     Probe(
@@ -230,9 +225,10 @@ PUSH_PROBES = (
         (20, 22.5, 25, 27.5),
         shows_attribute("temperature"),
     ),
-    Probe("air_conditioner", "temperature", "p-4-1", (21.5, 24.0, 27.5), shows_number),
-    Probe("television", "volume", "media_player-2", (10, 35, 60), VOLUME),
-    Probe("lock", "status", "lock-2", ("Unlocked", "Locked"), shows_choice),
+    Probe("air_conditioner", "temperature", "p-4-7", (21.5, 24.0, 27.5), shows_number),
+    Probe("television", "volume", "media_player-2", (10, 25, 40), TV_VOLUME),
+    # The door lock has no lock entity: its status is a sensor.
+    Probe("lock", "status", "p-2-5", ("Open", "Others"), shows_choice),
     Probe("lock", "battery-level", "p-4-1", (35, 60, 85), shows_number),
     Probe("speaker", "volume", "media_player-2", (10, 35, 60), VOLUME),
     Probe("speaker", "mute", "media_player-2", (True, False), shows_attribute("is_volume_muted")),
@@ -247,11 +243,10 @@ COMMAND_PROBES = (
         shows_attribute("temperature"),
         set_temperature,
     ),
-    Probe("television", "volume", "media_player-2", (15, 40, 65), VOLUME, set_volume),
-    Probe("lock", "status", "lock-2", ("Unlocked", "Locked"), shows_choice, lock_or_unlock),
+    Probe("television", "volume", "media_player-2", (15, 30, 45), TV_VOLUME, set_volume),
     Probe("speaker", "volume", "media_player-2", (15, 40, 65), VOLUME, set_volume),
 )
-LOCK_EVENT = "lock-event"
+LOCK_EVENT = "lock-opened"
 LOCK_EVENT_ENTITY = "e-2-1"
 
 
@@ -448,12 +443,8 @@ class Bench:
                 entity == entity_id and new is not None and new.attributes.get("key_id") == number
             )
         )
-        action = "Lock" if number % 2 else "Unlock"
         t0 = time.perf_counter()
-        device.emit_event(
-            LOCK_EVENT,
-            {"operation-method": "Fingerprint", "lock-action": action, "operation-id": number},
-        )
+        device.emit_event(LOCK_EVENT, {"operation-method": "Fingerprint", "operation-id": number})
         (t1,) = await first_of([fired], t0 + DEADLINE)
         self.watch.forget()
         return Sample(device.kind, LOCK_EVENT, {"fired": _since(t0, t1)})

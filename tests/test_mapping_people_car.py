@@ -97,10 +97,14 @@ def test_car_lock_cabin_climate_and_location_are_named_parts_of_the_car() -> Non
     assert set(roles[Platform.DEVICE_TRACKER].properties) == {"latitude", "longitude"}
 
 
-def test_a_home_lock_and_an_air_conditioner_still_carry_their_device_name() -> None:
-    """Where the service is what the device is, the role entity is the device."""
-    assert role(plan_of("loock.lock.v6"), Platform.LOCK).main
+def test_a_home_tv_and_an_air_conditioner_still_carry_their_device_name() -> None:
+    """Where the service is what the device is, the role entity is the device.
+
+    The home lock has no role entity: it cannot lock or unlock (its status is a sensor).
+    """
+    assert role(plan_of("xiaomi.tv.v1"), Platform.MEDIA_PLAYER).main
     assert role(plan_of("xiaomi.aircondition.mc4"), Platform.CLIMATE).main
+    assert plan_of("loock.lock.v6").role_items(Platform.LOCK) == []
 
 
 def test_car_position_is_only_the_tracker_not_sensors() -> None:

@@ -320,11 +320,16 @@ def test_a_promised_file_exists(path: str) -> None:
 
 
 def registered_services() -> set[str]:
-    """The services `services.py` registers under the integration's domain."""
+    """The services `services.py` registers under the integration's domain.
+
+    Their names are literals or constants of `services.py` or `const.py`.
+    """
     tree = ast.parse((COMPONENT / "services.py").read_text("utf-8"))
+    modules = [tree, ast.parse((COMPONENT / "const.py").read_text("utf-8"))]
     constants = {
         target.id: node.value.value
-        for node in tree.body
+        for module in modules
+        for node in module.body
         if isinstance(node, ast.Assign | ast.AnnAssign)
         and isinstance(node.value, ast.Constant)
         and isinstance(node.value.value, str)

@@ -285,9 +285,9 @@ def test_the_scan_finds_what_the_code_uses() -> None:
     assert ("climate", "air_conditioner") in role_entity_keys()
     assert ("media_player", "television") in role_entity_keys()
     assert ("climate", "cabin_climate") in role_part_keys()
-    assert ("switch", "child_lock") in traits_entity_keys()
-    assert ("sensor", "door_status") in traits_entity_keys()
-    assert ("event", "lock_event") in traits_entity_keys()
+    assert ("switch", "eco") in traits_entity_keys()
+    assert ("sensor", "lock_status") in traits_entity_keys()
+    assert ("event", "lock_opened") in traits_entity_keys()
     exceptions = {key for _, _, key in translation_calls()}
     assert {"cannot_connect", "unknown_property", "device_not_found"} <= exceptions
     flows = config_flow_keys()

@@ -49,3 +49,6 @@ CONF_ALLOW_UNLOCK_BY_VOICE: Final = "allow_unlock_by_voice"
 """Whether the Xiao Ai agent may unlock doors and the car when asked to."""
 CONF_SPEC_SERVER: Final = "spec_server"
 """The base URL of the MIoT spec server to ask instead of Xiaomi's (a proxy; the simulator)."""
+
+SERVICE_SPEAK: Final = "speak"
+"""The action that makes a Xiao Ai speaker say a text, through its spec's play-text."""

@@ -166,8 +166,17 @@ class XiaomiRoleEntity(XiaomiEntity):
         )
 
     async def act(self, action: str, effects: Mapping[str, Value] | None = None) -> None:
-        """Call one of the role's actions; `effects` are the property values it causes."""
-        target = self.role.actions[action]
+        """Call one of the role's actions; `effects` are the property values it causes.
+
+        An action the spec lacks is refused with a translated error, not attempted.
+        """
+        target = self.role.actions.get(action)
+        if target is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="unknown_action",
+                translation_placeholders={"action": action},
+            )
         await self.coordinator.async_action(
             target.siid,
             target.aiid,

@@ -80,7 +80,7 @@ class XiaomiEvent(XiaomiEntity, EventEntity):
             self._last = current
             # While the device pushes, its events come as events: a change of the arguments
             # alone (a poll, or the properties report beside the event) is not one.
-            if not self.coordinator.push_healthy:
+            if not self.coordinator.push_healthy and self.item.polled:
                 self._fire(current)
         super()._handle_coordinator_update()
 

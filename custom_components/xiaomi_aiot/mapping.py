@@ -47,6 +47,9 @@ class Role:
     translation_key: str
     properties: tuple[SpecName, ...]
     actions: tuple[SpecName, ...] = ()
+    needs_action: bool = False
+    """Whether the entity exists only where the spec has one of the actions (a lock that can
+    lock or unlock); without them, the service's properties are generic entities."""
 
 
 PLAYBACK_ACTIONS: Final = tuple(
@@ -87,7 +90,9 @@ ROLES: Final = (
             ("speaker", "mute"),
             ("play-control", "playing-state"),
         ),
-        actions=(("television", "turn-off"), *PLAYBACK_ACTIONS),
+        # Xiaomi's TVs have no power property: off by an action, on (where they can be) by
+        # their Bluetooth control service's.
+        actions=(("television", "turn-off"), ("ble-control", "turn-on"), *PLAYBACK_ACTIONS),
     ),
     Role(
         platform=Platform.MEDIA_PLAYER,
@@ -106,6 +111,9 @@ ROLES: Final = (
         translation_key="lock",
         properties=(("lock", "status"),),
         actions=(("lock", "lock"), ("lock", "unlock")),
+        # Xiaomi's door locks report their status and operations but have no action to lock
+        # or unlock: no lock entity offers what they cannot do. The car has both.
+        needs_action=True,
     ),
     # A car's climate: on/off and a target temperature, without a mode list.
     Role(
@@ -151,8 +159,10 @@ class Traits:
 
 
 TRAITS: Final[dict[SpecName, Traits]] = {
+    # Real air conditioners publish their fault as text (xiaomi.aircondition.ma2) as often as
+    # a value list; a value list makes an enumeration by itself.
     ("air-conditioner", "fault"): Traits(
-        translation_key="fault", device_class="enum", category=EntityCategory.DIAGNOSTIC
+        translation_key="fault", category=EntityCategory.DIAGNOSTIC
     ),
     ("air-conditioner", "eco"): Traits(translation_key="eco"),
     ("air-conditioner", "heater"): Traits(translation_key="heater"),
@@ -176,11 +186,19 @@ TRAITS: Final[dict[SpecName, Traits]] = {
         device_class="energy", state_class="total_increasing"
     ),
     ("door", "status"): Traits(translation_key="door_status", device_class="enum"),
+    ("door", "exception-occurred"): Traits(translation_key="door_event"),
+    ("lock", "status"): Traits(translation_key="lock_status"),
     ("battery", "battery-level"): Traits(
         device_class="battery", state_class="measurement", category=EntityCategory.DIAGNOSTIC
     ),
     ("intelligent-speaker", "wake-up"): Traits(translation_key="wake_up"),
+    ("intelligent-speaker", "play-music"): Traits(translation_key="play_music"),
+    ("intelligent-speaker", "play-radio"): Traits(translation_key="play_radio"),
+    ("microphone", "mute"): Traits(translation_key="microphone_mute"),
+    ("clock", "stop-alarm"): Traits(translation_key="stop_alarm"),
     ("lock", "lock-event"): Traits(translation_key="lock_event"),
+    ("lock", "lock-opened"): Traits(translation_key="lock_opened"),
+    ("lock", "exception-occurred"): Traits(translation_key="lock_alarm"),
     # The car.
     ("vehicle", "driving-range"): Traits(
         translation_key="driving_range", device_class="distance", state_class="measurement"
@@ -294,6 +312,12 @@ EVENT_ATTRIBUTES: Final[dict[str, str]] = {
 }
 """Event arguments and the attribute names they are published under."""
 
+STATE_ARGUMENTS: Final[frozenset[SpecName]] = frozenset({("battery", "battery-level")})
+"""Event arguments that are the device's state as well (a low-battery event's level).
+
+They keep their own entity, and a change of them between polls is no event.
+"""
+
 EVENT_TYPE_ARGUMENTS: Final = ("lock-action",)
 """Event arguments that say what happened, so their value names the event type.
 
@@ -327,6 +351,8 @@ class EventItem:
     kind: MiotProperty | None
     """The argument whose value names the event type; None when no argument has a list."""
     traits: Traits
+    polled: bool
+    """Whether a change of its arguments between polls is the event: none is state of its own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,7 +418,8 @@ def event_item(spec: MiotSpec, event: MiotEvent) -> EventItem:
     preferred = (prop for name in EVENT_TYPE_ARGUMENTS for prop in listed if prop.name == name)
     kind = next(preferred, next(iter(listed), None))
     traits = traits_of(event.service, event.name, spec.device_type)
-    return EventItem(event, arguments, kind, traits)
+    polled = not any((prop.service, prop.name) in STATE_ARGUMENTS for prop in arguments)
+    return EventItem(event, arguments, kind, traits, polled)
 
 
 def plan_device(spec: MiotSpec) -> DevicePlan:
@@ -405,17 +432,19 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
     for role in ROLES:
         if role.service not in services or role.service in taken_services:
             continue
-        found = {
-            name: prop
-            for service, name in role.properties
-            if (prop := spec.find(service, name)) is not None
-            and (service, name) not in taken_properties
-        }
         actions = {
             name: action
             for action in spec.actions()
             for service, name in role.actions
             if (action.service, action.name) == (service, name)
+        }
+        if role.needs_action and not actions:
+            continue
+        found = {
+            name: prop
+            for service, name in role.properties
+            if (prop := spec.find(service, name)) is not None
+            and (service, name) not in taken_properties
         }
         siid = next(s.siid for s in spec.services.values() if s.name == role.service)
         roles.append(RoleItem(role, siid, found, actions, role.service == spec.device_type))
@@ -424,7 +453,12 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
         taken_actions.update((a.service, a.name) for a in actions.values())
 
     events = tuple(event_item(spec, event) for event in spec.events())
-    taken_properties.update((p.service, p.name) for item in events for p in item.arguments)
+    taken_properties.update(
+        (p.service, p.name)
+        for item in events
+        for p in item.arguments
+        if (p.service, p.name) not in STATE_ARGUMENTS
+    )
 
     properties = tuple(
         PropertyItem(platform, prop, traits_of(prop.service, prop.name, spec.device_type))

@@ -1,4 +1,8 @@
-"""Televisions and speakers: power, volume, mute, sources and playback, from the spec."""
+"""Televisions and speakers: power, volume, mute, sources and playback, from the spec.
+
+A television whose spec has no power property (Xiaomi's) is turned off and on by actions; its
+power is then what it was last told, until it is unreachable and back again.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Final
 from homeassistant.components.media_player import MediaPlayerDeviceClass, MediaPlayerEntity
 from homeassistant.components.media_player.const import MediaPlayerEntityFeature, MediaPlayerState
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
@@ -27,7 +31,9 @@ ACTION_FEATURES: Final = {
     "next": MediaPlayerEntityFeature.NEXT_TRACK,
     "previous": MediaPlayerEntityFeature.PREVIOUS_TRACK,
     "turn-off": MediaPlayerEntityFeature.TURN_OFF,
+    "turn-on": MediaPlayerEntityFeature.TURN_ON,
 }
+POWER_ACTIONS: Final = ("turn-off", "turn-on")
 
 
 async def async_setup_entry(
@@ -64,9 +70,10 @@ class XiaomiMediaPlayer(XiaomiRoleEntity, MediaPlayerEntity):
         if (on := item.prop("on")) and on.writable:
             features |= MediaPlayerEntityFeature.TURN_ON | MediaPlayerEntityFeature.TURN_OFF
         volume = item.prop("volume")
-        self._volume_max = 100.0
+        self._volume_min, self._volume_max = 0, 100.0
         if volume and volume.value_range:
             features |= MediaPlayerEntityFeature.VOLUME_SET | MediaPlayerEntityFeature.VOLUME_STEP
+            self._volume_min = int(volume.value_range.min)
             self._volume_max = volume.value_range.max
         if item.prop("mute"):
             features |= MediaPlayerEntityFeature.VOLUME_MUTE
@@ -75,16 +82,32 @@ class XiaomiMediaPlayer(XiaomiRoleEntity, MediaPlayerEntity):
             self._sources = {choice.description: choice.value for choice in source.value_list}
             self._attr_source_list = list(self._sources)
         self._attr_supported_features = features
+        # Without a power property: whether last turned on; None without power actions.
+        self._powered: bool | None = (
+            True if any(action in item.actions for action in POWER_ACTIONS) else None
+        )
+        self._reachable = coordinator.last_update_success
 
     @property
     def state(self) -> MediaPlayerState | None:
         """Off when powered off; else playing, paused, or on/idle."""
-        if self.value("on") is False:
+        if self.value("on") is False or (self.role.prop("on") is None and self._powered is False):
             return MediaPlayerState.OFF
         playing = PLAYING_STATES.get(self.choice_name("playing-state") or "")
         if playing:
             return playing
-        return MediaPlayerState.ON if self.role.prop("on") else MediaPlayerState.IDLE
+        return (
+            MediaPlayerState.ON if self.role.prop("on") or self._powered else MediaPlayerState.IDLE
+        )
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """A TV answering again after it was unreachable was turned on (by its remote)."""
+        reachable = self.coordinator.last_update_success
+        if reachable and not self._reachable and self._powered is False:
+            self._powered = True
+        self._reachable = reachable
+        super()._handle_coordinator_update()
 
     @property
     def volume_level(self) -> float | None:
@@ -108,21 +131,27 @@ class XiaomiMediaPlayer(XiaomiRoleEntity, MediaPlayerEntity):
 
     @exception_handler
     async def async_turn_on(self) -> None:
-        """Power on."""
-        await self.write({"on": True})
+        """Power on, by property where it is writable, else by action."""
+        await self._power(on=True)
 
     @exception_handler
     async def async_turn_off(self) -> None:
         """Power off, by property where it is writable, else by action."""
-        if (on := self.role.prop("on")) and on.writable:
-            await self.write({"on": False})
-        else:
-            await self.act("turn-off", {"on": False})
+        await self._power(on=False)
+
+    async def _power(self, *, on: bool) -> None:
+        if (power := self.role.prop("on")) and power.writable:
+            await self.write({"on": on})
+            return
+        await self.act("turn-on" if on else "turn-off", {"on": on})
+        if self._powered is not None:
+            self._powered = on
+            self.async_write_ha_state()
 
     @exception_handler
     async def async_set_volume_level(self, volume: float) -> None:
-        """Set the volume."""
-        await self.write({"volume": round(volume * self._volume_max)})
+        """Set the volume; below the spec's lowest step (a speaker's 6 %), its lowest."""
+        await self.write({"volume": max(self._volume_min, round(volume * self._volume_max))})
 
     @exception_handler
     async def async_mute_volume(self, mute: bool) -> None:

@@ -19,7 +19,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 
-from .const import DOMAIN
+from .const import DOMAIN, SERVICE_SPEAK
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
 from .entity import translate_error
 from .miot import MiotAuthenticationError, MiotError, MiotProperty, MiotSpecError, MiotValueError
@@ -29,7 +29,6 @@ from .voice.skill import UnknownAgentError, async_ask_agent, spoken_answer, xiao
 SERVICE_READ_PROPERTIES: Final = "read_properties"
 SERVICE_WRITE_PROPERTY: Final = "write_property"
 SERVICE_CALL_ACTION: Final = "call_action"
-SERVICE_SPEAK: Final = "speak"
 SERVICE_EXECUTE_COMMAND: Final = "execute_command"
 SERVICE_XIAOAI_COMMAND: Final = "xiaoai_command"
 

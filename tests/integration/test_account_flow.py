@@ -512,17 +512,20 @@ async def test_a_device_routed_through_the_cloud_is_not_asked_on_the_lan(
     hass: HomeAssistant, sim: Simulator, cloud: CloudServer, account: ConfigEntry
 ) -> None:
     """Cloud only: no LAN session; commands reach the device through the cloud's log."""
-    await choose_routes(hass, account, {"Front Door Lock": "cloud", "Desk Lamp": "cloud"})
+    await choose_routes(hass, account, {"Xiao Ai Speaker": "cloud", "Desk Lamp": "cloud"})
 
-    lock = transport_of(account, sim, "front-door-lock")
-    assert lock.lan is None
-    assert lock.route is Route.CLOUD
+    speaker = transport_of(account, sim, "xiaoai-speaker")
+    assert speaker.lan is None
+    assert speaker.route is Route.CLOUD
     account_lamp = account.runtime_data.coordinators[str(sim.devices["study-lamp"].did)]
     assert account_lamp.interval == timedelta(seconds=60)  # the cloud's interval
     await hass.services.async_call(
-        "lock", "unlock", {"entity_id": named_entity(hass, "lock.front_door_lock")}, blocking=True
+        "button",
+        "press",
+        {"entity_id": named_entity(hass, "button.xiao_ai_speaker_wake_up")},
+        blocking=True,
     )
-    assert [(a["id"], a["name"]) for a in cloud.actions] == [("front-door-lock", "unlock")]
+    assert [(a["id"], a["name"]) for a in cloud.actions] == [("xiaoai-speaker", "wake-up")]
 
     # Silent on the LAN, the lamp is still read, at once, through the cloud.
     lamp = sim.devices["study-lamp"]

@@ -47,6 +47,8 @@ CAR_START_GCJ02 = (39.990419, 116.311598)
 """Where the demo car is parked (Haidian), about 1.3 km from home."""
 
 CAR, PHONES = "su7", ("alice-phone", "bob-phone")
+CAR_LOCK = "lock.xiaomi_su7_door_lock"
+"""The demo home's only lock entity: its front door lock cannot be locked remotely."""
 
 
 def place(device: VirtualDevice, position: tuple[float, float]) -> None:
@@ -234,9 +236,9 @@ async def test_a_larger_zone_starts_the_house_earlier(
 async def test_the_door_is_locked_when_the_last_phone_leaves(
     hass: HomeAssistant, sim: Simulator, demo: MockConfigEntry
 ) -> None:
-    """Bob leaves: nothing. Alice leaves too: the unlocked door locks, and they are told."""
+    """Bob leaves: nothing. Alice leaves too: the unlocked car locks, and they are told."""
     notifications = async_mock_service(hass, "notify", "family")
-    lock = entity_id(hass, "lock.front_door_lock")
+    lock = entity_id(hass, CAR_LOCK)
     phones = [
         entity_id(hass, f"device_tracker.{p}_location") for p in ("alice_s_phone", "bob_s_phone")
     ]
@@ -258,13 +260,13 @@ async def test_the_door_is_locked_when_the_last_phone_leaves(
     place(sim.devices["bob-phone"], AWAY_GCJ02)
     await later(hass)
     assert [state(hass, p) for p in phones] == [STATE_HOME, STATE_NOT_HOME]
-    assert value(sim.devices["front-door-lock"], "status") == "unlocked"
+    assert value(sim.devices[CAR], "lock.status") == "unlocked"
     assert notifications == []
 
     place(sim.devices["alice-phone"], AWAY_GCJ02)
     await later(hass)
     assert [state(hass, p) for p in phones] == [STATE_NOT_HOME, STATE_NOT_HOME]
-    assert value(sim.devices["front-door-lock"], "status") == "locked"
+    assert value(sim.devices[CAR], "lock.status") == "locked"
     await later(hass)
     assert state(hass, lock) == LockState.LOCKED
     assert [call.data for call in notifications] == [
@@ -275,8 +277,8 @@ async def test_the_door_is_locked_when_the_last_phone_leaves(
 async def test_a_locked_door_stays_as_it_is_and_no_notify_service_is_fine(
     hass: HomeAssistant, sim: Simulator, demo: MockConfigEntry
 ) -> None:
-    """The door was locked already: no lock command goes out; no notification is configured."""
-    lock = entity_id(hass, "lock.front_door_lock")
+    """The car was locked already: no lock command goes out; no notification is configured."""
+    lock = entity_id(hass, CAR_LOCK)
     assert state(hass, lock) == LockState.LOCKED
     phone = entity_id(hass, "device_tracker.bob_s_phone_location")
     await use_blueprint(
@@ -299,7 +301,7 @@ async def test_good_night_turns_off_locks_and_puts_the_acs_to_sleep(
     hass: HomeAssistant, sim: Simulator, demo: MockConfigEntry, sentence: str
 ) -> None:
     """Said to Home Assistant's own agent, which handles conversation triggers."""
-    lock = entity_id(hass, "lock.front_door_lock")
+    lock = entity_id(hass, CAR_LOCK)
     await hass.services.async_call("lock", SERVICE_UNLOCK, {ATTR_ENTITY_ID: lock}, blocking=True)
     lamp, ceiling = sim.devices["study-lamp"], sim.devices["living-room-light"]
     bedroom_ac = sim.devices["bedroom-ac"]
@@ -327,7 +329,7 @@ async def test_good_night_turns_off_locks_and_puts_the_acs_to_sleep(
 
     assert result.response.speech["plain"]["speech"] == "晚安，好梦"  # noqa: RUF001
     assert (value(lamp, "on"), value(ceiling, "on")) == (False, False)
-    assert value(sim.devices["front-door-lock"], "status") == "locked"
+    assert value(sim.devices[CAR], "lock.status") == "locked"
     assert value(bedroom_ac, "sleep-mode") is True
     assert value(sim.devices["living-room-ac"], "target-temperature") == 27
     assert state(hass, lock) == LockState.LOCKED
@@ -350,4 +352,4 @@ async def test_good_night_with_only_the_lights_leaves_the_rest_alone(
     await hass.async_block_till_done()
     assert value(lamp, "on") is False
     assert value(sim.devices["living-room-ac"], "target-temperature") == 24
-    assert value(sim.devices["front-door-lock"], "status") == "locked"
+    assert value(sim.devices[CAR], "lock.status") == "locked"

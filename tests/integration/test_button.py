@@ -34,7 +34,7 @@ async def test_buttons_match_their_snapshots(
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    """The speaker's wake-up is a button; its actions with inputs are not."""
+    """The speaker's wake-up, music, radio and alarm actions are buttons; those with inputs not."""
     entry = await set_up_device("xiaoai-speaker")
     await assert_entities_match_snapshots(hass, entity_registry, snapshot, [entry])
 
@@ -42,7 +42,7 @@ async def test_buttons_match_their_snapshots(
 async def test_only_spare_actions_without_inputs_are_buttons(
     hass: HomeAssistant, set_up_device: SetUpDevice, entity_registry: er.EntityRegistry
 ) -> None:
-    """Play/pause belong to the media player, play-text takes text: one button is left."""
+    """Play/pause belong to the media player, play-text takes text: the speaker's rest remain."""
     entry = await set_up_device("xiaoai-speaker")
     for device in ("living-room-tv", "front-door-lock", "living-room-light"):
         await set_up_device(device)
@@ -52,7 +52,12 @@ async def test_only_spare_actions_without_inputs_are_buttons(
         for entity in entity_registry.entities.values()
         if entity.domain == BUTTON_DOMAIN
     ]
-    assert buttons == [WAKE_UP]
+    assert sorted(buttons) == [
+        "button.xiao_ai_speaker_play_music",
+        "button.xiao_ai_speaker_play_radio",
+        "button.xiao_ai_speaker_stop_alarm",
+        WAKE_UP,
+    ]
     assert entity_registry.async_get(WAKE_UP).config_entry_id == entry.entry_id
     state = hass.states.get(WAKE_UP)
     assert state.attributes[ATTR_FRIENDLY_NAME] == "Xiao Ai Speaker Wake up"
@@ -62,7 +67,7 @@ async def test_only_spare_actions_without_inputs_are_buttons(
 async def test_pressing_wake_up_runs_the_speakers_wake_up_action(
     hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
 ) -> None:
-    """The press reaches the speaker as intelligent-speaker action 4.1, without inputs."""
+    """The press reaches the speaker as intelligent-speaker action 5.3, without inputs."""
     await set_up_device("xiaoai-speaker")
     actions = spy_on_actions(sim.devices["xiaoai-speaker"])
 
@@ -70,7 +75,7 @@ async def test_pressing_wake_up_runs_the_speakers_wake_up_action(
         BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: WAKE_UP}, blocking=True
     )
 
-    assert actions == [(4, 1, [])]
+    assert actions == [(5, 3, [])]
     assert hass.states.get(WAKE_UP).state != STATE_UNKNOWN  # the time of the last press
 
 

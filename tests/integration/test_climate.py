@@ -46,8 +46,8 @@ from .platform_kit import assert_entities_match_snapshots, next_poll, translated
 LIVING_ROOM = "climate.living_room_air_conditioner"  # on, cool, 24 °C, fan auto
 BEDROOM = "climate.bedroom_air_conditioner"  # off, heat, 22 °C
 ON, MODE, TARGET = (2, 1), (2, 2), (2, 4)
-FAN_LEVEL, VERTICAL_SWING, HORIZONTAL_SWING = (3, 1), (3, 2), (3, 3)
-INDOOR_TEMPERATURE = (4, 1)
+FAN_LEVEL, VERTICAL_SWING = (3, 2), (3, 4)
+INDOOR_TEMPERATURE = (4, 7)
 
 
 @pytest.fixture(autouse=True)
@@ -78,7 +78,7 @@ async def test_air_conditioners_match_their_snapshots(
 async def test_air_conditioner_offers_the_modes_range_and_step_of_its_spec(
     hass: HomeAssistant, set_up_device: SetUpDevice
 ) -> None:
-    """Off plus the spec's modes; 16..31 °C in 0.5 steps; the spec's fan levels; swings."""
+    """Off plus the spec's modes (no auto); 16..31 °C in 0.5 steps; fan levels; swing."""
     await set_up_device("living-room-ac")
 
     state = hass.states.get(LIVING_ROOM)
@@ -86,16 +86,15 @@ async def test_air_conditioner_offers_the_modes_range_and_step_of_its_spec(
     assert state.state == HVACMode.COOL
     assert state.attributes[ATTR_HVAC_MODES] == [
         HVACMode.OFF,
-        HVACMode.AUTO,
         HVACMode.COOL,
         HVACMode.DRY,
-        HVACMode.HEAT,
         HVACMode.FAN_ONLY,
+        HVACMode.HEAT,
     ]
     assert (state.attributes[ATTR_MIN_TEMP], state.attributes[ATTR_MAX_TEMP]) == (16, 31)
     assert state.attributes[ATTR_TARGET_TEMP_STEP] == 0.5
-    assert state.attributes[ATTR_FAN_MODES] == ["auto", "low", "medium", "high"]
-    assert state.attributes[ATTR_SWING_MODES] == ["off", "vertical", "horizontal", "both"]
+    assert state.attributes[ATTR_FAN_MODES] == ["auto", *(f"level{n}" for n in range(1, 8))]
+    assert state.attributes[ATTR_SWING_MODES] == ["off", "vertical"]
     assert state.attributes[ATTR_CURRENT_TEMPERATURE] == 28.5
     assert state.attributes[ATTR_TEMPERATURE] == 24
 
@@ -103,11 +102,10 @@ async def test_air_conditioner_offers_the_modes_range_and_step_of_its_spec(
 @pytest.mark.parametrize(
     ("hvac_mode", "mode_on_device"),
     [
-        (HVACMode.HEAT, 3),
-        (HVACMode.COOL, 1),
-        (HVACMode.DRY, 2),
+        (HVACMode.HEAT, 5),
+        (HVACMode.COOL, 2),
+        (HVACMode.DRY, 3),
         (HVACMode.FAN_ONLY, 4),
-        (HVACMode.AUTO, 0),
     ],
 )
 async def test_choosing_a_mode_powers_on_in_that_mode(
@@ -138,7 +136,7 @@ async def test_mode_off_powers_off_and_keeps_the_mode(
 
     await call(hass, SERVICE_SET_HVAC_MODE, LIVING_ROOM, **{ATTR_HVAC_MODE: HVACMode.OFF})
     assert device.get(*ON) is False
-    assert device.get(*MODE) == 1
+    assert device.get(*MODE) == 2
     assert hass.states.get(LIVING_ROOM).state == HVACMode.OFF
 
     await call(hass, SERVICE_TURN_ON, LIVING_ROOM)
@@ -176,7 +174,7 @@ async def test_temperature_with_a_mode_sets_both(
     )
 
     device = sim.devices["bedroom-ac"]
-    assert (device.get(*ON), device.get(*MODE), device.get(*TARGET)) == (True, 3, 20)
+    assert (device.get(*ON), device.get(*MODE), device.get(*TARGET)) == (True, 5, 20)
     state = hass.states.get(BEDROOM)
     assert (state.state, state.attributes[ATTR_TEMPERATURE]) == (HVACMode.HEAT, 20)
 
@@ -210,10 +208,14 @@ async def test_temperature_off_the_spec_step_is_refused_with_a_translated_error(
     assert sim.devices["living-room-ac"].get(*TARGET) == 24
 
 
+@pytest.mark.parametrize("hvac_mode", [HVACMode.HEAT_COOL, HVACMode.AUTO])
 async def test_a_mode_the_unit_lacks_is_refused_with_a_translated_error(
-    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice, hvac_mode: HVACMode
 ) -> None:
-    """set_temperature does not check its hvac_mode against the entity's: the entity does."""
+    """set_temperature does not check its hvac_mode against the entity's: the entity does.
+
+    The unit's mode list has no auto mode, so auto is refused like heat/cool.
+    """
     await set_up_device("bedroom-ac")
 
     error = await translated_error(
@@ -221,7 +223,7 @@ async def test_a_mode_the_unit_lacks_is_refused_with_a_translated_error(
             hass,
             SERVICE_SET_TEMPERATURE,
             BEDROOM,
-            **{ATTR_TEMPERATURE: 20, ATTR_HVAC_MODE: HVACMode.HEAT_COOL},
+            **{ATTR_TEMPERATURE: 20, ATTR_HVAC_MODE: hvac_mode},
         ),
         ServiceValidationError,
     )
@@ -231,12 +233,15 @@ async def test_a_mode_the_unit_lacks_is_refused_with_a_translated_error(
     assert (device.get(*ON), device.get(*TARGET)) == (False, 22)
 
 
-@pytest.mark.parametrize(("fan_mode", "level"), [("high", 3), ("low", 1), ("medium", 2)])
+@pytest.mark.parametrize(
+    ("fan_mode", "level"), [("level7", 7), ("level1", 1), ("level4", 4), ("auto", 0)]
+)
 async def test_fan_mode_sets_the_fan_level(
     hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice, fan_mode: str, level: int
 ) -> None:
     """Fan modes are the spec's fan levels by name."""
     await set_up_device("living-room-ac")
+    sim.devices["living-room-ac"].set(*FAN_LEVEL, 2)
 
     await call(hass, SERVICE_SET_FAN_MODE, LIVING_ROOM, **{ATTR_FAN_MODE: fan_mode})
 
@@ -244,29 +249,20 @@ async def test_fan_mode_sets_the_fan_level(
     assert hass.states.get(LIVING_ROOM).attributes[ATTR_FAN_MODE] == fan_mode
 
 
-@pytest.mark.parametrize(
-    ("swing_mode", "vertical", "horizontal"),
-    [("vertical", True, False), ("horizontal", False, True), ("both", True, True)],
-)
 async def test_swing_mode_turns_the_louvres_on_and_off(
-    hass: HomeAssistant,
-    sim: Simulator,
-    set_up_device: SetUpDevice,
-    *,
-    swing_mode: str,
-    vertical: bool,
-    horizontal: bool,
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
 ) -> None:
-    """Each swing mode sets both swing properties; off stops both."""
+    """The unit swings vertically only: vertical sets its swing property, off clears it."""
     await set_up_device("living-room-ac")
     device = sim.devices["living-room-ac"]
 
-    await call(hass, SERVICE_SET_SWING_MODE, LIVING_ROOM, **{ATTR_SWING_MODE: swing_mode})
-    assert (device.get(*VERTICAL_SWING), device.get(*HORIZONTAL_SWING)) == (vertical, horizontal)
-    assert hass.states.get(LIVING_ROOM).attributes[ATTR_SWING_MODE] == swing_mode
+    await call(hass, SERVICE_SET_SWING_MODE, LIVING_ROOM, **{ATTR_SWING_MODE: "vertical"})
+    assert device.get(*VERTICAL_SWING) is True
+    assert hass.states.get(LIVING_ROOM).attributes[ATTR_SWING_MODE] == "vertical"
 
     await call(hass, SERVICE_SET_SWING_MODE, LIVING_ROOM, **{ATTR_SWING_MODE: "off"})
-    assert (device.get(*VERTICAL_SWING), device.get(*HORIZONTAL_SWING)) == (False, False)
+    assert device.get(*VERTICAL_SWING) is False
+    assert hass.states.get(LIVING_ROOM).attributes[ATTR_SWING_MODE] == "off"
 
 
 async def test_changes_on_the_remote_show_at_the_next_poll(
@@ -275,10 +271,10 @@ async def test_changes_on_the_remote_show_at_the_next_poll(
     """Mode, target, fan, swing and room temperature changed on the unit reach HA."""
     await set_up_device("living-room-ac")
     device = sim.devices["living-room-ac"]
-    device.set(*MODE, 3)
+    device.set(*MODE, 5)
     device.set(*TARGET, 27.5)
     device.set(*FAN_LEVEL, 2)
-    device.set(*HORIZONTAL_SWING, True)
+    device.set(*VERTICAL_SWING, True)
     device.set(*INDOOR_TEMPERATURE, 21.3)
     assert hass.states.get(LIVING_ROOM).state == HVACMode.COOL
 
@@ -287,8 +283,8 @@ async def test_changes_on_the_remote_show_at_the_next_poll(
     state = hass.states.get(LIVING_ROOM)
     assert state.state == HVACMode.HEAT
     assert state.attributes[ATTR_TEMPERATURE] == 27.5
-    assert state.attributes[ATTR_FAN_MODE] == "medium"
-    assert state.attributes[ATTR_SWING_MODE] == "horizontal"
+    assert state.attributes[ATTR_FAN_MODE] == "level2"
+    assert state.attributes[ATTR_SWING_MODE] == "vertical"
     assert state.attributes[ATTR_CURRENT_TEMPERATURE] == 21.3
 
 
@@ -301,8 +297,8 @@ async def test_written_mode_shows_at_once_and_the_next_poll_confirms_the_device(
     await call(hass, SERVICE_SET_TEMPERATURE, LIVING_ROOM, **{ATTR_TEMPERATURE: 23})
 
     await call(hass, SERVICE_SET_HVAC_MODE, LIVING_ROOM, **{ATTR_HVAC_MODE: HVACMode.DRY})
-    assert device.get(*MODE) == 2
-    device.set(*MODE, 1)
+    assert device.get(*MODE) == 3
+    device.set(*MODE, 2)
     assert hass.states.get(LIVING_ROOM).state == HVACMode.DRY
 
     await next_poll(hass)

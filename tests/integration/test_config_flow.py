@@ -243,7 +243,10 @@ async def scripted_device() -> AsyncIterator[StartScriptedDevice]:
 async def test_a_device_added_by_hand_gets_its_entry_and_entities(
     hass: HomeAssistant, sim: Simulator
 ) -> None:
-    """Address and token are enough: the entry is named after the model, keyed by did, set up."""
+    """Address and token are enough: the entry is named as the spec names the device, keyed by did.
+
+    Xiaomi's documents name devices by their type: the colour bulb's is "Light".
+    """
     device = sim.devices["living-room-light"]
     result = await start_adding_by_hand(hass)
 
@@ -251,12 +254,12 @@ async def test_a_device_added_by_hand_gets_its_entry_and_entities(
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Yeelight Color Bulb"
+    assert result["title"] == "Light"
     assert result["data"] == expected_data(device)
     entry = result["result"]
     assert entry.unique_id == str(device.did)
     assert entry.state is ConfigEntryState.LOADED
-    assert hass.states.get("light.yeelight_color_bulb").state == STATE_ON
+    assert hass.states.get("light.light").state == STATE_ON
 
 
 async def test_a_name_given_when_adding_names_the_device(
@@ -435,7 +438,7 @@ async def test_an_unknown_device_announcing_itself_asks_only_for_its_token(
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Mijia Air Conditioner"
+    assert result["title"] == "Air Conditioner"
     assert result["data"] == expected_data(device)
     assert result["result"].unique_id == str(device.did)
     assert result["result"].state is ConfigEntryState.LOADED

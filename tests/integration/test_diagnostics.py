@@ -34,8 +34,8 @@ async def test_diagnostics_show_the_device_and_its_last_poll(
     (shown,) = diagnostics["devices"]
     assert shown["batch_limit"] <= 4
     assert shown["properties"]["8.1"] == {
-        "service": "power-consumption",
-        "name": "power-consumption",
+        "service": "electricity",
+        "name": "electricity",
         "code": -4004,
         "value": None,
     }

@@ -116,12 +116,12 @@ async def test_one_property_error_makes_only_that_entity_unknown(
 ) -> None:
     """A property that answers an error code is unknown; the device stays available."""
     await set_up_device("living-room-ac")
-    humidity = "sensor.living_room_air_conditioner_humidity"
+    electricity = "sensor.living_room_air_conditioner_electricity"
     temperature = "sensor.living_room_air_conditioner_temperature"
-    assert hass.states.get(humidity).state == "62"
-    sim.devices["living-room-ac"].apply_faults({"property_errors": {"4.2": -4004}})
+    assert hass.states.get(electricity).state == "0.0"
+    sim.devices["living-room-ac"].apply_faults({"property_errors": {"8.1": -4004}})
     await next_poll(hass)
-    assert hass.states.get(humidity).state == STATE_UNKNOWN
+    assert hass.states.get(electricity).state == STATE_UNKNOWN
     assert hass.states.get(temperature).state == "28.5"
 
 

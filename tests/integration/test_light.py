@@ -46,7 +46,7 @@ from .platform_kit import assert_entities_match_snapshots, next_poll, translated
 CEILING = "light.living_room_ceiling_light"  # yeelink.light.color1: everything
 BEDSIDE = "light.bedside_lamp"  # yeelink.light.ct2: brightness and colour temperature, off
 DESK = "light.desk_lamp"  # yeelink.light.mono1: brightness only
-ON, BRIGHTNESS, COLOR_TEMPERATURE, COLOR, MODE = ((2, piid) for piid in (1, 2, 3, 4, 5))
+ON, BRIGHTNESS, COLOR, COLOR_TEMPERATURE, MODE = ((2, piid) for piid in (1, 2, 3, 4, 5))
 
 
 @pytest.fixture(autouse=True)
@@ -99,7 +99,7 @@ async def test_each_light_offers_what_its_model_can_do(
     }
     assert ceiling.attributes[ATTR_MIN_COLOR_TEMP_KELVIN] == 1700
     assert ceiling.attributes[ATTR_MAX_COLOR_TEMP_KELVIN] == 6500
-    assert ceiling.attributes[ATTR_EFFECT_LIST] == ["default", "reading", "night", "movie"]
+    assert ceiling.attributes[ATTR_EFFECT_LIST] == ["color", "day"]
     bedside = hass.states.get(BEDSIDE)
     assert bedside.state == STATE_OFF
     assert bedside.attributes[ATTR_SUPPORTED_COLOR_MODES] == [ColorMode.COLOR_TEMP]
@@ -201,7 +201,7 @@ async def test_colour_temperature_is_set_in_kelvin_within_the_spec_range(
     await turn_on(hass, entity_id, **{ATTR_COLOR_TEMP_KELVIN: kelvin})
 
     device = sim.devices[device_id]
-    assert device.get(*COLOR_TEMPERATURE) == on_device
+    assert device.get(*device.resolve("color-temperature").key) == on_device
     assert device.get(*ON) is True
     state = hass.states.get(entity_id)
     assert state.attributes[ATTR_COLOR_MODE] == ColorMode.COLOR_TEMP
@@ -238,13 +238,13 @@ async def test_colour_changed_on_the_device_shows_at_the_next_poll(
 async def test_effect_chooses_the_light_mode(
     hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
 ) -> None:
-    """The effect list is the spec's modes; choosing "night" writes its value."""
+    """The effect list is the spec's modes; choosing "color" writes its value."""
     await set_up_device("living-room-light")
 
-    await turn_on(hass, CEILING, **{ATTR_EFFECT: "night"})
+    await turn_on(hass, CEILING, **{ATTR_EFFECT: "color"})
 
-    assert sim.devices["living-room-light"].get(*MODE) == 2
-    assert hass.states.get(CEILING).attributes[ATTR_EFFECT] == "night"
+    assert sim.devices["living-room-light"].get(*MODE) == 1
+    assert hass.states.get(CEILING).attributes[ATTR_EFFECT] == "color"
 
 
 async def test_an_effect_the_light_lacks_is_refused_with_a_translated_error(
@@ -261,9 +261,9 @@ async def test_an_effect_the_light_lacks_is_refused_with_a_translated_error(
 
     assert error.translation_key == "invalid_option"
     assert "disco" in str(error)
-    assert "night" in str(error)
+    assert "color" in str(error)
     assert device.get(*ON) is False
-    assert device.get(*MODE) == 0
+    assert device.get(*MODE) == 2
 
 
 async def test_written_state_shows_at_once_and_the_next_poll_confirms_the_device(

@@ -1,88 +1,83 @@
-"""Door locks: lock and unlock through the spec's actions; state from the lock status."""
+"""Door locks: a lock entity only where the spec can lock or unlock; the status otherwise.
+
+Xiaomi's door locks (loock.lock.v6, and every real lock in the shared documents) report their
+status and their operations as events but have no lock or unlock action: they get no `lock`
+entity, and their status is a sensor. The car's lock, which has both actions, is tested with
+the car (`test_car_people.py`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from unittest.mock import patch
+from unittest.mock import MagicMock, patch
 
 import pytest
 from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN
-from homeassistant.components.lock import LockState
-from homeassistant.const import (
-    ATTR_ENTITY_ID,
-    ATTR_FRIENDLY_NAME,
-    SERVICE_LOCK,
-    SERVICE_UNLOCK,
-    STATE_UNKNOWN,
-    Platform,
-)
+from homeassistant.components.sensor import ATTR_OPTIONS
+from homeassistant.const import ATTR_FRIENDLY_NAME, STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.xiaomi_aiot.lock import XiaomiLock
+from custom_components.xiaomi_aiot.mapping import ROLES, RoleItem, plan_device
+from custom_components.xiaomi_aiot.miot import load_bundled_spec
 from simulator import Simulator
 
 from .conftest import SetUpDevice
-from .platform_kit import assert_entities_match_snapshots, next_poll, translated_error
+from .platform_kit import assert_entities_match_snapshots, next_poll
 
-LOCK = "lock.front_door_lock"
-STATUS, METHOD, ACTION = (2, 4), (2, 1), (2, 2)
-LOCKED, UNLOCKED = 0, 1
+STATUS_SENSOR = "sensor.front_door_lock_lock_status"
+STATUS = (2, 5)
+OPEN, OTHERS = 0, 255
 
 
 @pytest.fixture(autouse=True)
-def only_locks() -> Iterator[None]:
-    """Set up the lock platform only."""
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.LOCK]):
+def only_locks_and_sensors() -> Iterator[None]:
+    """Set up the lock and sensor platforms only."""
+    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.LOCK, Platform.SENSOR]):
         yield
 
 
-async def call(hass: HomeAssistant, service: str) -> None:
-    """Call a lock service on the front door and wait for it."""
-    await hass.services.async_call(LOCK_DOMAIN, service, {ATTR_ENTITY_ID: LOCK}, blocking=True)
+async def test_the_door_lock_has_no_lock_entity(
+    hass: HomeAssistant, set_up_device: SetUpDevice, entity_registry: er.EntityRegistry
+) -> None:
+    """No action can lock or unlock it: no lock entity offers to; its status is a sensor."""
+    entry = await set_up_device("front-door-lock")
+
+    entities = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+    assert [entity.entity_id for entity in entities if entity.domain == LOCK_DOMAIN] == []
+    assert hass.states.async_all(LOCK_DOMAIN) == []
+    assert STATUS_SENSOR in {entity.entity_id for entity in entities}
 
 
-async def test_lock_matches_its_snapshot(
+async def test_lock_status_matches_its_snapshot(
     hass: HomeAssistant,
     set_up_device: SetUpDevice,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    """One lock, named after the device, locked."""
+    """The status sensor, named by its translation key, and the battery."""
     entry = await set_up_device("front-door-lock")
     await assert_entities_match_snapshots(hass, entity_registry, snapshot, [entry])
-    assert hass.states.get(LOCK).attributes[ATTR_FRIENDLY_NAME] == "Front Door Lock"
+    status = hass.states.get(STATUS_SENSOR)
+    assert status.attributes[ATTR_FRIENDLY_NAME] == "Front Door Lock Lock status"
+    assert status.attributes[ATTR_OPTIONS] == ["open", "others"]
+    assert status.state == "others"
 
 
-async def test_lock_unlocks_and_locks_again(
+async def test_a_lock_opened_by_key_shows_open_at_the_next_poll(
     hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
 ) -> None:
-    """Unlock and lock run the lock's actions; the device's status follows, and HA's."""
-    await set_up_device("front-door-lock")
-    device = sim.devices["front-door-lock"]
-    assert hass.states.get(LOCK).state == LockState.LOCKED
-
-    await call(hass, SERVICE_UNLOCK)
-    assert device.get(*STATUS) == UNLOCKED
-    assert device.get(*ACTION) == 1  # the device records an unlock
-    assert hass.states.get(LOCK).state == LockState.UNLOCKED
-
-    await call(hass, SERVICE_LOCK)
-    assert device.get(*STATUS) == LOCKED
-    assert hass.states.get(LOCK).state == LockState.LOCKED
-
-
-async def test_a_lock_opened_by_key_shows_unlocked_at_the_next_poll(
-    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
-) -> None:
-    """Unlocked at the door: HA sees it at its next poll."""
+    """Opened at the door: HA sees the status at its next poll."""
     await set_up_device("front-door-lock")
 
-    sim.devices["front-door-lock"].set(*STATUS, UNLOCKED)
-    assert hass.states.get(LOCK).state == LockState.LOCKED
+    sim.devices["front-door-lock"].set(*STATUS, OPEN)
+    assert hass.states.get(STATUS_SENSOR).state == "others"
     await next_poll(hass)
 
-    assert hass.states.get(LOCK).state == LockState.UNLOCKED
+    assert hass.states.get(STATUS_SENSOR).state == "open"
 
 
 async def test_a_status_the_lock_cannot_read_is_unknown(
@@ -91,22 +86,48 @@ async def test_a_status_the_lock_cannot_read_is_unknown(
     """A lock status that answers an error is unknown, not guessed."""
     await set_up_device("front-door-lock")
 
-    sim.devices["front-door-lock"].apply_faults({"property_errors": {"2.4": -4004}})
+    sim.devices["front-door-lock"].apply_faults({"property_errors": {"2.5": -4004}})
     await next_poll(hass)
 
-    assert hass.states.get(LOCK).state == STATE_UNKNOWN
+    assert hass.states.get(STATUS_SENSOR).state == STATE_UNKNOWN
 
 
-async def test_an_offline_lock_cannot_be_unlocked(
+async def test_an_offline_lock_shows_its_status_unavailable(
     hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
 ) -> None:
-    """A lock out of reach gives the translated connection error and stays locked."""
+    """A lock out of reach is not shown as open or closed."""
     await set_up_device("front-door-lock")
-    device = sim.devices["front-door-lock"]
-    device.apply_faults({"offline": True})
 
-    error = await translated_error(call(hass, SERVICE_UNLOCK))
+    sim.devices["front-door-lock"].apply_faults({"offline": True})
+    await next_poll(hass)
 
-    assert error.translation_key == "cannot_connect"
-    assert device.get(*STATUS) == LOCKED
-    assert hass.states.get(LOCK).state == LockState.LOCKED
+    assert hass.states.get(STATUS_SENSOR).state == STATE_UNAVAILABLE
+
+
+def test_only_a_lock_with_an_action_is_a_lock_entity() -> None:
+    """The car can lock and unlock: a lock entity; the door lock cannot: none."""
+    car = plan_device(load_bundled_spec("xiaomi.vehicle.su7"))
+    door = plan_device(load_bundled_spec("loock.lock.v6"))
+    assert [item.role.service for item in car.role_items(Platform.LOCK)] == ["lock"]
+    assert door.role_items(Platform.LOCK) == []
+    assert Platform.LOCK not in door.platforms
+
+
+@pytest.mark.parametrize("method", ["async_lock", "async_unlock"])
+async def test_a_lock_without_the_action_refuses_with_a_translated_error(method: str) -> None:
+    """A lock whose spec lacks an action never sends it, and says so in the user's language."""
+    role = next(role for role in ROLES if role.platform is Platform.LOCK)
+    spec = load_bundled_spec("xiaomi.vehicle.su7")
+    status = spec.find("lock", "status")
+    assert status is not None
+    item = RoleItem(role, status.siid, {"status": status}, {}, main=False)
+    coordinator = MagicMock()
+    coordinator.did = "1"
+    lock = XiaomiLock(coordinator, item)
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await getattr(lock, method)()
+
+    assert caught.value.translation_key == "unknown_action"
+    assert caught.value.translation_placeholders == {"action": method.removeprefix("async_")}
+    coordinator.async_action.assert_not_called()

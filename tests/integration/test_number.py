@@ -1,6 +1,7 @@
 """Numbers: writable numeric properties with a range, within the spec's bounds and step.
 
-No demo model has one, so the tests use the test-only humidifier (see `platform_kit`).
+The demo home's only ones are the air conditioners' fan percentage; the tests use the test-only
+humidifier (see `platform_kit`), whose number has a unit and a coarse step.
 """
 
 from __future__ import annotations
@@ -116,11 +117,21 @@ def test_no_demo_model_makes_a_number_but_the_humidifier_does() -> None:
     assert [item.prop.name for item in plan.property_items(Platform.NUMBER)] == ["target-humidity"]
 
 
-async def test_demo_home_has_no_numbers(
+async def test_demo_home_numbers_are_the_air_conditioners_fan_percentage(
     hass: HomeAssistant, demo_entries: list[MockConfigEntry], entity_registry: er.EntityRegistry
 ) -> None:
-    """The demo home's models make no number entity."""
-    assert [e for e in entity_registry.entities.values() if e.domain == NUMBER_DOMAIN] == []
+    """The air conditioner's spec has a writable fan percentage, 1..101; nothing else is one."""
+    numbers = sorted(
+        (e.entity_id, e.unique_id.split("-", 1)[1])
+        for e in entity_registry.entities.values()
+        if e.domain == NUMBER_DOMAIN
+    )
+    assert numbers == [
+        ("number.bedroom_air_conditioner_fan_percent", "p-10-1"),
+        ("number.living_room_air_conditioner_fan_percent", "p-10-1"),
+    ]
+    state = hass.states.get("number.living_room_air_conditioner_fan_percent")
+    assert (state.attributes[ATTR_MIN], state.attributes[ATTR_MAX]) == (1, 101)
 
 
 async def test_number_matches_its_snapshot(

@@ -27,8 +27,8 @@ from .conftest import SetUpDevice, entity_id, later
 
 LAMP = "living-room-light"
 LOCK = "front-door-lock"
-LOCK_EVENT = "event.front_door_lock_lock_operation"
-FINGERPRINT = {"operation-method": "Fingerprint", "lock-action": "Unlock", "operation-id": 5}
+LOCK_EVENT = "event.front_door_lock_lock_opened"
+FINGERPRINT = {"operation-method": "Fingerprint", "operation-id": 5}
 
 
 async def until(hass: HomeAssistant, condition: Callable[[], Any], seconds: float = 3.0) -> None:
@@ -99,18 +99,18 @@ async def test_a_change_at_the_device_shows_without_a_poll(
 async def test_every_lock_operation_fires_even_two_alike(
     hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
 ) -> None:
-    """Two fingerprint unlocks in a row are two events (a poll would have seen one)."""
+    """Two fingerprint openings in a row are two events (a poll sees none: it cannot read them)."""
     await set_up_device(LOCK)
     events = fired(hass, LOCK_EVENT)
     lock = sim.devices[LOCK]
-    lock.emit_event("lock-event", FINGERPRINT)
+    lock.emit_event("lock-opened", FINGERPRINT)
     await until(hass, lambda: len(events) == 1)
-    lock.emit_event("lock-event", FINGERPRINT)
+    lock.emit_event("lock-opened", FINGERPRINT)
     await until(hass, lambda: len(events) == 2)
     await later(hass)  # the poll sees nothing new
-    assert [(e[ATTR_EVENT_TYPE], e["method"], e["key_id"]) for e in events] == [
-        ("unlock", "fingerprint", 5),
-        ("unlock", "fingerprint", 5),
+    assert [(e[ATTR_EVENT_TYPE], e["key_id"]) for e in events] == [
+        ("fingerprint", 5),
+        ("fingerprint", 5),
     ]
 
 
@@ -122,7 +122,7 @@ async def test_a_repeated_report_fires_once(
     events = fired(hass, LOCK_EVENT)
     lock = sim.devices[LOCK]
     lock.apply_faults({"duplicate": 1.0})
-    lock.emit_event("lock-event", FINGERPRINT)
+    lock.emit_event("lock-opened", FINGERPRINT)
     await until(hass, lambda: events)
     await asyncio.sleep(0.2)
     await hass.async_block_till_done()

@@ -19,7 +19,6 @@ from homeassistant.const import (
     PERCENTAGE,
     EntityCategory,
     Platform,
-    UnitOfEnergy,
     UnitOfTemperature,
 )
 from homeassistant.core import HomeAssistant
@@ -32,10 +31,10 @@ from .conftest import SetUpDevice
 from .platform_kit import assert_entities_match_snapshots, humidifier_device, next_poll
 
 BATTERY = "sensor.front_door_lock_battery"
-DOOR = "sensor.front_door_lock_door"
+LOCK_STATUS = "sensor.front_door_lock_lock_status"
 AC = "sensor.living_room_air_conditioner"
-DOOR_STATUS, BATTERY_LEVEL = (3, 1), (4, 1)
-AC_FAULT, AC_ENERGY = (2, 3), (8, 1)
+LOCK_STATUS_PROPERTY, BATTERY_LEVEL = (2, 5), (4, 1)
+AC_ELECTRICITY = (8, 1)
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +50,7 @@ async def test_sensors_match_their_snapshots(
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    """The lock's door and battery; each air conditioner's fault, climate and energy."""
+    """The lock's status and battery; each air conditioner's temperature and electricity."""
     entries = [
         await set_up_device(device)
         for device in ("front-door-lock", "living-room-ac", "bedroom-ac")
@@ -62,7 +61,7 @@ async def test_sensors_match_their_snapshots(
 async def test_lock_sensors_are_named_and_classed(
     hass: HomeAssistant, set_up_device: SetUpDevice, entity_registry: er.EntityRegistry
 ) -> None:
-    """Battery in %, a diagnostic; the door an enumeration of translated states."""
+    """Battery in %, a diagnostic; the lock's status an enumeration of translated states."""
     await set_up_device("front-door-lock")
 
     battery = hass.states.get(BATTERY)
@@ -71,37 +70,38 @@ async def test_lock_sensors_are_named_and_classed(
     assert battery.attributes[ATTR_DEVICE_CLASS] == SensorDeviceClass.BATTERY
     assert battery.attributes[ATTR_UNIT_OF_MEASUREMENT] == PERCENTAGE
     assert entity_registry.async_get(BATTERY).entity_category is EntityCategory.DIAGNOSTIC
-    door = hass.states.get(DOOR)
-    assert door.state == "closed"
-    assert door.attributes[ATTR_FRIENDLY_NAME] == "Front Door Lock Door"
-    assert door.attributes[ATTR_OPTIONS] == ["closed", "open", "ajar"]
-    assert entity_registry.async_get(DOOR).translation_key == "door_status"
+    status = hass.states.get(LOCK_STATUS)
+    assert status.state == "others"
+    assert status.attributes[ATTR_FRIENDLY_NAME] == "Front Door Lock Lock status"
+    assert status.attributes[ATTR_OPTIONS] == ["open", "others"]
+    assert entity_registry.async_get(LOCK_STATUS).translation_key == "lock_status"
 
 
 async def test_the_lock_emits_no_sensor_for_its_event_arguments(
     hass: HomeAssistant, set_up_device: SetUpDevice, entity_registry: er.EntityRegistry
 ) -> None:
-    """Method, action and key id belong to the lock event: exactly two sensors remain."""
+    """Method, key id, alarms and times cannot be read (the events carry them): two sensors;
+    the battery level, a low-battery event's argument too, keeps its sensor."""
     entry = await set_up_device("front-door-lock")
 
     entities = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
-    assert sorted(entity.entity_id for entity in entities) == [BATTERY, DOOR]
+    assert sorted(entity.entity_id for entity in entities) == [BATTERY, LOCK_STATUS]
 
 
-@pytest.mark.parametrize(("value", "shown"), [(1, "open"), (2, "ajar"), (0, "closed")])
-async def test_door_opened_by_hand_shows_at_the_next_poll(
+@pytest.mark.parametrize(("value", "shown"), [(0, "open"), (255, "others")])
+async def test_lock_status_changed_at_the_door_shows_at_the_next_poll(
     hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice, value: int, shown: str
 ) -> None:
-    """The door sensor's state is the spec value's name."""
+    """The status sensor's state is the spec value's name."""
     await set_up_device("front-door-lock")
     device = sim.devices["front-door-lock"]
-    device.set(*DOOR_STATUS, 1 if value == 0 else 0)
+    device.set(*LOCK_STATUS_PROPERTY, 0 if value else 255)
     await next_poll(hass)
 
-    device.set(*DOOR_STATUS, value)
+    device.set(*LOCK_STATUS_PROPERTY, value)
     await next_poll(hass)
 
-    assert hass.states.get(DOOR).state == shown
+    assert hass.states.get(LOCK_STATUS).state == shown
 
 
 async def test_battery_running_low_shows_at_the_next_poll(
@@ -122,38 +122,29 @@ async def test_air_conditioner_sensors_have_units_and_state_classes(
     set_up_device: SetUpDevice,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """Temperature in °C and humidity in % are measurements; energy in kWh only increases."""
+    """Temperature in °C is a measurement; the unit's spec has no humidity, fault or energy."""
     await set_up_device("living-room-ac")
-    sim.devices["living-room-ac"].set(*AC_ENERGY, 12.34)
-    await next_poll(hass)
 
     temperature = hass.states.get(f"{AC}_temperature")
     assert temperature.state == "28.5"
     assert temperature.attributes[ATTR_UNIT_OF_MEASUREMENT] == UnitOfTemperature.CELSIUS
     assert temperature.attributes[ATTR_STATE_CLASS] == SensorStateClass.MEASUREMENT
-    humidity = hass.states.get(f"{AC}_humidity")
-    assert (humidity.state, humidity.attributes[ATTR_UNIT_OF_MEASUREMENT]) == ("62", PERCENTAGE)
-    energy = hass.states.get(f"{AC}_energy")
-    assert energy.state == "12.34"
-    assert energy.attributes[ATTR_UNIT_OF_MEASUREMENT] == UnitOfEnergy.KILO_WATT_HOUR
-    assert energy.attributes[ATTR_STATE_CLASS] == SensorStateClass.TOTAL_INCREASING
-    fault = entity_registry.async_get(f"{AC}_fault")
-    assert (fault.translation_key, fault.entity_category) == ("fault", EntityCategory.DIAGNOSTIC)
+    for missing in ("humidity", "fault", "energy"):
+        assert entity_registry.async_get(f"{AC}_{missing}") is None
 
 
-async def test_a_fault_reported_by_the_air_conditioner_shows_by_name(
+async def test_electricity_counted_by_the_air_conditioner_shows_at_the_next_poll(
     hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
 ) -> None:
-    """A compressor fault is the state "compressor_fault", translated by strings.json."""
+    """The vendor's electricity counter has no unit in the spec: shown as the number it is."""
     await set_up_device("living-room-ac")
-    assert hass.states.get(f"{AC}_fault").state == "no_faults"
 
-    sim.devices["living-room-ac"].set(*AC_FAULT, 2)
+    sim.devices["living-room-ac"].set(*AC_ELECTRICITY, 12.34)
     await next_poll(hass)
 
-    fault = hass.states.get(f"{AC}_fault")
-    assert fault.state == "compressor_fault"
-    assert fault.attributes[ATTR_OPTIONS] == ["no_faults", "sensor_fault", "compressor_fault"]
+    electricity = hass.states.get(f"{AC}_electricity")
+    assert electricity.state == "12.34"
+    assert ATTR_UNIT_OF_MEASUREMENT not in electricity.attributes
 
 
 async def test_a_model_without_traits_names_its_sensors_from_the_spec(

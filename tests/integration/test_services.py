@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from homeassistant.components.lock import LockState
 from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import STATE_OFF
 from homeassistant.core import HomeAssistant, ServiceResponse
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
@@ -50,7 +50,7 @@ async def test_reading_properties_asks_the_device_not_the_last_poll(
     response = await call(
         hass,
         "read_properties",
-        {"device_id": target, "properties": [{"siid": 2, "piid": 4}, {"siid": 4, "piid": 2}]},
+        {"device_id": target, "properties": [{"siid": 2, "piid": 4}, {"siid": 4, "piid": 7}]},
     )
 
     assert response == {
@@ -65,10 +65,10 @@ async def test_reading_properties_asks_the_device_not_the_last_poll(
             },
             {
                 "siid": 4,
-                "piid": 2,
+                "piid": 7,
                 "code": 0,
-                "value": 62,
-                "name": "relative-humidity",
+                "value": 28.5,
+                "name": "temperature",
                 "service": "environment",
             },
         ]
@@ -80,14 +80,14 @@ async def test_reading_a_property_the_device_refuses_answers_its_code(
 ) -> None:
     """A property error is data, not a failure: the others still come back."""
     await set_up_device("living-room-ac")
-    sim.devices["living-room-ac"].apply_faults({"property_errors": {"4.2": -4004}})
+    sim.devices["living-room-ac"].apply_faults({"property_errors": {"8.1": -4004}})
 
     response = await call(
         hass,
         "read_properties",
         {
             "device_id": device_id(hass, sim, "living-room-ac"),
-            "properties": [{"siid": 4, "piid": 2}, {"siid": 4, "piid": 1}],
+            "properties": [{"siid": 8, "piid": 1}, {"siid": 4, "piid": 7}],
         },
     )
 
@@ -193,13 +193,13 @@ async def test_writing_a_read_only_property_is_refused(
             {
                 "device_id": device_id(hass, sim, "living-room-ac"),
                 "siid": 4,
-                "piid": 1,
+                "piid": 7,
                 "value": 20,
             },
         )
     assert err.value.translation_key == "property_not_writable"
-    assert err.value.translation_placeholders == {"property": "4.1 (temperature)"}
-    assert sim.devices["living-room-ac"].get(4, 1) == 28.5
+    assert err.value.translation_placeholders == {"property": "4.7 (temperature)"}
+    assert sim.devices["living-room-ac"].get(4, 7) == 28.5
 
 
 async def test_a_write_the_device_refuses_raises_its_code(
@@ -253,8 +253,8 @@ async def test_calling_an_action_with_inputs_reaches_the_device(
         "call_action",
         {
             "device_id": device_id(hass, sim, "xiaoai-speaker"),
-            "siid": 4,
-            "aiid": 2,
+            "siid": 5,
+            "aiid": 1,
             "inputs": ["晚饭好了"],
         },
     )
@@ -265,34 +265,28 @@ async def test_calling_an_action_with_inputs_reaches_the_device(
 async def test_an_action_updates_the_entities_it_affects(
     hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
 ) -> None:
-    """Unlocking through the service shows on the lock entity (the poll after the call)."""
-    await set_up_device("front-door-lock")
+    """Toggling through the service shows on the light entity (the poll after the call)."""
+    await set_up_device("living-room-light")
     await call(
         hass,
         "call_action",
-        {"device_id": device_id(hass, sim, "front-door-lock"), "siid": 2, "aiid": 2},
+        {"device_id": device_id(hass, sim, "living-room-light"), "siid": 2, "aiid": 1},
         response=False,
     )
     await hass.async_block_till_done()
-    lock_status = (
-        sim.devices["front-door-lock"]
-        .property(2, 4)
-        .choice(int(sim.devices["front-door-lock"].get(2, 4)))
-    )
-    assert lock_status is not None
-    assert lock_status.name == "unlocked"
-    state = hass.states.get("lock.front_door_lock")
+    assert sim.devices["living-room-light"].get(2, 1) is False
+    state = hass.states.get("light.living_room_ceiling_light")
     assert state is not None
-    assert state.state == LockState.UNLOCKED
+    assert state.state == STATE_OFF
 
 
 @pytest.mark.parametrize(
     ("data", "translation_key"),
     [
-        ({"siid": 4, "aiid": 2, "inputs": []}, "invalid_value"),
-        ({"siid": 4, "aiid": 2, "inputs": [42]}, "invalid_value"),
-        ({"siid": 4, "aiid": 3, "inputs": ["lights off", "yes"]}, "invalid_value"),
-        ({"siid": 4, "aiid": 9}, "unknown_action"),
+        ({"siid": 5, "aiid": 1, "inputs": []}, "invalid_value"),
+        ({"siid": 5, "aiid": 1, "inputs": [42]}, "invalid_value"),
+        ({"siid": 5, "aiid": 5, "inputs": ["lights off", "yes"]}, "invalid_value"),
+        ({"siid": 5, "aiid": 9}, "unknown_action"),
     ],
 )
 async def test_a_bad_action_call_is_refused_before_anything_is_sent(

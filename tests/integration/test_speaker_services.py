@@ -63,7 +63,7 @@ async def test_a_speaker_carries_out_a_command_aloud_or_silently(
     )
     speaker = sim.devices[SPEAKER]
     assert list(speaker.spoken) == ["打开客厅的灯"]
-    assert speaker.get(4, 2) is silent
+    assert speaker.get(5, 2) is silent
 
 
 async def test_a_command_is_said_aloud_unless_asked_otherwise(
@@ -71,11 +71,11 @@ async def test_a_command_is_said_aloud_unless_asked_otherwise(
 ) -> None:
     """silent defaults to false."""
     await set_up_device(SPEAKER)
-    sim.devices[SPEAKER].set(4, 2, True)
+    sim.devices[SPEAKER].set(5, 2, True)
     await call(
         hass, "execute_command", {"device_id": device_id(hass, sim, SPEAKER), "text": "几点了"}
     )
-    assert sim.devices[SPEAKER].get(4, 2) is False
+    assert sim.devices[SPEAKER].get(5, 2) is False
 
 
 @pytest.mark.parametrize("service", ["speak", "execute_command"])

@@ -1,4 +1,4 @@
-"""Switches: writable booleans such as the air conditioner's eco mode and child lock."""
+"""Switches: writable booleans such as the air conditioner's eco mode and its beep."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from .platform_kit import (
 
 ECO = "switch.living_room_air_conditioner_eco"
 AC = "switch.living_room_air_conditioner"
-ECO_PROPERTY = (2, 5)
+ECO_PROPERTY = (2, 7)
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +66,7 @@ async def test_switches_match_their_snapshots(
 async def test_niche_switches_are_disabled_and_settings_are_configuration(
     hass: HomeAssistant, set_up_device: SetUpDevice, entity_registry: er.EntityRegistry
 ) -> None:
-    """Beep and indicator light start disabled; with the child lock they are configuration."""
+    """Beep and indicator light start disabled, as configuration; the unit has no child lock."""
     await set_up_device("living-room-ac")
 
     for name in ("beep", "indicator_light"):
@@ -74,8 +74,7 @@ async def test_niche_switches_are_disabled_and_settings_are_configuration(
         assert entity.disabled_by is er.RegistryEntryDisabler.INTEGRATION
         assert entity.entity_category is EntityCategory.CONFIG
         assert hass.states.get(f"{AC}_{name}") is None
-    child_lock = entity_registry.async_get(f"{AC}_child_lock")
-    assert (child_lock.disabled_by, child_lock.entity_category) == (None, EntityCategory.CONFIG)
+    assert entity_registry.async_get(f"{AC}_child_lock") is None
     eco = entity_registry.async_get(ECO)
     assert (eco.disabled_by, eco.entity_category) == (None, None)
 
@@ -107,15 +106,16 @@ async def test_eco_turns_on_and_off(
     assert hass.states.get(ECO).state == STATE_OFF
 
 
-async def test_child_lock_turns_on(
+@pytest.mark.usefixtures("all_entities_enabled")
+async def test_beep_turns_on(
     hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
 ) -> None:
-    """Another service's switch writes its own property."""
+    """Another service's switch (the alarm service's beep) writes its own property."""
     await set_up_device("living-room-ac")
 
-    await call(hass, SERVICE_TURN_ON, f"{AC}_child_lock")
+    await call(hass, SERVICE_TURN_ON, f"{AC}_beep")
 
-    assert sim.devices["living-room-ac"].get(7, 1) is True
+    assert sim.devices["living-room-ac"].get(5, 1) is True
 
 
 async def test_eco_shows_at_once_and_the_next_poll_confirms_the_device(
@@ -153,7 +153,7 @@ async def test_a_switch_the_device_refuses_is_a_translated_device_error(
     """The unit answers an error code for eco: the switch stays off and the user sees why."""
     await set_up_device("living-room-ac")
     device = sim.devices["living-room-ac"]
-    device.apply_faults({"property_errors": {"2.5": -4004}})
+    device.apply_faults({"property_errors": {"2.7": -4004}})
 
     error = await translated_error(call(hass, SERVICE_TURN_ON, ECO))
 

@@ -122,7 +122,7 @@ async def test_writes_change_the_device(sim: Simulator, connect: Connect) -> Non
     with pytest.raises(MiotValueError):
         await device.write_property(2, 4, 40)
     with pytest.raises(MiotValueError):
-        await device.write_property(4, 1, 20.0)  # read-only
+        await device.write_property(4, 7, 20.0)  # read-only
     assert sim.devices["ac"].get(2, 4) == 26.5
 
 
@@ -133,7 +133,7 @@ async def test_actions_run_on_the_device(sim: Simulator, connect: Connect) -> No
     await lamp.call_action(2, 1)
     assert sim.devices["lamp"].get(2, 1) is (not before)
     speaker = connect("speaker")
-    await speaker.call_action(4, 2, ["晚上好"])
+    await speaker.call_action(5, 1, ["晚上好"])
     assert sim.devices["speaker"].describe()["spoken"][-1] == "晚上好"
 
 

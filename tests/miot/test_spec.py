@@ -16,13 +16,18 @@ from custom_components.xiaomi_aiot.miot.spec import MiotSpec, urn_name
 
 
 def test_every_bundled_spec_parses() -> None:
-    """Each shipped spec file is a valid spec named after its model."""
+    """Each shipped spec file is a valid spec named after its model.
+
+    Xiaomi's URNs name a model by vendor and last part (``yeelink-ct2`` for
+    ``yeelink.light.ct2``); our modelled ones spell the whole model.
+    """
     assert {"yeelink.light.color1", "xiaomi.aircondition.mc4", "loock.lock.v6"} <= (
         bundled_models()
     )
     for model in bundled_models():
         spec = load_bundled_spec(model)
-        assert model.replace(".", "-") in spec.type
+        vendor, *_, last = model.split(".")
+        assert spec.type.split(":")[5] in (f"{vendor}-{last}", model.replace(".", "-"))
 
 
 def test_properties_are_found_by_service_and_name() -> None:
@@ -31,7 +36,7 @@ def test_properties_are_found_by_service_and_name() -> None:
     target = spec.find("air-conditioner", "target-temperature")
     assert target is not None
     assert (target.siid, target.piid, target.unit, target.format) == (2, 4, "celsius", "float")
-    assert spec.find("indicator-light", "on") == spec.property(5, 1)
+    assert spec.find("indicator-light", "on") == spec.property(6, 1)
     assert spec.find("air-conditioner", "nothing") is None
     assert spec.device_type == "air-conditioner"
 
@@ -39,7 +44,7 @@ def test_properties_are_found_by_service_and_name() -> None:
 def test_value_lists_give_named_choices() -> None:
     """A value list maps numbers to descriptions with identifier-like names."""
     mode = load_bundled_spec("xiaomi.aircondition.mc4").property(2, 2)
-    choice = mode.choice(1)
+    choice = mode.choice(2)
     assert choice is not None
     assert (choice.description, choice.name) == ("Cool", "cool")
     assert mode.choice(99) is None
@@ -48,12 +53,13 @@ def test_value_lists_give_named_choices() -> None:
 def test_actions_and_events_name_their_properties() -> None:
     """Actions list inputs, events list arguments, all as property ids of their service."""
     spec = load_bundled_spec("loock.lock.v6")
-    assert spec.event(2, 1).arguments == (1, 2, 3)
-    assert spec.action(2, 1).name == "lock"
+    assert spec.event(2, 1).arguments == (1, 2, 4)
+    assert spec.event(5, 1).arguments == (2, 3)
+    assert list(spec.actions()) == []  # a real Xiaomi door lock cannot be locked or unlocked
     speaker = load_bundled_spec("xiaomi.wifispeaker.lx06")
-    assert speaker.validate_action_inputs(4, 3, ["开灯", True]) == ["开灯", True]
-    assert len(list(speaker.actions())) == 7
-    assert len(list(spec.events())) == 1
+    assert speaker.validate_action_inputs(5, 5, ["开灯", True]) == ["开灯", True]
+    assert len(list(speaker.actions())) == 10
+    assert len(list(spec.events())) == 5
 
 
 @pytest.mark.parametrize(
@@ -65,7 +71,7 @@ def test_actions_and_events_name_their_properties() -> None:
         (2, 4, 26.5, 26.5),
         (2, 2, 3, 3),
         (2, 2, 3.0, 3),
-        (4, 1, -12.3, -12.3),
+        (4, 7, -12.3, -12.3),
     ],
 )
 def test_valid_values_are_returned_in_canonical_form(
@@ -127,7 +133,7 @@ def test_integer_formats_are_bounded() -> None:
 
 @pytest.mark.parametrize(
     ("siid", "aiid", "values"),
-    [(4, 2, []), (4, 2, [5]), (4, 3, ["x"])],
+    [(5, 1, []), (5, 1, [5]), (5, 5, ["x"])],
 )
 def test_action_inputs_are_checked(siid: int, aiid: int, values: list[Any]) -> None:
     """Actions take exactly their inputs, each valid for its property."""

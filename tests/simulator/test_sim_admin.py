@@ -101,17 +101,17 @@ async def test_set_properties(admin: Admin, sim: Simulator) -> None:
         "/devices/ac/properties",
         [
             {"siid": 2, "piid": 1, "value": True},
-            {"siid": 4, "piid": 1, "value": 31.5},
+            {"siid": 4, "piid": 7, "value": 31.5},
             {"name": "mode", "value": "Dry"},
         ],
     )
     assert status == 200
     values = {(p["siid"], p["piid"]): p["value"] for p in device["properties"]}
     assert values[2, 1] is True
-    assert values[4, 1] == 31.5
-    assert values[2, 2] == 2
-    assert sim.devices["ac"].get(2, 2) == 2
-    assert heard == [(2, 1, True), (4, 1, 31.5), (2, 2, 2)]
+    assert values[4, 7] == 31.5
+    assert values[2, 2] == 3
+    assert sim.devices["ac"].get(2, 2) == 3
+    assert heard == [(2, 1, True), (4, 7, 31.5), (2, 2, 3)]
     status, _ = await admin.post("/devices/ac/properties", {"siid": 2, "piid": 1, "value": False})
     assert status == 200
     assert sim.devices["ac"].get(2, 1) is False

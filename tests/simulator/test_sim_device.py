@@ -15,7 +15,7 @@ HOME = {
     "devices": [
         {"id": "lamp", "kind": "light", "name": "Lamp", "room": "Hall"},
         {"id": "ac", "kind": "air_conditioner", "name": "AC", "room": "Hall"},
-        {"id": "tv", "kind": "television", "name": "TV", "room": "Hall", "state": {"on": True}},
+        {"id": "tv", "kind": "television", "name": "TV", "room": "Hall", "state": {"volume": 20}},
         {"id": "door", "kind": "lock", "name": "Door", "room": "Hall"},
         {"id": "spk", "kind": "speaker", "name": "Speaker", "room": "Hall"},
         {"id": "car", "kind": "vehicle", "name": "Car", "state": {"battery-level": 80}},
@@ -85,12 +85,12 @@ def test_get_properties_codes(sim: Simulator) -> None:
     spk = sim.devices["spk"]
     items = [
         {"did": "v", "siid": 2, "piid": 1},
-        {"did": "t", "siid": 4, "piid": 1},
+        {"did": "t", "siid": 5, "piid": 1},
         {"siid": 9, "piid": 1},
     ]
     assert result(spk, "get_properties", items) == [
         {"did": "v", "siid": 2, "piid": 1, "code": 0, "value": 30},
-        {"did": "t", "siid": 4, "piid": 1, "code": -4001},
+        {"did": "t", "siid": 5, "piid": 1, "code": -4001},
         {"did": str(spk.did), "siid": 9, "piid": 1, "code": -4003},
     ]
 
@@ -101,7 +101,7 @@ def test_set_properties_codes(sim: Simulator) -> None:
     items = [
         {"did": "a", "siid": 2, "piid": 4, "value": 23.5},
         {"did": "b", "siid": 2, "piid": 1, "value": 1},
-        {"did": "c", "siid": 4, "piid": 1, "value": 20},
+        {"did": "c", "siid": 4, "piid": 7, "value": 20},
         {"did": "d", "siid": 2, "piid": 99, "value": 1},
         {"did": "e", "siid": 2, "piid": 4, "value": 99},
         {"did": "f", "siid": 2, "piid": 2},
@@ -110,7 +110,7 @@ def test_set_properties_codes(sim: Simulator) -> None:
     assert codes == [0, 0, -4002, -4003, -4005, -4005]
     assert ac.get(2, 4) == 23.5
     assert ac.get(2, 1) is True
-    assert ac.get(4, 1) == 26
+    assert ac.get(4, 7) == 26
 
 
 @pytest.mark.parametrize(
@@ -144,7 +144,7 @@ def test_info(sim: Simulator) -> None:
 
 
 def test_actions(sim: Simulator) -> None:
-    """Effects: toggle, TV off, play/pause, lock with its event, speaker texts."""
+    """Effects: toggle, TV actions without state to change, lock events, speaker texts."""
     lamp, tv, door, spk = (sim.devices[i] for i in ("lamp", "tv", "door", "spk"))
     toggle = result(lamp, "action", {"did": "x", "siid": 2, "aiid": 1, "in": []})
     assert toggle == {"did": "x", "siid": 2, "aiid": 1, "code": 0, "out": []}
@@ -152,31 +152,30 @@ def test_actions(sim: Simulator) -> None:
     result(lamp, "action", [{"siid": 2, "aiid": 1}])
     assert lamp.get(2, 1) is False
 
-    result(tv, "action", {"siid": 4, "aiid": 1, "in": []})
-    assert tv.get(4, 1) == 1
-    result(tv, "action", {"siid": 4, "aiid": 2, "in": []})
-    assert tv.get(4, 1) == 2
-    result(tv, "action", {"siid": 2, "aiid": 1, "in": []})
-    assert tv.get(2, 1) is False
+    # The real TV's spec has no power property or playing state: its actions change nothing.
+    keys = [(p["siid"], p["piid"]) for p in tv.describe()["properties"]]
+    before = [tv.get(*key) for key in keys]
+    for siid, aiid in ((3, 1), (3, 2), (2, 2), (6, 1)):
+        done = result(tv, "action", {"siid": siid, "aiid": aiid, "in": []})
+        assert done["code"] == 0
+    assert [tv.get(*key) for key in keys] == before
 
-    result(door, "action", {"siid": 2, "aiid": 2, "in": []})
-    assert door.get(2, 4) == 1
-    result(door, "action", {"siid": 2, "aiid": 1, "in": []})
-    assert door.get(2, 4) == 0
-    assert [e["name"] for e in door.events] == ["lock-event", "lock-event"]
+    # The real lock has no lock or unlock action; its events come from the door (emit_event).
+    assert result(door, "action", {"siid": 2, "aiid": 2, "in": []})["code"] == -4003
+    door.emit_event("lock-opened", {"operation-method": "Password", "operation-id": 7})
+    assert [e["name"] for e in door.events] == ["lock-opened"]
     assert door.events[0]["arguments"] == [
         {"piid": 1, "name": "operation-method", "value": 1},
-        {"piid": 2, "name": "lock-action", "value": 1},
-        {"piid": 3, "name": "operation-id", "value": 0},
+        {"piid": 2, "name": "operation-id", "value": 7},
+        {"piid": 4, "name": "current-time", "value": ""},
     ]
-    assert door.events[1]["arguments"][1]["value"] == 0
 
-    result(spk, "action", {"siid": 4, "aiid": 2, "in": ["hello"]})
-    result(spk, "action", {"siid": 4, "aiid": 3, "in": ["turn on the light", True]})
+    result(spk, "action", {"siid": 5, "aiid": 1, "in": ["hello"]})
+    result(spk, "action", {"siid": 5, "aiid": 5, "in": ["turn on the light", True]})
     assert list(spk.spoken) == ["hello", "turn on the light"]
-    assert spk.get(4, 2) is True
+    assert spk.get(5, 2) is True
     for n in range(60):
-        result(spk, "action", {"siid": 4, "aiid": 2, "in": [f"n{n}"]})
+        result(spk, "action", {"siid": 5, "aiid": 1, "in": [f"n{n}"]})
     assert len(spk.spoken) == 50
     assert spk.spoken[-1] == "n59"
     assert spk.describe()["spoken"][0] == "n10"
@@ -185,11 +184,11 @@ def test_actions(sim: Simulator) -> None:
 def test_action_errors(sim: Simulator) -> None:
     """-4003 for a missing action, -4005 for bad inputs."""
     spk = sim.devices["spk"]
-    missing = result(spk, "action", {"siid": 4, "aiid": 9, "in": []})
+    missing = result(spk, "action", {"siid": 5, "aiid": 9, "in": []})
     assert missing["code"] == -4003
     assert "out" not in missing
-    assert result(spk, "action", {"siid": 4, "aiid": 2, "in": []})["code"] == -4005
-    assert result(spk, "action", {"siid": 4, "aiid": 2, "in": [5]})["code"] == -4005
+    assert result(spk, "action", {"siid": 5, "aiid": 1, "in": []})["code"] == -4005
+    assert result(spk, "action", {"siid": 5, "aiid": 1, "in": [5]})["code"] == -4005
     assert not spk.spoken
 
 
@@ -203,11 +202,11 @@ def test_set_by_hand_and_listeners(sim: Simulator) -> None:
         raise ZeroDivisionError
 
     ac.listeners.append(broken)  # a broken listener does not stop the others
-    assert ac.set(2, 2, "Heat") == 3
-    assert ac.set(4, 1, 30.5) == 30.5  # read-only, but by hand
-    ac.set(4, 1, 30.5)  # no change, no call
+    assert ac.set(2, 2, "Heat") == 5
+    assert ac.set(4, 7, 30.5) == 30.5  # read-only, but by hand
+    ac.set(4, 7, 30.5)  # no change, no call
     handle(ac, "set_properties", [{"siid": 2, "piid": 1, "value": True}])
-    assert heard == [(2, 2, 3), (4, 1, 30.5), (2, 1, True)]
+    assert heard == [(2, 2, 5), (4, 7, 30.5), (2, 1, True)]
     with pytest.raises(StateError, match=r"outside 16\.\.31"):
         ac.set(2, 4, 40)
     with pytest.raises(MiotSpecError):

@@ -25,7 +25,7 @@ HOME: dict[str, Any] = {
         {"id": "lamp", "kind": "light", "name": "Lamp", "room": "Hall"},
     ],
 }
-FINGERPRINT = {"operation-method": "Fingerprint", "lock-action": "Unlock", "operation-id": 3}
+FINGERPRINT = {"operation-method": "Fingerprint", "operation-id": 3, "current-time": "08:00"}
 
 
 @pytest.fixture
@@ -61,41 +61,46 @@ def test_an_event_stores_its_arguments_and_tells_the_listeners(lock: VirtualDevi
     heard: list[tuple[Any, ...]] = []
     lock.listeners.append(lambda *change: heard.append(("change", *change)))
     lock.event_listeners.append(lambda *event: heard.append(("event", *event)))
-    record = lock.emit_event("lock-event", FINGERPRINT)
+    record = lock.emit_event("lock-opened", FINGERPRINT)
     assert heard == [
         ("change", 2, 1, 2),
-        ("change", 2, 2, 1),
-        ("change", 2, 3, 3),
-        ("event", 2, 1, [(1, 2), (2, 1), (3, 3)]),
+        ("change", 2, 2, 3),
+        ("change", 2, 4, "08:00"),
+        ("event", 2, 1, [(1, 2), (2, 3), (4, "08:00")]),
     ]
     assert lock.describe()["events"] == [record]
-    assert record["name"] == "lock-event"
+    assert record["name"] == "lock-opened"
     assert [(a["name"], a["value"]) for a in record["arguments"]] == [
         ("operation-method", 2),
-        ("lock-action", 1),
         ("operation-id", 3),
+        ("current-time", "08:00"),
     ]
 
 
-@pytest.mark.parametrize("event", [1, "lock.lock-event"])
-def test_an_event_is_found_by_eiid_or_service_and_name(lock: VirtualDevice, event: Any) -> None:
+@pytest.mark.parametrize(
+    ("event", "eiid"), [(3, 3), ("lock-opened", 1), ("lock.lock-opened", 1), ("back-locking", 3)]
+)
+def test_an_event_is_found_by_eiid_or_service_and_name(
+    lock: VirtualDevice, event: Any, eiid: int
+) -> None:
     """Arguments not given keep their values."""
-    lock.set(2, 3, 8)
+    lock.set(2, 4, "08:00")
     record = lock.emit_event(event, {})
-    assert (record["siid"], record["eiid"]) == (2, 1)
-    assert record["arguments"][2]["value"] == 8
+    assert (record["siid"], record["eiid"]) == (2, eiid)
+    assert record["arguments"][-1]["value"] == "08:00"
 
 
 @pytest.mark.parametrize(
     ("event", "arguments", "message", "key"),
     [
-        ("unlocked", {}, "no event 'unlocked' (known: lock.lock-event (1))", None),
-        ("door.lock-event", {}, "no event 'door.lock-event'", None),
+        ("unlocked", {}, "no event 'unlocked' (known: lock.lock-opened (1)", None),
+        ("door.lock-opened", {}, "no event 'door.lock-opened'", None),
         (2, {}, "no event 2", None),
+        (1, {}, "ambiguous: name the service", None),
         (True, {}, "True is not an event name or eiid", None),
-        ("lock-event", {"status": 1}, "not an argument of lock-event", "status"),
+        ("lock-opened", {"status": 1}, "not an argument of lock-opened", "status"),
         (
-            "lock-event",
+            "lock-opened",
             {"operation-id": 5, "operation-method": "Thumb"},
             "'Thumb'",
             "operation-method",
@@ -112,7 +117,7 @@ def test_a_bad_event_changes_nothing(
         lock.emit_event(event, arguments)
     assert err.value.key == key
     assert heard == []
-    assert lock.get(2, 3) == 0
+    assert lock.get(2, 2) == 0
     assert lock.describe()["events"] == []
 
 
@@ -149,10 +154,10 @@ async def test_the_admin_api_reports_a_fingerprint_unlock(
     subscriber = await new_subscriber(lock)
     await subscriber.subscribe(did="ha", update_ts=1_763_769_600)
     status, device = await post(
-        "/devices/lock/events", {"event": "lock-event", "arguments": FINGERPRINT}
+        "/devices/lock/events", {"event": "lock-opened", "arguments": FINGERPRINT}
     )
     assert status == 200
-    assert device["events"][-1]["name"] == "lock-event"
+    assert device["events"][-1]["name"] == "lock-opened"
     assert device["subscribers"] == [
         {"address": subscriber.address, "did": "ha", "update_ts": 1_763_769_600}
     ]
@@ -161,15 +166,19 @@ async def test_the_admin_api_reports_a_fingerprint_unlock(
     assert changes["method"] == "properties_changed"
     assert changes["params"] == [
         {"did": did, "siid": 2, "piid": 1, "value": 2},
-        {"did": did, "siid": 2, "piid": 2, "value": 1},
-        {"did": did, "siid": 2, "piid": 3, "value": 3},
+        {"did": did, "siid": 2, "piid": 2, "value": 3},
+        {"did": did, "siid": 2, "piid": 4, "value": "08:00"},
     ]
     assert event["method"] == "event_occured"
     assert event["params"] == {
         "did": did,
         "siid": 2,
         "eiid": 1,
-        "arguments": [{"piid": 1, "value": 2}, {"piid": 2, "value": 1}, {"piid": 3, "value": 3}],
+        "arguments": [
+            {"piid": 1, "value": 2},
+            {"piid": 2, "value": 3},
+            {"piid": 4, "value": "08:00"},
+        ],
     }
     subscriber.ack(changes["id"])
     subscriber.ack(event["id"])
@@ -185,7 +194,7 @@ async def test_the_admin_api_reports_a_fingerprint_unlock(
 @pytest.mark.parametrize(
     ("path", "body", "expected"),
     [
-        ("/devices/nope/events", {"event": "lock-event"}, (404, "no device 'nope'")),
+        ("/devices/nope/events", {"event": "lock-opened"}, (404, "no device 'nope'")),
         ("/devices/lock/events", [], (400, "expected an object like")),
         ("/devices/lock/events", {}, (400, "event: required")),
         ("/devices/lock/events", {"event": "x", "when": 1}, (400, "when: unknown key")),
@@ -193,18 +202,18 @@ async def test_the_admin_api_reports_a_fingerprint_unlock(
         ("/devices/lamp/events", {"event": "x"}, (400, "event: no event 'x' (known: none)")),
         (
             "/devices/lock/events",
-            {"event": "lock-event", "arguments": [1]},
+            {"event": "lock-opened", "arguments": [1]},
             (400, "arguments: expected an object"),
         ),
         (
             "/devices/lock/events",
-            {"event": "lock-event", "arguments": {"operation-id": 1, "operation-method": 9}},
-            (400, "arguments.operation-method: 9 is not one of 1 (Mobile)"),
+            {"event": "lock-opened", "arguments": {"operation-id": 1, "operation-method": 9}},
+            (400, "arguments.operation-method: 9 is not one of 0 (BLE Outdoor)"),
         ),
         (
             "/devices/lock/events",
-            {"event": "lock-event", "arguments": {"status": "Unlocked"}},
-            (400, "arguments.status: not an argument of lock-event"),
+            {"event": "lock-opened", "arguments": {"status": "Open"}},
+            (400, "arguments.status: not an argument of lock-opened"),
         ),
     ],
 )
@@ -215,5 +224,5 @@ async def test_admin_event_errors(
     status, answer = await post(path, body)
     assert status == expected[0]
     assert expected[1] in answer["error"]
-    assert lock.get(2, 3) == 0
+    assert lock.get(2, 2) == 0
     assert lock.describe()["events"] == []

@@ -32,7 +32,7 @@ from simulator.faults import FaultError, Faults, parse_fault_change
         ({"property_errors": {2.1: -4004}}, "property_errors.2.1: a key is"),
         ({"property_errors": {"2.1": 0}}, "property_errors.2.1: 0 is not a non-zero"),
         ({"property_errors": {"2.1": "x"}}, "property_errors.2.1: 'x' is not"),
-        ({"property_errors": {"3.1": -4004}}, "property_errors.3.1: no property 3.1"),
+        ({"property_errors": {"4.1": -4004}}, "property_errors.4.1: no property 4.1"),
     ],
 )
 def test_errors(change: Any, message: str) -> None:

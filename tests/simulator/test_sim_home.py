@@ -74,7 +74,7 @@ AC = {"id": "ac", "kind": "air_conditioner", "name": "AC", "room": "Bedroom"}
         (home(light(state={"nothing.on": True})), "devices[0].state.nothing.on: no property"),
         (home(light(state={"on": "yes"})), "devices[0].state.on: 'yes' is not a boolean"),
         (home(light(state={"mode": "Disco"})), "devices[0].state.mode: 'Disco' is not one of"),
-        (home(light(state={"mode": 9})), "devices[0].state.mode: 9 is not one of 0 (Default)"),
+        (home(light(state={"mode": 9})), "devices[0].state.mode: 9 is not one of 1 (Color)"),
         (
             home({"id": "car", "kind": "vehicle", "name": "Car", "state": [1]}),
             "devices[0].state: expected a mapping",
@@ -131,14 +131,14 @@ def test_yaml_on_is_a_key_and_descriptions_work(tmp_path: Path) -> None:
         "rooms: [Bedroom]\n"
         "devices:\n"
         "  - {id: ac, kind: air_conditioner, name: AC, room: Bedroom,\n"
-        "     state: {on: true, mode: cool, fan-level: High, indicator-light.on: true}}\n"
+        "     state: {on: true, mode: cool, fan-level: level7, indicator-light.on: true}}\n"
     )
     for source in (path, str(path), path.read_text()):
         (ac,) = load_home(source).devices
         assert ac.state[2, 1] is True  # bare "on" is the first service's: air-conditioner
-        assert ac.state[2, 2] == 1  # Cool
-        assert ac.state[3, 1] == 3  # High
-        assert ac.state[5, 1] is True  # indicator-light.on
+        assert ac.state[2, 2] == 2  # Cool
+        assert ac.state[3, 2] == 7  # Level7
+        assert ac.state[6, 1] is True  # indicator-light.on
 
 
 def test_defaults() -> None:
@@ -157,21 +157,25 @@ def test_defaults() -> None:
         (1, 1): "yeelink",
         (1, 2): "yeelink.light.color1",
         (1, 3): f"{lamp.did:09d}",
-        (1, 4): "2.1.9_0041",
+        (1, 4): "",  # name
+        (1, 5): "2.1.9_0041",
         (2, 1): False,
         (2, 2): 100,
-        (2, 3): 4000,
-        (2, 4): 0xFFFFFF,
-        (2, 5): 0,
+        (2, 3): 0xFFFFFF,  # color
+        (2, 4): 4000,  # color-temperature
+        (2, 5): 1,  # mode: Color
+        (3, 1): -100,  # brightness-delta, write-only
+        (3, 2): -100,  # ct-delta, write-only
+        (3, 3): 1,  # ct-adjust-alexa, write-only
     }
     assert ac.model == "xiaomi.aircondition.mc4"
     assert ac.state[2, 4] == 26  # target-temperature
-    assert ac.state[4, 1] == 26  # temperature
+    assert ac.state[4, 7] == 26  # temperature
     assert ac.state[2, 1] is False
-    assert door.state[2, 4] == 0  # Locked
+    assert door.state[2, 5] == 0  # status: Open, the first listed value
     assert door.state[4, 1] == 100  # battery
     assert speaker.state[2, 1] == 30  # volume
-    assert speaker.state[4, 1] == ""  # text-content
+    assert speaker.state[5, 1] == ""  # text-content
     spec = ac.spec
     assert spec is not None
     for prop in spec.properties():

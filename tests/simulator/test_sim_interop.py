@@ -55,7 +55,7 @@ async def test_python_miio(start_simulator: StartSimulator) -> None:
     info, got, put, done = await asyncio.get_running_loop().run_in_executor(None, talk)
     assert info.model == "xiaomi.aircondition.mc4"
     assert info.network_interface["localIp"] == ac.address
-    assert got == [{"did": "mode", "siid": 2, "piid": 2, "code": 0, "value": 1}]
+    assert got == [{"did": "mode", "siid": 2, "piid": 2, "code": 0, "value": 2}]
     assert put == [{"did": "t", "siid": 2, "piid": 4, "code": 0}]
     assert done["code"] == -4003
     assert ac.get(2, 4) == 26.5

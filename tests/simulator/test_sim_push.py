@@ -103,19 +103,21 @@ async def test_changes_in_one_turn_come_as_one_report(lamp: VirtualDevice, subsc
     assert second["id"] == first["id"] + 1
 
 
-async def test_lock_action_reports_its_changes_then_the_event(
+async def test_a_lock_opened_at_the_door_reports_its_changes_then_the_event(
     sim: Simulator, new_subscriber: NewSubscriber, open_udp: OpenClient
 ) -> None:
-    """Unlocking over the LAN sends properties_changed, then event_occured."""
+    """Opened by fingerprint: properties_changed, then event_occured; the real lock has no
+    unlock action, so one asked over the LAN does not exist."""
     lock = sim.devices["lock"]
     push = await new_subscriber(lock)
     await push.subscribe()
     phone = await open_udp()
     reply = await phone.call(lock, "action", {"siid": 2, "aiid": 2, "in": []})
-    assert reply["result"]["code"] == 0
+    assert reply["result"]["code"] == -4003
+    lock.emit_event("lock-opened", {"operation-method": "Fingerprint", "operation-id": 4})
     changes, event = await push.report(), await push.report()
     assert changes["method"] == "properties_changed"
-    assert changes["params"] == changed(lock, (2, 2, 1), (2, 4, 1))
+    assert changes["params"] == changed(lock, (2, 1, 2), (2, 2, 4))
     assert event == {
         "id": event["id"],
         "method": "event_occured",
@@ -124,9 +126,9 @@ async def test_lock_action_reports_its_changes_then_the_event(
             "siid": 2,
             "eiid": 1,
             "arguments": [
-                {"piid": 1, "value": 1},
-                {"piid": 2, "value": 1},
-                {"piid": 3, "value": 0},
+                {"piid": 1, "value": 2},
+                {"piid": 2, "value": 4},
+                {"piid": 4, "value": ""},
             ],
         },
     }

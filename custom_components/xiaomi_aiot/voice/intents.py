@@ -18,7 +18,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 
-from ..const import CONF_ALLOW_UNLOCK_BY_VOICE, DOMAIN  # noqa: TID252
+from ..const import CONF_ALLOW_UNLOCK_BY_VOICE, DOMAIN, SERVICE_SPEAK  # noqa: TID252
 from .responses import Responses
 from .text import EN, canonical_language
 
@@ -29,6 +29,8 @@ LIGHT_STEP: Final = 20
 COLOR_TEMP_STEP: Final = 500
 VOLUME_STEP: Final = 0.1
 TEMPERATURE_STEP: Final = 1.0
+RELATIVE_FAN_LEVELS: Final = {"low": 0.0, "medium": 0.5, "high": 1.0}
+"""Where a spoken fan speed lies among a unit's numbered levels, from lowest to highest."""
 CAR_KEY: Final = "driving_range"
 """A translation key only a car has: its device is the car."""
 PERSON_KEYS: Final = frozenset({"steps", "heart_rate", "sleep_duration", "ring_phone"})
@@ -146,9 +148,14 @@ def _targets(
     domains: Iterable[str],
     *,
     exclude_car: bool = True,
+    car_fallback: bool = True,
     prefer_on: bool = True,
 ) -> list[State]:
-    """Exposed entities the intent names (by name or area), or all of the domains."""
+    """Exposed entities the intent names (by name or area), or all of the domains.
+
+    Unnamed, the car's entities are left out, unless they are all there is and
+    `car_fallback` allows them (never for locks: "lock the door" is not the car's door).
+    """
     hass = intent_obj.hass
     name = _slot(intent_obj, "name")
     area = _slot(intent_obj, "area")
@@ -166,7 +173,8 @@ def _targets(
             if own.entity(CAR_KEY)
             for entity_id in own.by_key.values()
         }
-        states = [state for state in states if state.entity_id not in car] or states
+        others = [state for state in states if state.entity_id not in car]
+        states = others or (states if car_fallback else [])
     if name is None and area is None and prefer_on and len(states) > 1:
         states = [state for state in states if state.state not in ("off", "unavailable")] or states
     return states
@@ -268,9 +276,23 @@ async def _fan_speed(
     intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
 ) -> str:
     states = _targets(intent_obj, ["climate"])[:1]
-    mode = str(_slot(intent_obj, "fan_mode"))
+    mode = _fan_mode_of(states[0], str(_slot(intent_obj, "fan_mode")))
     await _call(intent_obj.hass, "climate", "set_fan_mode", states, fan_mode=mode)
     return responses.render("fan_speed", name=_names(states), value=responses.state(mode))
+
+
+def _fan_mode_of(state: State, spoken: str) -> str:
+    """The entity's fan mode for a spoken one: "high" is the top of numbered levels.
+
+    A unit whose spec names its levels low / medium / high takes the words as they are; one
+    with numbered levels (Level1..Level7) takes low, medium and high as its lowest, middle
+    and highest level.
+    """
+    modes = [str(mode) for mode in state.attributes.get("fan_modes") or ()]
+    levels = [mode for mode in modes if mode != "auto"]
+    if spoken in modes or spoken not in RELATIVE_FAN_LEVELS or not levels:
+        return spoken
+    return levels[round(RELATIVE_FAN_LEVELS[spoken] * (len(levels) - 1))]
 
 
 def _area_label(intent_obj: intent.Intent, states: list[State]) -> str:
@@ -373,7 +395,7 @@ async def _volume_step(
 async def _speak(
     intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
 ) -> str:
-    """Make a Xiao Ai speaker say a sentence, through its play-text action."""
+    """Make a Xiao Ai speaker say a sentence: the speak action finds its spec's play-text."""
     hass = intent_obj.hass
     states = _targets(intent_obj, ["media_player"])[:1]
     message = str(_slot_text(intent_obj, "message") or "").strip()
@@ -381,10 +403,7 @@ async def _speak(
     if entry is None or entry.device_id is None or entry.platform != DOMAIN:
         return responses.render("no_target")
     await hass.services.async_call(
-        DOMAIN,
-        "call_action",
-        {"device_id": entry.device_id, "siid": 4, "aiid": 2, "inputs": [message]},
-        blocking=True,
+        DOMAIN, SERVICE_SPEAK, {"device_id": entry.device_id, "text": message}, blocking=True
     )
     return responses.render("speak", name=states[0].name, value=message)
 
@@ -400,13 +419,15 @@ def _lock_targets(intent_obj: intent.Intent) -> list[State]:
         if state is None:
             raise intent.IntentHandleError("no car lock")
         return [state]
-    return _targets(intent_obj, ["lock"], prefer_on=False)[:1]
+    return _targets(intent_obj, ["lock"], car_fallback=False, prefer_on=False)[:1]
 
 
 async def _lock(
     intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
 ) -> str:
     states = _lock_targets(intent_obj)
+    if not states:
+        return responses.render("no_door_lock")
     await _call(intent_obj.hass, "lock", "lock", states)
     return responses.render("locked", name=_names(states))
 
@@ -417,6 +438,8 @@ async def _unlock(
     if not unlock_allowed(intent_obj.hass):
         return responses.render("unlock_refused")
     states = _lock_targets(intent_obj)
+    if not states:
+        return responses.render("no_door_lock")
     await _call(intent_obj.hass, "lock", "unlock", states)
     return responses.render("unlocked", name=_names(states))
 
