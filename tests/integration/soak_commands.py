@@ -186,7 +186,9 @@ def _media_player(target: Target, rng: random.Random) -> Command:
     assert volume is not None
     assert volume.value_range is not None
     level = rng.randint(0, 100) / 100
-    expect = {volume.key: round(level * volume.value_range.max)}
+    # Below the spec's lowest volume (a speaker's 6 %), the player sets its lowest.
+    lowest, top = int(volume.value_range.min), volume.value_range.max
+    expect = {volume.key: max(lowest, round(level * top))}
     return Command(target, "volume_set", {"volume_level": level}, expect)
 
 
