@@ -1,7 +1,8 @@
 """Voice benchmark: the corpus through the Xiao Ai agent and Home Assistant's default agent.
 
 Both agents hear every case of tests/voice/corpus.yaml in the same run, against the simulated
-demo home (the corpus test does the work: tests/voice/test_corpus.py). Printed per language:
+demo home (the corpus test does the work, one language per test: tests/voice/test_corpus.py).
+Printed per language:
 correct (the device or answer the case expects), understood (an answer that is no error), and
 p50/p95 milliseconds per utterance. The default agent hears the corpus after ours, so its
 state checks start from where ours left the home; its "understood" is the fairer figure.
@@ -35,11 +36,18 @@ def main() -> int:
             text=True,
             check=False,
         )
-        if not report.exists():
+        parts = {language: Path(f"{report}.{language}") for language in ("zh-Hans", "en")}
+        if not all(part.exists() for part in parts.values()):
             print(run.stdout[-4000:], run.stderr[-4000:], sep="\n")
             return 1
-        data = json.loads(report.read_text(encoding="utf-8"))
-    figures = data["figures"]
+        data = {
+            language: json.loads(part.read_text(encoding="utf-8"))
+            for language, part in parts.items()
+        }
+    figures = {
+        agent: {language: data[language]["figures"][agent] for language in data}
+        for agent in ("xiao_ai", "default")
+    }
     print("| language | agent | cases | correct | understood | p50 ms | p95 ms |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for language in ("zh-Hans", "en"):
@@ -49,7 +57,7 @@ def main() -> int:
                 f"| {language} | {agent} | {row['cases']} | {row['correct']:.1%} "
                 f"| {row['understood']:.1%} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} |"
             )
-    misses = data["misses"]
+    misses = [miss for language in data for miss in data[language]["misses"]]
     print(f"\nXiao Ai misses: {len(misses)}")
     for miss in misses:
         print(f"- [{miss['language']}] {miss['text']}: {miss['why']} ({miss['speech']})")

@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -21,53 +22,59 @@ REPORT = "XIAOMI_AIOT_VOICE_REPORT"
 """Where bench/voice.py wants the figures, as JSON."""
 
 
-def _figures(outcomes: list[Outcome], language: str) -> dict[str, float]:
-    mine = [o for o in outcomes if o.case["language"] == language]
-    times = [o.seconds * 1000 for o in mine]
+LANGUAGES = {"zh-Hans": "zh-cn", "en": "en"}
+"""The corpus's languages and the language each is spoken in to the agents."""
+
+
+def _figures(outcomes: list[Outcome]) -> dict[str, float]:
+    times = [o.seconds * 1000 for o in outcomes]
     return {
-        "cases": len(mine),
-        "correct": sum(o.passed for o in mine) / len(mine),
-        "understood": sum(o.understood for o in mine) / len(mine),
+        "cases": len(outcomes),
+        "correct": sum(o.passed for o in outcomes) / len(outcomes),
+        "understood": sum(o.understood for o in outcomes) / len(outcomes),
         "p50_ms": percentile(times, 0.5),
         "p95_ms": percentile(times, 0.95),
     }
 
 
+@pytest.mark.parametrize("language", list(LANGUAGES))
 async def test_the_corpus_is_understood_and_done(
-    hass: HomeAssistant, sim: Simulator, home: MockConfigEntry
+    hass: HomeAssistant, sim: Simulator, home: MockConfigEntry, language: str
 ) -> None:
-    """At least 97% of the corpus changes the right device or answers the right value."""
-    cases = load_corpus()
-    assert sum(c["language"] == "zh-Hans" for c in cases) >= 150
-    assert sum(c["language"] == "en" for c in cases) >= 50
-    for agent in (AGENT, conversation.HOME_ASSISTANT_AGENT):
-        for language in ("zh-cn", "en"):
-            await conversation.async_prepare_agent(hass, agent, language)
+    """At least 97% of a language's corpus changes the right device or answers the right value.
+
+    Home Assistant's default agent hears the same cases only for the benchmark's figures
+    (with `XIAOMI_AIOT_VOICE_REPORT` set: bench/voice.py), each language in a file of its own.
+    """
+    cases = [case for case in load_corpus() if case["language"] == language]
+    assert len(cases) >= (150 if language == "zh-Hans" else 50)
+    report = os.environ.get(REPORT)
+    agents = (AGENT, conversation.HOME_ASSISTANT_AGENT) if report else (AGENT,)
+    for agent in agents:
+        await conversation.async_prepare_agent(hass, agent, LANGUAGES[language])
     ours = [await run_case(hass, sim, case, AGENT) for case in cases]
-    theirs = [await run_case(hass, sim, case, conversation.HOME_ASSISTANT_AGENT) for case in cases]
     misses = [o for o in ours if not o.passed]
     for miss in misses:
-        print(f"MISS [{miss.case['language']}] {miss.case['text']!r}: {miss.why} ({miss.speech!r})")
-    figures = {
-        agent: {language: _figures(outcomes, language) for language in ("zh-Hans", "en")}
-        for agent, outcomes in (("xiao_ai", ours), ("default", theirs))
-    }
-    print(json.dumps(figures, indent=2))
-    if path := os.environ.get(REPORT):
-        report = {
-            "figures": figures,
-            "misses": [
-                {
-                    "text": o.case["text"],
-                    "language": o.case["language"],
-                    "why": o.why,
-                    "speech": o.speech,
-                }
-                for o in misses
-            ],
-        }
-        text = json.dumps(report, ensure_ascii=False, indent=2)
-        await hass.async_add_executor_job(Path(path).write_text, text, "utf-8")
+        print(f"MISS [{language}] {miss.case['text']!r}: {miss.why} ({miss.speech!r})")
+    if report:
+        theirs = [
+            await run_case(hass, sim, case, conversation.HOME_ASSISTANT_AGENT) for case in cases
+        ]
+        figures = {"xiao_ai": _figures(ours), "default": _figures(theirs)}
+        print(json.dumps(figures, indent=2))
+        text = json.dumps(
+            {
+                "figures": figures,
+                "misses": [
+                    {"text": o.case["text"], "language": language, "why": o.why, "speech": o.speech}
+                    for o in misses
+                ],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        path = Path(f"{report}.{language}")
+        await hass.async_add_executor_job(path.write_text, text, "utf-8")
     assert len(misses) <= (1 - TARGET) * len(cases), [o.case["text"] for o in misses]
 
 
