@@ -38,7 +38,7 @@ class XiaomiButton(XiaomiEntity, ButtonEntity):
         if item.traits.translation_key:
             self._attr_translation_key = item.traits.translation_key
         else:
-            self._attr_name = spec_name(coordinator, action.siid, "action", action.aiid, action)
+            self._attr_name = spec_name(coordinator, action)
         self._attr_entity_category = item.traits.category
         self._attr_entity_registry_enabled_default = item.traits.enabled
 

@@ -55,7 +55,7 @@ from .miot import (
 )
 from .miot.cloud import REGIONS, MiotCloud
 from .miot.cloud_models import CloudHome, CloudTokens
-from .miot.device import DeviceInfo
+from .miot.device import DeviceInfo, MiotDevice
 from .miot.lan import DeviceSession
 from .miot.packet import parse_token
 from .options_flow import XiaomiOptionsFlow
@@ -122,9 +122,7 @@ async def _refuse_legacy(session: DeviceSession, spec: MiotSpec, model: str) -> 
     if wanted is None:
         return
     try:
-        await session.send(
-            "get_properties", [{"did": "probe", "siid": wanted.siid, "piid": wanted.piid}]
-        )
+        await MiotDevice(session, spec).read_properties([wanted.key])
     except MiotDeviceError as err:
         if err.unknown_method:
             raise LegacyDeviceError(model) from err

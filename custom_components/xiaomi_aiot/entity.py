@@ -60,17 +60,17 @@ class XiaomiEntity(CoordinatorEntity[MiotCoordinator]):
         self._attr_device_info = device_info(coordinator)
 
 
-def spec_name(
-    coordinator: MiotCoordinator,
-    siid: int,
-    kind: str,
-    iid: int,
-    element: MiotProperty | MiotAction | MiotEvent,
-) -> str:
+def spec_name(coordinator: MiotCoordinator, element: MiotProperty | MiotAction | MiotEvent) -> str:
     """A name no translation key gives: the spec server's, in the user's language, else the
     document's description, else the element's type name."""
-    translated = coordinator.names.get(translation_key(siid, kind, iid))
-    return translated or element.description or element.name
+    match element:
+        case MiotProperty():
+            key = translation_key(element.siid, "property", element.piid)
+        case MiotAction():
+            key = translation_key(element.siid, "action", element.aiid)
+        case MiotEvent():
+            key = translation_key(element.siid, "event", element.eiid)
+    return coordinator.names.get(key) or element.description or element.name
 
 
 class XiaomiPropertyEntity(XiaomiEntity):
@@ -85,7 +85,7 @@ class XiaomiPropertyEntity(XiaomiEntity):
         if traits.translation_key:
             self._attr_translation_key = traits.translation_key
         elif traits.device_class is None or traits.device_class == "enum":
-            self._attr_name = spec_name(coordinator, prop.siid, "property", prop.piid, prop)
+            self._attr_name = spec_name(coordinator, prop)
         self._attr_entity_category = traits.category
         self._attr_entity_registry_enabled_default = traits.enabled
 

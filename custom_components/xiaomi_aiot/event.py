@@ -45,7 +45,7 @@ class XiaomiEvent(XiaomiEntity, EventEntity):
         if item.traits.translation_key:
             self._attr_translation_key = item.traits.translation_key
         else:
-            self._attr_name = spec_name(coordinator, event.siid, "event", event.eiid, event)
+            self._attr_name = spec_name(coordinator, event)
         self._kind = item.kind
         self._attr_event_types = (
             [choice.name for choice in self._kind.value_list] if self._kind else [event.name]
