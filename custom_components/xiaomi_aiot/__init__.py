@@ -47,6 +47,7 @@ PLATFORMS: list[Platform] = [
     Platform.BUTTON,
     Platform.CLIMATE,
     Platform.CONVERSATION,
+    Platform.COVER,
     Platform.DEVICE_TRACKER,
     Platform.EVENT,
     Platform.LIGHT,
@@ -56,6 +57,7 @@ PLATFORMS: list[Platform] = [
     Platform.SELECT,
     Platform.SENSOR,
     Platform.SWITCH,
+    Platform.VACUUM,
 ]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)

@@ -13,10 +13,11 @@ state classes, categories, and what is disabled by default.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Final
 
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import (
     DEGREE,
     LIGHT_LUX,
@@ -50,6 +51,12 @@ class Role:
     needs_action: bool = False
     """Whether the entity exists only where the spec has one of the actions (a lock that can
     lock or unlock); without them, the service's properties are generic entities."""
+    one_of: tuple[tuple[str, tuple[SpecName, ...]], ...] = ()
+    """Properties that vendors place differently: (the role's name for it, candidates); the
+    first candidate the spec has is the one, the others stay generic entities."""
+    not_on: frozenset[str] = frozenset()
+    """Device types where the service is a part that is no such entity (a vacuum's voice
+    prompts are no media player): there its properties stay generic entities."""
 
 
 PLAYBACK_ACTIONS: Final = tuple(
@@ -104,6 +111,51 @@ ROLES: Final = (
             ("play-control", "playing-state"),
         ),
         actions=PLAYBACK_ACTIONS,
+        not_on=frozenset({"vacuum"}),
+    ),
+    # Curtains and airers are driven by a write-only motor-control property: its value list
+    # holds the open / close / pause commands.
+    *(
+        Role(
+            platform=Platform.COVER,
+            service=service,
+            translation_key=service,
+            properties=tuple(
+                (service, name)
+                for name in ("motor-control", "current-position", "target-position", "status")
+            ),
+        )
+        for service in ("curtain", "airer")
+    ),
+    Role(
+        platform=Platform.VACUUM,
+        service="vacuum",
+        translation_key="vacuum",
+        properties=(("vacuum", "status"),),
+        actions=(
+            ("vacuum", "start-sweep"),
+            ("vacuum", "stop-sweeping"),
+            ("vacuum", "pause-sweeping"),
+            ("custom", "pause"),
+            ("vacuum", "start-charge"),
+            ("battery", "start-charge"),
+            ("go-charging", "start-charging"),
+            ("identify", "identify"),
+            ("custom", "find-robot"),
+            ("audio", "position"),
+        ),
+        # The suction: where the vacuum service has a fan level, its mode is a cleaning mode.
+        one_of=(
+            (
+                "fan-speed",
+                (
+                    ("vacuum", "fan-level"),
+                    ("sweep", "suction-state"),
+                    ("vacuum", "mode"),
+                    ("clean", "mode"),
+                ),
+            ),
+        ),
     ),
     Role(
         platform=Platform.LOCK,
@@ -271,11 +323,123 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ("wearing", "worn"): Traits(translation_key="worn"),
 }
 
-DEVICE_TRAITS: Final[dict[tuple[str, SpecName], Traits]] = {
-    (device_type, ("battery", "battery-level")): Traits(
-        device_class="battery", state_class="measurement"
+_CONSUMABLE_LIFE: Final = Traits(
+    state_class=SensorStateClass.MEASUREMENT, category=EntityCategory.DIAGNOSTIC
+)
+_CONSUMABLE_TIME: Final = Traits(
+    device_class=SensorDeviceClass.DURATION,
+    state_class=SensorStateClass.MEASUREMENT,
+    category=EntityCategory.DIAGNOSTIC,
+)
+_RARE_SETTING: Final = Traits(category=EntityCategory.CONFIG, enabled=False)
+
+VACUUM_TRAITS: Final[dict[SpecName, Traits]] = {
+    ("vacuum", "fault"): Traits(translation_key="fault", category=EntityCategory.DIAGNOSTIC),
+    ("brush-cleaner", "brush-life-level"): replace(_CONSUMABLE_LIFE, translation_key="brush_life"),
+    ("brush-cleaner", "brush-left-time"): replace(
+        _CONSUMABLE_TIME, translation_key="brush_left_time"
+    ),
+    ("filter", "filter-life-level"): replace(_CONSUMABLE_LIFE, translation_key="filter_life"),
+    ("filter", "filter-left-time"): replace(_CONSUMABLE_TIME, translation_key="filter_left_time"),
+    ("sweep", "side-brush-life"): replace(_CONSUMABLE_LIFE, translation_key="side_brush_life"),
+    ("sweep", "side-brush-hours"): replace(
+        _CONSUMABLE_TIME, translation_key="side_brush_left_time"
+    ),
+    ("sweep", "main-brush-life"): replace(_CONSUMABLE_LIFE, translation_key="main_brush_life"),
+    ("sweep", "main-brush-hours"): replace(
+        _CONSUMABLE_TIME, translation_key="main_brush_left_time"
+    ),
+    ("sweep", "hypa-life"): replace(_CONSUMABLE_LIFE, translation_key="filter_life"),
+    ("sweep", "hypa-hours"): replace(_CONSUMABLE_TIME, translation_key="filter_left_time"),
+    ("sweep", "mop-life"): replace(_CONSUMABLE_LIFE, translation_key="mop_life"),
+    ("sweep", "mop-hours"): replace(_CONSUMABLE_TIME, translation_key="mop_left_time"),
+    ("brush-cleaner", "reset-brush-life"): Traits(
+        translation_key="reset_brush_life", category=EntityCategory.CONFIG
+    ),
+    ("filter", "reset-filter-life"): Traits(
+        translation_key="reset_filter_life", category=EntityCategory.CONFIG
+    ),
+    ("vacuum", "mode"): Traits(translation_key="cleaning_mode"),
+    ("vacuum", "sweep-type"): Traits(translation_key="sweep_type"),
+    ("vacuum", "target-water-level"): Traits(translation_key="water_level"),
+    ("vacuum", "start-mop"): Traits(translation_key="start_mop"),
+    ("vacuum", "start-sweep-mop"): Traits(translation_key="start_sweep_mop"),
+    ("vacuum", "start-only-sweep"): Traits(translation_key="start_only_sweep"),
+    ("speaker", "volume"): Traits(translation_key="voice_volume", category=EntityCategory.CONFIG),
+    ("speaker", "mute"): Traits(translation_key="voice_mute", category=EntityCategory.CONFIG),
+    ("alarm", "volume"): Traits(translation_key="voice_volume", category=EntityCategory.CONFIG),
+    ("audio", "volume"): Traits(translation_key="voice_volume", category=EntityCategory.CONFIG),
+    ("audio", "play-sound"): _RARE_SETTING,
+    ("do-not-disturb", "enable"): Traits(
+        translation_key="do_not_disturb", category=EntityCategory.CONFIG
+    ),
+    ("language", "not-disturb-switch"): Traits(
+        translation_key="do_not_disturb", category=EntityCategory.CONFIG
+    ),
+    ("language", "language"): replace(_RARE_SETTING, translation_key="voice_language"),
+    **{
+        (service, name): Traits(category=EntityCategory.DIAGNOSTIC, enabled=False)
+        for service, name in (
+            ("clean-logs", "first-clean-time"),
+            ("clean-logs", "total-clean-time"),
+            ("clean-logs", "total-clean-times"),
+            ("clean-logs", "total-clean-area"),
+            ("clean", "total-clean-time"),
+            ("clean", "total-clean-times"),
+            ("clean", "total-clean-area"),
+            ("clean", "clean-log-start-time"),
+            ("clean", "button-led"),
+            ("clean", "work-mode"),
+            ("vacuum-extend", "work-mode"),
+            ("vacuum-extend", "task-status"),
+            ("vacuum-extend", "serial-number"),
+            ("vacuum-extend", "nation-matched"),
+            ("vacuum-extend", "relocation-status"),
+            ("vacuum-extend", "keep-sweeper-time"),
+            ("vacuum-extend", "faults"),
+            ("clean-record", "total-clean-area"),
+            ("clean-record", "total-clean-time"),
+            ("clean-record", "total-clean-count"),
+            ("custom", "total-clean-time"),
+            ("custom", "total-clean-areas"),
+            ("custom", "clean-counts"),
+            ("custom", "uid"),
+            ("custom", "station-type"),
+            ("custom", "voice-conf"),
+            ("custom", "current-audio"),
+            ("custom", "progress"),
+            ("time", "time-zone"),
+            ("map", "mult-map-info"),
+            ("map", "map-view"),
+        )
+    },
+}
+"""A robot vacuum's other entities: consumables are diagnostics, resets and settings are
+configuration, and its logs and internals are disabled until someone wants them."""
+
+_CURTAIN_TRAITS: Final[dict[SpecName, Traits]] = {
+    (service, name): traits
+    for service in ("curtain", "airer")
+    for name, traits in (
+        ("fault", Traits(translation_key="fault", category=EntityCategory.DIAGNOSTIC)),
+        ("mode", _RARE_SETTING),
+        ("motor-reverse", replace(_RARE_SETTING, translation_key="motor_reverse")),
     )
-    for device_type in ("vehicle", "phone", "watch")
+}
+
+DEVICE_TRAITS: Final[dict[tuple[str, SpecName], Traits]] = {
+    **{
+        (device_type, ("battery", "battery-level")): Traits(
+            device_class="battery", state_class="measurement"
+        )
+        for device_type in ("vehicle", "phone", "watch", "vacuum")
+    },
+    **{("vacuum", name): traits for name, traits in VACUUM_TRAITS.items()},
+    **{
+        (device_type, name): traits
+        for device_type in ("curtain", "airer")
+        for name, traits in _CURTAIN_TRAITS.items()
+    },
 }
 """Traits that depend on the device type, by (device type, spec name); they win over `TRAITS`.
 
@@ -299,6 +463,7 @@ UNITS: Final[dict[str, str]] = {
     "seconds": UnitOfTime.SECONDS,
     "minutes": UnitOfTime.MINUTES,
     "hours": UnitOfTime.HOURS,
+    "hour": UnitOfTime.HOURS,
     "days": UnitOfTime.DAYS,
     "lux": LIGHT_LUX,
     "arcdegrees": DEGREE,
@@ -430,7 +595,11 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
     taken_services: set[str] = set()
     services = {service.name for service in spec.services.values()}
     for role in ROLES:
-        if role.service not in services or role.service in taken_services:
+        if (
+            role.service not in services
+            or role.service in taken_services
+            or spec.device_type in role.not_on
+        ):
             continue
         actions = {
             name: action
@@ -446,6 +615,10 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
             if (prop := spec.find(service, name)) is not None
             and (service, name) not in taken_properties
         }
+        for name, candidates in role.one_of:
+            found_one = (spec.find(*candidate) for candidate in candidates)
+            if (prop := next((p for p in found_one if p is not None), None)) is not None:
+                found[name] = prop
         siid = next(s.siid for s in spec.services.values() if s.name == role.service)
         roles.append(RoleItem(role, siid, found, actions, role.service == spec.device_type))
         taken_properties.update((p.service, p.name) for p in found.values())
