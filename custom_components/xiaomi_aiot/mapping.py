@@ -425,6 +425,13 @@ _CURTAIN_TRAITS: Final[dict[SpecName, Traits]] = {
         ("mode", _RARE_SETTING),
         ("motor-reverse", replace(_RARE_SETTING, translation_key="motor_reverse")),
     )
+} | {
+    # Aqara's curtain settings: calibration-like switches set once at installation.
+    ("curtain-cfg", "manual-enabled"): Traits(category=EntityCategory.CONFIG),
+    ("curtain-cfg", "polarity"): _RARE_SETTING,
+    ("curtain-cfg", "pos-limit"): _RARE_SETTING,
+    ("curtain-cfg", "en-night-tip-light"): _RARE_SETTING,
+    ("curtain-cfg", "run-time"): Traits(category=EntityCategory.DIAGNOSTIC, enabled=False),
 }
 
 DEVICE_TRAITS: Final[dict[tuple[str, SpecName], Traits]] = {
