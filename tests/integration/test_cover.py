@@ -32,9 +32,8 @@ from syrupy.assertion import SnapshotAssertion
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 
-from .conftest import VersionedSnapshotExtension
+from .conftest import VersionedSnapshotExtension, add_by_hand, entity_of
 from .platform_kit import all_entities_enabled  # noqa: F401 - a fixture
-from .test_real_models import add_by_hand, entity_of, real_device  # noqa: F401 - a fixture
 
 CURTAIN = "lumi.curtain.hagl05"
 MOTOR_CONTROL, CURRENT_POSITION, TARGET_POSITION = (2, 2), (2, 3), (2, 7)
@@ -95,22 +94,21 @@ async def test_a_curtain_offers_what_its_motor_control_and_target_can_do(
 
 
 @pytest.mark.parametrize(
-    ("service", "command", "position", "shown"),
+    ("service", "outcome"),
     [
-        ("open_cover", OPEN, 100, CoverState.OPEN),
-        ("close_cover", CLOSE, 0, CoverState.CLOSED),
+        ("open_cover", (OPEN, 100, CoverState.OPEN)),
+        ("close_cover", (CLOSE, 0, CoverState.CLOSED)),
     ],
 )
 async def test_a_curtain_opens_and_closes_through_its_motor_control(
     hass: HomeAssistant,
     real_device: tuple[VirtualDevice, CloudServer],
     service: str,
-    command: int,
-    position: int,
-    shown: CoverState,
+    outcome: tuple[int, int, CoverState],
 ) -> None:
     """The command's value reaches the write-only property; the curtain moves, and shows it."""
     device, _ = real_device
+    command, position, shown = outcome
     entity = await curtain(hass, real_device)
 
     await call(hass, service, entity)

@@ -29,9 +29,8 @@ from syrupy.assertion import SnapshotAssertion
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 
-from .conftest import VersionedSnapshotExtension
+from .conftest import VersionedSnapshotExtension, add_by_hand, entity_of
 from .platform_kit import all_entities_enabled, spy_on_actions, translated_error  # noqa: F401
-from .test_real_models import add_by_hand, entity_of, real_device  # noqa: F401 - a fixture
 
 VACUUM = "roborock.vacuum.a15"
 STATUS, MODE = (2, 1), (2, 4)
@@ -164,4 +163,3 @@ async def test_a_suction_the_vacuum_lacks_is_refused_with_a_translated_error(
 
     assert error.translation_key == "invalid_option"
     assert device.get(*MODE) == before
-
