@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities, exception_handler
+from .entity import XiaomiRoleEntity, add_role_entities, exception_handler
 from .mapping import RoleItem
 from .miot import MiotProperty
 from .miot.spec import Value
@@ -46,14 +46,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a cover for each curtain or airer service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiCover(coordinator, item) for item in coordinator.plan.role_items(Platform.COVER)
-        ],
-    )
+    add_role_entities(hass, entry, async_add_entities, Platform.COVER, XiaomiCover)
 
 
 def command_values(prop: MiotProperty | None) -> dict[str, int]:

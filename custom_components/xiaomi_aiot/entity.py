@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any
 
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
@@ -124,6 +125,24 @@ def add_device_entities(
 
     entry.async_on_unload(
         async_dispatcher_connect(hass, new_device_signal(entry.entry_id), device_added)
+    )
+
+
+def add_role_entities(
+    hass: HomeAssistant,
+    entry: XiaomiConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    platform: Platform,
+    make: Callable[[MiotCoordinator, RoleItem], Entity],
+) -> None:
+    """Add an entity made by `make` for each role entity of a platform that a device plans."""
+    add_device_entities(
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator: [
+            make(coordinator, item) for item in coordinator.plan.role_items(platform)
+        ],
     )
 
 

@@ -323,36 +323,40 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ("wearing", "worn"): Traits(translation_key="worn"),
 }
 
-_CONSUMABLE_LIFE: Final = Traits(
-    state_class=SensorStateClass.MEASUREMENT, category=EntityCategory.DIAGNOSTIC
-)
-_CONSUMABLE_TIME: Final = Traits(
-    device_class=SensorDeviceClass.DURATION,
-    state_class=SensorStateClass.MEASUREMENT,
-    category=EntityCategory.DIAGNOSTIC,
-)
 _RARE_SETTING: Final = Traits(category=EntityCategory.CONFIG, enabled=False)
+
+CONSUMABLES: Final = (
+    ("brush-cleaner", "brush-life-level", "brush-left-time", "brush"),
+    ("filter", "filter-life-level", "filter-left-time", "filter"),
+    ("sweep", "side-brush-life", "side-brush-hours", "side_brush"),
+    ("sweep", "main-brush-life", "main-brush-hours", "main_brush"),
+    ("sweep", "hypa-life", "hypa-hours", "filter"),
+    ("sweep", "mop-life", "mop-hours", "mop"),
+)
+"""A vacuum's consumables: (service, life left in %, time left, the consumable's key)."""
+
+
+def _consumable_traits() -> dict[SpecName, Traits]:
+    """Each consumable's life and time left, as diagnostics named by the consumable."""
+    found: dict[SpecName, Traits] = {}
+    for service, life, left, key in CONSUMABLES:
+        found[service, life] = Traits(
+            translation_key=f"{key}_life",
+            state_class=SensorStateClass.MEASUREMENT,
+            category=EntityCategory.DIAGNOSTIC,
+        )
+        found[service, left] = Traits(
+            translation_key=f"{key}_left_time",
+            device_class=SensorDeviceClass.DURATION,
+            state_class=SensorStateClass.MEASUREMENT,
+            category=EntityCategory.DIAGNOSTIC,
+        )
+    return found
+
 
 VACUUM_TRAITS: Final[dict[SpecName, Traits]] = {
     ("vacuum", "fault"): Traits(translation_key="fault", category=EntityCategory.DIAGNOSTIC),
-    ("brush-cleaner", "brush-life-level"): replace(_CONSUMABLE_LIFE, translation_key="brush_life"),
-    ("brush-cleaner", "brush-left-time"): replace(
-        _CONSUMABLE_TIME, translation_key="brush_left_time"
-    ),
-    ("filter", "filter-life-level"): replace(_CONSUMABLE_LIFE, translation_key="filter_life"),
-    ("filter", "filter-left-time"): replace(_CONSUMABLE_TIME, translation_key="filter_left_time"),
-    ("sweep", "side-brush-life"): replace(_CONSUMABLE_LIFE, translation_key="side_brush_life"),
-    ("sweep", "side-brush-hours"): replace(
-        _CONSUMABLE_TIME, translation_key="side_brush_left_time"
-    ),
-    ("sweep", "main-brush-life"): replace(_CONSUMABLE_LIFE, translation_key="main_brush_life"),
-    ("sweep", "main-brush-hours"): replace(
-        _CONSUMABLE_TIME, translation_key="main_brush_left_time"
-    ),
-    ("sweep", "hypa-life"): replace(_CONSUMABLE_LIFE, translation_key="filter_life"),
-    ("sweep", "hypa-hours"): replace(_CONSUMABLE_TIME, translation_key="filter_left_time"),
-    ("sweep", "mop-life"): replace(_CONSUMABLE_LIFE, translation_key="mop_life"),
-    ("sweep", "mop-hours"): replace(_CONSUMABLE_TIME, translation_key="mop_left_time"),
+    **_consumable_traits(),
     ("brush-cleaner", "reset-brush-life"): Traits(
         translation_key="reset_brush_life", category=EntityCategory.CONFIG
     ),

@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities, exception_handler, invalid_option
+from .entity import XiaomiRoleEntity, add_role_entities, exception_handler, invalid_option
 from .mapping import RoleItem
 
 PARALLEL_UPDATES = 1
@@ -71,14 +71,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a vacuum for each robot cleaner service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiVacuum(coordinator, item) for item in coordinator.plan.role_items(Platform.VACUUM)
-        ],
-    )
+    add_role_entities(hass, entry, async_add_entities, Platform.VACUUM, XiaomiVacuum)
 
 
 class XiaomiVacuum(XiaomiRoleEntity, StateVacuumEntity):

@@ -14,6 +14,7 @@ from typing import Any
 from unittest.mock import PropertyMock, patch
 
 import pytest
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
@@ -28,7 +29,7 @@ from custom_components.xiaomi_aiot.miot import MiotSpec, bundled_models, load_bu
 from simulator import DeviceConfig, Home, Simulator, VirtualDevice
 from simulator.state import initial_state, parse_state
 
-from .conftest import VersionedSnapshotExtension, entry_for, first_address, later
+from .conftest import VersionedSnapshotExtension, add_by_hand, entry_for, first_address, later
 
 
 async def next_poll(hass: HomeAssistant) -> None:
@@ -46,6 +47,22 @@ async def assert_entities_match_snapshots(
     extended = snapshot.use_extension(VersionedSnapshotExtension)
     for entry in entries:
         await snapshot_platform(hass, entity_registry, extended, entry.entry_id)
+
+
+async def assert_real_platform_matches_snapshots(
+    hass: HomeAssistant,
+    real_device: tuple[VirtualDevice, Any],
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    platform: Platform,
+) -> None:
+    """One platform's entities of a real model added by hand, against `snapshots/`."""
+    device, server = real_device
+    with patch("custom_components.xiaomi_aiot.PLATFORMS", [platform]):
+        entry_id = await add_by_hand(hass, device, server.url)
+    await snapshot_platform(
+        hass, entity_registry, snapshot.use_extension(VersionedSnapshotExtension), entry_id
+    )
 
 
 async def translated_error(

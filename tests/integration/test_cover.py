@@ -8,7 +8,6 @@ current-position (2.3); a position asked for goes to target-position (2.7).
 from __future__ import annotations
 
 from typing import Any
-from unittest.mock import patch
 
 import pytest
 from homeassistant.components.cover import (
@@ -26,14 +25,16 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 
-from .conftest import VersionedSnapshotExtension, add_by_hand, entity_of
-from .platform_kit import all_entities_enabled  # noqa: F401 - a fixture
+from .conftest import add_by_hand, entity_of
+from .platform_kit import (  # noqa: F401 - a fixture
+    all_entities_enabled,
+    assert_real_platform_matches_snapshots,
+)
 
 CURTAIN = "lumi.curtain.hagl05"
 MOTOR_CONTROL, CURRENT_POSITION, TARGET_POSITION = (2, 2), (2, 3), (2, 7)
@@ -69,11 +70,8 @@ async def test_a_real_curtains_entities_match_their_snapshots(
     platform: Platform,
 ) -> None:
     """A curtain cover named after the device, with its fault and settings beside it."""
-    device, server = real_device
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [platform]):
-        entry_id = await add_by_hand(hass, device, server.url)
-    await snapshot_platform(
-        hass, entity_registry, snapshot.use_extension(VersionedSnapshotExtension), entry_id
+    await assert_real_platform_matches_snapshots(
+        hass, real_device, entity_registry, snapshot, platform
     )
 
 

@@ -9,7 +9,6 @@ where it is by identify (6.1).
 from __future__ import annotations
 
 from typing import Any
-from unittest.mock import patch
 
 import pytest
 from homeassistant.components.vacuum import (
@@ -23,14 +22,18 @@ from homeassistant.const import ATTR_ENTITY_ID, ATTR_SUPPORTED_FEATURES, Platfor
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 
-from .conftest import VersionedSnapshotExtension, add_by_hand, entity_of
-from .platform_kit import all_entities_enabled, spy_on_actions, translated_error  # noqa: F401
+from .conftest import add_by_hand, entity_of
+from .platform_kit import (  # noqa: F401
+    all_entities_enabled,
+    assert_real_platform_matches_snapshots,
+    spy_on_actions,
+    translated_error,
+)
 
 VACUUM = "roborock.vacuum.a15"
 STATUS, MODE = (2, 1), (2, 4)
@@ -65,11 +68,8 @@ async def test_a_real_vacuums_entities_match_their_snapshots(
     platform: Platform,
 ) -> None:
     """The vacuum named after the device; battery, consumables and its modes beside it."""
-    device, server = real_device
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [platform]):
-        entry_id = await add_by_hand(hass, device, server.url)
-    await snapshot_platform(
-        hass, entity_registry, snapshot.use_extension(VersionedSnapshotExtension), entry_id
+    await assert_real_platform_matches_snapshots(
+        hass, real_device, entity_registry, snapshot, platform
     )
 
 
