@@ -29,7 +29,14 @@ from custom_components.xiaomi_aiot.miot import MiotSpec, bundled_models, load_bu
 from simulator import DeviceConfig, Home, Simulator, VirtualDevice
 from simulator.state import initial_state, parse_state
 
-from .conftest import VersionedSnapshotExtension, add_by_hand, entry_for, first_address, later
+from .conftest import (
+    VersionedSnapshotExtension,
+    add_by_hand,
+    entity_of,
+    entry_for,
+    first_address,
+    later,
+)
 
 
 async def next_poll(hass: HomeAssistant) -> None:
@@ -63,6 +70,15 @@ async def assert_real_platform_matches_snapshots(
     await snapshot_platform(
         hass, entity_registry, snapshot.use_extension(VersionedSnapshotExtension), entry_id
     )
+
+
+async def real_entity(
+    hass: HomeAssistant, real_device: tuple[VirtualDevice, Any], domain: str, key: str
+) -> str:
+    """Add a real model's simulated device by hand; the id of its entity with this key."""
+    device, server = real_device
+    await add_by_hand(hass, device, server.url)
+    return entity_of(hass, device, domain, key)
 
 
 async def translated_error(

@@ -30,10 +30,10 @@ from syrupy.assertion import SnapshotAssertion
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 
-from .conftest import add_by_hand, entity_of
 from .platform_kit import (  # noqa: F401 - a fixture
     all_entities_enabled,
     assert_real_platform_matches_snapshots,
+    real_entity,
 )
 
 CURTAIN = "lumi.curtain.hagl05"
@@ -46,9 +46,7 @@ pytestmark = pytest.mark.parametrize("real_device", [CURTAIN], indirect=True)
 
 async def curtain(hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]) -> str:
     """Add the simulated curtain; its cover's entity id."""
-    device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    return entity_of(hass, device, COVER_DOMAIN, "cover-2")
+    return await real_entity(hass, real_device, COVER_DOMAIN, "cover-2")
 
 
 async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:

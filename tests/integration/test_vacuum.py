@@ -27,10 +27,10 @@ from syrupy.assertion import SnapshotAssertion
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 
-from .conftest import add_by_hand, entity_of
 from .platform_kit import (  # noqa: F401
     all_entities_enabled,
     assert_real_platform_matches_snapshots,
+    real_entity,
     spy_on_actions,
     translated_error,
 )
@@ -45,10 +45,8 @@ pytestmark = pytest.mark.parametrize("real_device", [VACUUM], indirect=True)
 
 
 async def vacuum(hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]) -> str:
-    """Add the simulated vacuum; its vacuum entity's id."""
-    device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    return entity_of(hass, device, VACUUM_DOMAIN, "vacuum-2")
+    """Add the simulated vacuum; its vacuum's entity id."""
+    return await real_entity(hass, real_device, VACUUM_DOMAIN, "vacuum-2")
 
 
 async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
