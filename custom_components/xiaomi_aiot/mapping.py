@@ -52,6 +52,9 @@ class Role:
     needs_action: bool = False
     """Whether the entity exists only where the spec has one of the actions (a lock that can
     lock or unlock); without them, the service's properties are generic entities."""
+    required: tuple[str, ...] = ()
+    """Names of `properties` the entity cannot be without (a light's on): a service lacking
+    one (a gateway's light whose power has iid 0) makes generic entities instead."""
 
 
 PLAYBACK_ACTIONS: Final = tuple(
@@ -66,6 +69,7 @@ ROLES: Final = (
             ("light", name) for name in ("on", "brightness", "color-temperature", "color", "mode")
         ),
         actions=(("light", "toggle"),),
+        required=("on",),
     ),
     Role(
         platform=Platform.CLIMATE,
@@ -473,6 +477,8 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
             if (prop := spec.find(service, name)) is not None
             and (service, name) not in taken_properties
         }
+        if any(name not in found for name in role.required):
+            continue
         siid = next(s.siid for s in spec.services.values() if s.name == role.service)
         roles.append(RoleItem(role, siid, found, actions, role.service == spec.device_type))
         taken_properties.update((p.service, p.name) for p in found.values())
