@@ -215,8 +215,7 @@ async def later(hass: HomeAssistant, delta: timedelta = NEXT_POLL) -> None:
 
 @pytest.fixture
 async def real_device(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
-    """A home of one real model (param, its document from the shared folder), and its
-    simulated spec server, both on loopback."""
+    """A home of one real model (param), its simulated spec server, both on loopback."""
     model = request.param
     shutil.copy(REAL_SPEC_FILES / f"{model}.json", tmp_path / f"{model}.json")
     home_data = {
