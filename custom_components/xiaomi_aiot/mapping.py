@@ -488,6 +488,34 @@ A lock's battery is maintenance, a diagnostic; a car's, a phone's or a watch's i
 owner looks at first.
 """
 
+_INTERNALS: Final = Traits(category=EntityCategory.DIAGNOSTIC, enabled=False)
+
+SERVICE_TRAITS: Final[dict[tuple[str, str], Traits]] = {
+    **{
+        ("vacuum", service): _INTERNALS
+        for service in (
+            "map",
+            "order",
+            "point-zone",
+            "language",
+            "remote",
+            "remote-control",
+            "time",
+            "generic-rpc",
+            "warn",
+            "consumable",
+            "vslam-extend",
+            "robot-config",
+        )
+    },
+    ("vacuum", "disturb"): _RARE_SETTING,
+    ("vacuum", "annoy"): _RARE_SETTING,
+    ("vacuum", "clean-logs"): Traits(category=EntityCategory.DIAGNOSTIC),
+    ("vacuum", "clean-record"): Traits(category=EntityCategory.DIAGNOSTIC),
+}
+"""Traits of every element of a service the tables do not name, by (device type, service): a
+robot vacuum's maps, schedules, remote control and voice downloads are its app's business."""
+
 UNITS: Final[dict[str, str]] = {
     "celsius": UnitOfTemperature.CELSIUS,
     "fahrenheit": UnitOfTemperature.FAHRENHEIT,
@@ -598,8 +626,10 @@ class DevicePlan:
 
 def traits_of(service: str, name: str, device_type: str = "") -> Traits:
     """The traits of a spec element; defaults for elements the tables do not know."""
-    return DEVICE_TRAITS.get((device_type, (service, name))) or TRAITS.get(
-        (service, name), Traits()
+    return (
+        DEVICE_TRAITS.get((device_type, (service, name)))
+        or TRAITS.get((service, name))
+        or SERVICE_TRAITS.get((device_type, service), Traits())
     )
 
 
