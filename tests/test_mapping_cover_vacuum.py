@@ -239,3 +239,26 @@ def test_every_real_vacuums_consumables_are_diagnostics(model: str) -> None:
     for item in consumables:
         assert item.traits.category is EntityCategory.DIAGNOSTIC, item.prop.name
         assert item.traits.translation_key, item.prop.name
+
+
+@pytest.mark.parametrize(
+    ("model", "moving"),
+    [
+        ("lumi.curtain.hagl05", {"opening": "opening", "closing": "closing", "stopped": None}),
+        ("lumi.curtain.acn002", {"rising": "opening", "declining": "closing", "pause": None}),
+        ("mrbond.airer.m1t", {"up": "opening", "dowm": "closing", "stop": None}),
+    ],
+)
+def test_a_curtain_says_which_way_it_moves_from_its_status_names(
+    model: str, moving: dict[str, str | None]
+) -> None:
+    """Real documents' words for moving, typos included; anything else is standing still."""
+    if not REAL_SPEC_FILES.is_dir():
+        pytest.skip("no real documents")
+    status = real_spec(model).find(model.split(".")[1], "status")
+    assert status is not None
+    for name, way in moving.items():
+        value = next(c.value for c in status.value_list if c.name == name)
+        cover = cover_of(model, status=value)
+        shown = "opening" if cover.is_opening else "closing" if cover.is_closing else None
+        assert shown == way, name
