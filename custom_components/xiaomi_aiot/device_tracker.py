@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities
+from .entity import XiaomiRoleEntity, add_role_entities
 from .mapping import DATUMS, Datum, RoleItem
 from .miot.geo import gcj02_to_wgs84
 from .miot.spec import Value
@@ -27,15 +27,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a device tracker for each location service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiTracker(coordinator, item)
-            for item in coordinator.plan.role_items(Platform.DEVICE_TRACKER)
-        ],
-    )
+    add_role_entities(hass, entry, async_add_entities, Platform.DEVICE_TRACKER, XiaomiTracker)
 
 
 def wgs84_position(

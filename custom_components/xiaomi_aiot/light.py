@@ -18,7 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util.color import brightness_to_value, value_to_brightness
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities, exception_handler, invalid_option
+from .entity import XiaomiRoleEntity, add_role_entities, exception_handler, invalid_option
 from .mapping import RoleItem
 from .miot.spec import Value
 
@@ -31,14 +31,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a light for each light service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiLight(coordinator, item) for item in coordinator.plan.role_items(Platform.LIGHT)
-        ],
-    )
+    add_role_entities(hass, entry, async_add_entities, Platform.LIGHT, XiaomiLight)
 
 
 class XiaomiLight(XiaomiRoleEntity, LightEntity):

@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities, exception_handler, invalid_option
+from .entity import XiaomiRoleEntity, add_role_entities, exception_handler, invalid_option
 from .mapping import RoleItem
 
 PARALLEL_UPDATES = 1
@@ -42,15 +42,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a media player for each television or speaker service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiMediaPlayer(coordinator, item)
-            for item in coordinator.plan.role_items(Platform.MEDIA_PLAYER)
-        ],
-    )
+    add_role_entities(hass, entry, async_add_entities, Platform.MEDIA_PLAYER, XiaomiMediaPlayer)
 
 
 class XiaomiMediaPlayer(XiaomiRoleEntity, MediaPlayerEntity):
