@@ -262,3 +262,25 @@ def test_a_curtain_says_which_way_it_moves_from_its_status_names(
         cover = cover_of(model, status=value)
         shown = "opening" if cover.is_opening else "closing" if cover.is_closing else None
         assert shown == way, name
+
+
+async def test_a_curtain_without_a_motor_command_or_target_refuses_it_translated() -> None:
+    """A curtain whose spec cannot stop refuses to stop in words and writes nothing."""
+    if not REAL_SPEC_FILES.is_dir():
+        pytest.skip("no real documents")
+    data = real_document("lumi.curtain.hagl05")
+    (curtain,) = (s for s in data["services"] if s["type"].split(":")[3] == "curtain")
+    (motor,) = (p for p in curtain["properties"] if p["type"].split(":")[3] == "motor-control")
+    motor["value-list"] = [v for v in motor["value-list"] if v["description"] != "Pause"]
+    spec = MiotSpec.from_dict(data)
+    cover = XiaomiCover(fake_coordinator(spec, {}), role(plan_device(spec), Platform.COVER))
+    assert not cover.supported_features & CoverEntityFeature.STOP
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await cover.async_stop_cover()
+
+    assert (caught.value.translation_domain, caught.value.translation_key) == (
+        DOMAIN,
+        "unknown_action",
+    )
+    assert writes(cover) == []

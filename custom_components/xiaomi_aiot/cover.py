@@ -158,6 +158,7 @@ class XiaomiCover(XiaomiRoleEntity, CoverEntity):
         elif position is not None and self._target is not None:
             values = {"target-position": device_position(self._target, position)}
         else:
-            await self.act(command or "set-position")  # refused, translated: no such command
+            # Neither way is in the spec: refused with the translated error of a missing action.
+            await self.act(command or "set-position")
             return
         await self.write(values)
