@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from custom_components.xiaomi_aiot.miot.bundle import bundled_models, load_bundled_spec
 from custom_components.xiaomi_aiot.miot.errors import MiotSpecError, MiotValueError
-from custom_components.xiaomi_aiot.miot.spec import MiotSpec, urn_name
+from custom_components.xiaomi_aiot.miot.spec import MiotSpec, ValueRange, urn_name
 
 
 def test_every_bundled_spec_parses() -> None:
@@ -305,3 +305,18 @@ def test_spec_parser_only_raises_spec_errors(document: Any) -> None:
     """Any JSON document either parses or raises a spec error."""
     with contextlib.suppress(MiotSpecError):
         MiotSpec.from_dict(document)
+
+
+@pytest.mark.parametrize(
+    ("value", "nearest"),
+    [(50, 51), (49, 48), (6, 6), (0, 6), (99, 99), (120, 99), (97.4, 96)],
+)
+def test_a_value_off_the_steps_is_taken_to_the_nearest_step(value: float, nearest: float) -> None:
+    """A 6..99 range in steps of 3: 50 becomes 51, values outside become the bounds."""
+    assert ValueRange(6, 99, 3).nearest(value) == nearest
+
+
+def test_a_range_without_a_step_only_bounds_its_values() -> None:
+    """A step of 0 (real documents have them) keeps any value within bounds."""
+    assert ValueRange(0, 1, 0).nearest(0.37) == 0.37
+    assert ValueRange(0, 1, 0).nearest(2) == 1

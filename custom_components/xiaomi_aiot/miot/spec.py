@@ -58,6 +58,13 @@ class ValueRange:
         steps = (value - self.min) / self.step
         return math.isclose(steps, round(steps), abs_tol=1e-6)
 
+    def nearest(self, value: float) -> float:
+        """The valid value nearest to `value`: within bounds, on a step."""
+        bounded = min(max(value, self.min), self.max)
+        if self.step <= 0:
+            return bounded
+        return min(self.min + round((bounded - self.min) / self.step) * self.step, self.max)
+
 
 @dataclass(frozen=True, slots=True)
 class ValueChoice:
