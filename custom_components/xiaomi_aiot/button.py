@@ -8,7 +8,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
 from .entity import XiaomiEntity, add_device_entities, exception_handler, spec_name
-from .mapping import ActionItem
+from .mapping import ActionItem, CommandItem
 
 PARALLEL_UPDATES = 1
 
@@ -18,12 +18,15 @@ async def async_setup_entry(
     entry: XiaomiConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a button for each spare action without inputs."""
+    """Add a button for each spare action without inputs, and each value of a command."""
     add_device_entities(
         hass,
         entry,
         async_add_entities,
-        lambda coordinator: [XiaomiButton(coordinator, item) for item in coordinator.plan.buttons],
+        lambda coordinator: [
+            *(XiaomiButton(coordinator, item) for item in coordinator.plan.buttons),
+            *(XiaomiCommandButton(coordinator, item) for item in coordinator.plan.commands),
+        ],
     )
 
 
@@ -35,6 +38,7 @@ class XiaomiButton(XiaomiEntity, ButtonEntity):
         action = item.action
         super().__init__(coordinator, f"a-{action.siid}-{action.aiid}")
         self.action = action
+        self.inputs = item.inputs
         if item.traits.translation_key:
             self._attr_translation_key = item.traits.translation_key
         else:
@@ -45,4 +49,21 @@ class XiaomiButton(XiaomiEntity, ButtonEntity):
     @exception_handler
     async def async_press(self) -> None:
         """Call the action."""
-        await self.coordinator.async_action(self.action.siid, self.action.aiid)
+        await self.coordinator.async_action(self.action.siid, self.action.aiid, self.inputs)
+
+
+class XiaomiCommandButton(XiaomiEntity, ButtonEntity):
+    """Writes one value of a write-only command property (a fan's "turn left")."""
+
+    def __init__(self, coordinator: MiotCoordinator, item: CommandItem) -> None:
+        """Name the button by the command's translation key."""
+        prop = item.prop
+        super().__init__(coordinator, f"c-{prop.siid}-{prop.piid}-{item.value}")
+        self.prop = prop
+        self.command = item.value
+        self._attr_translation_key = item.translation_key
+
+    @exception_handler
+    async def async_press(self) -> None:
+        """Write the command."""
+        await self.coordinator.async_write({self.prop.key: self.command})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -31,6 +32,7 @@ from custom_components.xiaomi_aiot.const import (
 )
 from simulator import Simulator, VirtualDevice, load_home
 from simulator.cloud import CloudServer
+from tests.real_specs import REAL_SPEC_FILES
 
 DEMO_HOME = Path(__file__).parents[2] / "simulator" / "homes" / "demo.yaml"
 
@@ -208,3 +210,25 @@ async def later(hass: HomeAssistant, delta: timedelta = NEXT_POLL) -> None:
     """Let time pass so polls run, and wait for them."""
     async_fire_time_changed(hass, dt_util.utcnow() + delta)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+@pytest.fixture
+async def real_device(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
+    """A home of one real model (param), its simulated spec server, both on loopback.
+
+    The model's real document comes from the shared folder (tests using this skip without it).
+    """
+    model = request.param
+    shutil.copy(REAL_SPEC_FILES / f"{model}.json", tmp_path / f"{model}.json")
+    home_data = {
+        "rooms": ["Room"],
+        "devices": [{"id": "it", "kind": "device", "model": model, "name": "It", "room": "Room"}],
+    }
+    home = await asyncio.get_running_loop().run_in_executor(None, load_home, home_data, tmp_path)
+    sim = Simulator(home, first_address=first_address(), seed=4)
+    await sim.start()
+    server = CloudServer(sim)
+    await server.start(port=0)
+    yield sim.devices["it"], server
+    await server.stop()
+    await sim.stop()

@@ -14,6 +14,7 @@ from typing import Any
 from unittest.mock import PropertyMock, patch
 
 import pytest
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
@@ -24,6 +25,7 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.const import DOMAIN
+from custom_components.xiaomi_aiot.mapping import DevicePlan
 from custom_components.xiaomi_aiot.miot import MiotSpec, bundled_models, load_bundled_spec
 from simulator import DeviceConfig, Home, Simulator, VirtualDevice
 from simulator.state import initial_state, parse_state
@@ -46,6 +48,26 @@ async def assert_entities_match_snapshots(
     extended = snapshot.use_extension(VersionedSnapshotExtension)
     for entry in entries:
         await snapshot_platform(hass, entity_registry, extended, entry.entry_id)
+
+
+def assert_every_platform_matches_snapshots(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    entry_id: str,
+) -> None:
+    """Every entity of an entry, of all its platforms: registry entry, and state if enabled.
+
+    `snapshot_platform` takes one platform at a time; a real model's device spans several.
+    """
+    entries = sorted(
+        er.async_entries_for_config_entry(entity_registry, entry_id), key=lambda e: e.entity_id
+    )
+    assert entries
+    for entry in entries:
+        assert entry == snapshot(name=f"{entry.entity_id}-entry")
+        if entry.disabled_by is None:
+            assert hass.states.get(entry.entity_id) == snapshot(name=f"{entry.entity_id}-state")
 
 
 async def translated_error(
@@ -81,6 +103,18 @@ def spy_on_actions(device: VirtualDevice) -> list[tuple[int, int, list[Any]]]:
 
     device.run_action = recording  # type: ignore[method-assign]
     return calls
+
+
+def entities_outside_diagnostics(plan: DevicePlan) -> int:
+    """How many entities of a plan a user sees outside the diagnostic category."""
+    categories = [
+        *(None for _ in plan.roles),
+        *(item.traits.category for item in plan.properties),
+        *(item.traits.category for item in plan.buttons),
+        *(None for _ in plan.commands),
+        *(item.traits.category for item in plan.events),
+    ]
+    return sum(category is not EntityCategory.DIAGNOSTIC for category in categories)
 
 
 @pytest.fixture
@@ -131,7 +165,8 @@ HUMIDIFIER_SPEC_DATA: dict[str, Any] = {
         },
         {
             "iid": 2,
-            "type": _urn("service", "humidifier"),
+            # A service type no role or trait knows, so every property is a generic entity.
+            "type": _urn("service", "mist-maker"),
             "description": "Humidifier",
             "properties": [
                 _prop(1, "on", "Switch Status", "bool", RW),
@@ -185,7 +220,8 @@ HUMIDIFIER_SPEC_DATA: dict[str, Any] = {
         },
     ],
 }
-"""A humidifier whose spec makes a select (fan level), a number (target humidity, step 10),
+"""A humidifier of a service type no table knows, whose spec makes a select (fan level), a
+number (target humidity, step 10),
 a binary sensor (water shortage), sensors, a switch and a button (toggle); its write-only
 property makes nothing."""
 HUMIDIFIER_SPEC = MiotSpec.from_dict(HUMIDIFIER_SPEC_DATA)

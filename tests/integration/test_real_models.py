@@ -7,11 +7,7 @@ makes the device's entities; a command changes the simulated device at the real 
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,11 +17,11 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 
 from custom_components.xiaomi_aiot.const import DOMAIN
-from simulator import Simulator, VirtualDevice, load_home
+from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 from tests.real_specs import ABSENT, REAL_SPEC_FILES
 
-from .conftest import first_address, later
+from .conftest import later
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 
@@ -54,8 +50,8 @@ CASES = {
         (2, 3, 24),
     ),
     "plug": Case("cuco.plug.cp1", "switch", "p-2-1", "turn_off", {}, (2, 1, False)),
-    "purifier": Case("zhimi.airpurifier.ma4", "switch", "p-2-2", "turn_off", {}, (2, 2, False)),
-    "fan": Case("dmaker.fan.p5", "switch", "p-2-2", "turn_on", {}, (2, 2, True)),
+    "purifier": Case("zhimi.airpurifier.ma4", "fan", "fan-2", "turn_off", {}, (2, 2, False)),
+    "fan": Case("dmaker.fan.p5", "fan", "fan-2", "oscillate", {"oscillating": True}, (2, 2, True)),
     "vacuum": Case(
         "roborock.vacuum.a15", "select", "p-2-4", "select_option", {"option": "strong"}, (2, 4, 103)
     ),
@@ -63,7 +59,12 @@ CASES = {
         "lumi.curtain.hagl05", "number", "p-2-7", "set_value", {"value": 30}, (2, 7, 30)
     ),
     "humidifier": Case(
-        "zhimi.humidifier.ca4", "number", "p-2-6", "set_value", {"value": 50}, (2, 6, 50)
+        "zhimi.humidifier.ca4",
+        "humidifier",
+        "humidifier-2",
+        "set_humidity",
+        {"humidity": 50},
+        (2, 6, 50),
     ),
     "speaker": Case(
         "xiaomi.wifispeaker.lx01",
@@ -82,25 +83,6 @@ CASES = {
         (4, 2, True),
     ),
 }
-
-
-@pytest.fixture
-async def real_device(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
-    """A home of one real model (param), its simulated spec server, both on loopback."""
-    model = request.param
-    shutil.copy(REAL_SPEC_FILES / f"{model}.json", tmp_path / f"{model}.json")
-    home_data = {
-        "rooms": ["Room"],
-        "devices": [{"id": "it", "kind": "device", "model": model, "name": "It", "room": "Room"}],
-    }
-    home = await asyncio.get_running_loop().run_in_executor(None, load_home, home_data, tmp_path)
-    sim = Simulator(home, first_address=first_address(), seed=4)
-    await sim.start()
-    server = CloudServer(sim)
-    await server.start(port=0)
-    yield sim.devices["it"], server
-    await server.stop()
-    await sim.stop()
 
 
 async def add_by_hand(hass: HomeAssistant, device: VirtualDevice, spec_server: str) -> str:

@@ -67,7 +67,7 @@ def fan_spec(access: list[str]) -> MiotSpec:
                     "properties": [
                         {
                             "iid": 2,
-                            "type": "urn:miot-spec-v2:property:mode:00000008:test:1",
+                            "type": "urn:miot-spec-v2:property:scene:00000008:test:1",
                             "description": "Mode",
                             "format": "uint8",
                             "access": access,

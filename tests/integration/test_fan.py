@@ -1,0 +1,191 @@
+"""Fans and air purifiers, as the real models they are, against the simulator being them.
+
+The integration fetches each model's real document from the simulated spec server; a service
+call changes the simulated device at the real ids.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.xiaomi_aiot.mapping import plan_device
+from custom_components.xiaomi_aiot.miot import MiotSpec
+from simulator import VirtualDevice
+from simulator.cloud import CloudServer
+from tests.real_specs import ABSENT, REAL_SPEC_FILES, real_document, real_models
+
+from .conftest import later
+from .platform_kit import (
+    assert_every_platform_matches_snapshots,
+    entities_outside_diagnostics,
+    translated_error,
+)
+from .test_real_models import add_by_hand, entity_of
+
+pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
+
+FAN_TYPES = ("fan", "air-purifier")
+
+
+def models_of(types: tuple[str, ...]) -> list[Any]:
+    """The real models whose device type is one of these."""
+    if not REAL_SPEC_FILES.is_dir():
+        return real_models()
+    return [model for model in real_models() if real_document(model)["type"].split(":")[3] in types]
+
+
+@pytest.mark.parametrize("real_device", ["dmaker.fan.p5", "zhimi.airpurifier.ma4"], indirect=True)
+async def test_a_real_fan_and_purifier_match_their_snapshots(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    versioned_snapshot: SnapshotAssertion,
+    real_device: tuple[VirtualDevice, CloudServer],
+) -> None:
+    """Their entities: one fan entity, and what remains of the spec around it."""
+    device, server = real_device
+    entry_id = await add_by_hand(hass, device, server.url)
+    assert_every_platform_matches_snapshots(hass, entity_registry, versioned_snapshot, entry_id)
+
+
+CALLS = {
+    "turn_off": ("turn_off", {}, {(2, 1): False}),
+    "turn_on": ("turn_on", {}, {(2, 1): True}),
+    "set_percentage": ("set_percentage", {"percentage": 50}, {(2, 1): True, (2, 4): 2}),
+    "turn_on_at_a_percentage": ("turn_on", {"percentage": 100}, {(2, 1): True, (2, 4): 4}),
+    "set_percentage_zero": ("set_percentage", {"percentage": 0}, {(2, 1): False}),
+    "set_preset_mode": (
+        "set_preset_mode",
+        {"preset_mode": "straight_wind"},
+        {(2, 1): True, (2, 3): 1},
+    ),
+    "oscillate": ("oscillate", {"oscillating": True}, {(2, 2): True}),
+    "stop_oscillating": ("oscillate", {"oscillating": False}, {(2, 2): False}),
+}
+
+
+@pytest.mark.parametrize("real_device", ["dmaker.fan.p5"], indirect=True)
+@pytest.mark.parametrize(("service", "data", "expected"), CALLS.values(), ids=list(CALLS))
+async def test_a_real_fan_obeys_at_its_real_ids(
+    hass: HomeAssistant,
+    real_device: tuple[VirtualDevice, CloudServer],
+    service: str,
+    data: dict[str, Any],
+    expected: dict[tuple[int, int], Any],
+) -> None:
+    """dmaker.fan.p5: on 2.1, swing 2.2, mode 2.3, fan level 2.4 (levels 1 to 4)."""
+    device, server = real_device
+    await add_by_hand(hass, device, server.url)
+    entity = entity_of(hass, device, "fan", "fan-2")
+    for key, value in expected.items():
+        if isinstance(value, bool):
+            device.set(*key, not value)  # so that the call has something to change
+    await later(hass)
+
+    await hass.services.async_call("fan", service, {"entity_id": entity, **data}, blocking=True)
+
+    assert {key: device.get(*key) for key in expected} == expected
+
+
+@pytest.mark.parametrize("real_device", ["dmaker.fan.p5"], indirect=True)
+async def test_a_real_fan_shows_its_speed_as_a_percentage(
+    hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
+) -> None:
+    """Level 3 of 4 is 75 %, in the mode the device is in."""
+    device, server = real_device
+    await add_by_hand(hass, device, server.url)
+    entity = entity_of(hass, device, "fan", "fan-2")
+
+    device.set(2, 1, True)
+    device.set(2, 4, 3)
+    device.set(2, 3, 0)
+    await later(hass)
+
+    state = hass.states.get(entity)
+    assert state.state == "on"
+    assert state.attributes["percentage"] == 75
+    assert state.attributes["preset_mode"] == "natural_wind"
+
+
+@pytest.mark.parametrize("real_device", ["dmaker.fan.p9"], indirect=True)
+async def test_a_real_fans_stepless_speed_and_motor_control(
+    hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
+) -> None:
+    """dmaker.fan.p9: speed is its 1..100 speed level (2.11), turning its motor-control (2.10)."""
+    device, server = real_device
+    await add_by_hand(hass, device, server.url)
+    fan = entity_of(hass, device, "fan", "fan-2")
+    left = entity_of(hass, device, "button", "c-2-10-1")
+    right = entity_of(hass, device, "button", "c-2-10-2")
+
+    await hass.services.async_call(
+        "fan", "set_percentage", {"entity_id": fan, "percentage": 37}, blocking=True
+    )
+    assert device.get(2, 11) == 37
+    await hass.services.async_call("button", "press", {"entity_id": left}, blocking=True)
+    assert device.get(2, 10) == 1
+    await hass.services.async_call("button", "press", {"entity_id": right}, blocking=True)
+    assert device.get(2, 10) == 2
+
+
+@pytest.mark.parametrize("real_device", ["zhimi.airpurifier.ma4"], indirect=True)
+async def test_a_real_purifier_changes_preset_and_resets_its_filter(
+    hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
+) -> None:
+    """zhimi.airpurifier.ma4: mode 2.5; the filter reset (4.1) makes the filter new (4.3)."""
+    device, server = real_device
+    await add_by_hand(hass, device, server.url)
+    fan = entity_of(hass, device, "fan", "fan-2")
+    reset = entity_of(hass, device, "button", "a-4-1")
+    life = entity_of(hass, device, "sensor", "p-4-3")
+    device.set(4, 3, 12)
+
+    await hass.services.async_call(
+        "fan", "set_preset_mode", {"entity_id": fan, "preset_mode": "sleep"}, blocking=True
+    )
+    await hass.services.async_call("button", "press", {"entity_id": reset}, blocking=True)
+    await later(hass)
+
+    assert device.get(2, 5) == 1
+    assert device.get(4, 3) == 100
+    assert hass.states.get(life).state == "100"
+    assert hass.states.get(fan).attributes["preset_mode"] == "sleep"
+
+
+@pytest.mark.parametrize("real_device", models_of(FAN_TYPES), indirect=True)
+async def test_every_real_fan_and_purifier_gets_a_fan_that_fails_in_words(
+    hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
+) -> None:
+    """Each real document of these types: a fan entity, and a refused command translated."""
+    device, server = real_device
+    await add_by_hand(hass, device, server.url)
+    entity = entity_of(hass, device, "fan", f"fan-{fan_service(device)}")
+    assert hass.states.get(entity).state in ("on", "off")
+    on = device.resolve(f"{device.spec.device_type}.on")
+    device.apply_faults({"property_errors": {f"{on.siid}.{on.piid}": -4004}})
+
+    await translated_error(
+        hass.services.async_call("fan", "turn_on", {"entity_id": entity}, blocking=True)
+    )
+
+
+def fan_service(device: VirtualDevice) -> int:
+    """The siid of the device's fan or air-purifier service."""
+    assert device.spec is not None
+    return next(s.siid for s in device.spec.services.values() if s.name in FAN_TYPES)
+
+
+@pytest.mark.parametrize("model", models_of(FAN_TYPES))
+def test_every_real_fan_document_plans_a_fan_with_few_entities(model: str) -> None:
+    """A fan entity for the fan or purifier service; at most 15 entities outside diagnostics."""
+    spec = MiotSpec.from_dict(json.loads((REAL_SPEC_FILES / f"{model}.json").read_text("utf-8")))
+    plan = plan_device(spec)
+
+    assert [item.role.service for item in plan.role_items(Platform.FAN)] == [spec.device_type]
+    assert entities_outside_diagnostics(plan) <= 15
