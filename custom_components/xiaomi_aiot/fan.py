@@ -85,8 +85,7 @@ class XiaomiFan(XiaomiRoleEntity, FanEntity):
     @property
     def is_on(self) -> bool | None:
         """Whether the fan runs."""
-        value = self.value("on")
-        return None if value is None else bool(value)
+        return self.flag("on")
 
     @property
     def percentage(self) -> int | None:
@@ -94,8 +93,8 @@ class XiaomiFan(XiaomiRoleEntity, FanEntity):
         if self.value("on") is False:
             return 0
         if self._speed is not None:
-            value = self.value(self._speed[0])
-            return None if value is None else ranged_value_to_percentage(self._range, float(value))
+            speed = self.number(self._speed[1])
+            return None if speed is None else ranged_value_to_percentage(self._range, speed)
         level = self.value("fan-level")
         if level not in self._levels:
             return None
@@ -109,8 +108,7 @@ class XiaomiFan(XiaomiRoleEntity, FanEntity):
     @property
     def oscillating(self) -> bool | None:
         """Whether the fan swings from side to side."""
-        value = self.value("horizontal-swing")
-        return None if value is None else bool(value)
+        return self.flag("horizontal-swing")
 
     @exception_handler
     async def async_turn_on(

@@ -62,20 +62,17 @@ class XiaomiHumidifier(XiaomiRoleEntity, HumidifierEntity):
     @property
     def is_on(self) -> bool | None:
         """Whether it runs."""
-        value = self.value("on")
-        return None if value is None else bool(value)
+        return self.flag("on")
 
     @property
     def target_humidity(self) -> float | None:
         """The humidity it aims for."""
-        value = self.value("target-humidity")
-        return None if value is None else float(value)
+        return self.number(self.role.prop("target-humidity"))
 
     @property
     def current_humidity(self) -> float | None:
         """The room's relative humidity, where the spec measures it."""
-        value = None if self._current is None else self.coordinator.value(self._current.key)
-        return None if value is None else float(value)
+        return self.number(self._current)
 
     @property
     def mode(self) -> str | None:

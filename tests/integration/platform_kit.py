@@ -88,6 +88,18 @@ async def translated_error(
     return caught.value
 
 
+async def assert_a_refused_power_on_is_translated(
+    hass: HomeAssistant, device: VirtualDevice, domain: str, entity_id: str
+) -> None:
+    """The device refuses its main service's on property: turn_on fails with our words."""
+    assert device.spec is not None
+    on = device.resolve(f"{device.spec.device_type}.on")
+    device.apply_faults({"property_errors": {f"{on.siid}.{on.piid}": -4004}})
+    await translated_error(
+        hass.services.async_call(domain, "turn_on", {"entity_id": entity_id}, blocking=True)
+    )
+
+
 def spy_on_actions(device: VirtualDevice) -> list[tuple[int, int, list[Any]]]:
     """Every action the simulated device runs from now on: (siid, aiid, inputs).
 

@@ -23,9 +23,9 @@ from tests.real_specs import ABSENT, REAL_SPEC_FILES, real_document, real_models
 
 from .conftest import later
 from .platform_kit import (
+    assert_a_refused_power_on_is_translated,
     assert_every_platform_matches_snapshots,
     entities_outside_diagnostics,
-    translated_error,
 )
 from .test_real_models import add_by_hand, entity_of
 
@@ -167,12 +167,7 @@ async def test_every_real_fan_and_purifier_gets_a_fan_that_fails_in_words(
     await add_by_hand(hass, device, server.url)
     entity = entity_of(hass, device, "fan", f"fan-{fan_service(device)}")
     assert hass.states.get(entity).state in ("on", "off")
-    on = device.resolve(f"{device.spec.device_type}.on")
-    device.apply_faults({"property_errors": {f"{on.siid}.{on.piid}": -4004}})
-
-    await translated_error(
-        hass.services.async_call("fan", "turn_on", {"entity_id": entity}, blocking=True)
-    )
+    await assert_a_refused_power_on_is_translated(hass, device, "fan", entity)
 
 
 def fan_service(device: VirtualDevice) -> int:

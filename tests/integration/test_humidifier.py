@@ -25,6 +25,7 @@ from tests.real_specs import ABSENT, REAL_SPEC_FILES
 
 from .conftest import later
 from .platform_kit import (
+    assert_a_refused_power_on_is_translated,
     assert_every_platform_matches_snapshots,
     entities_outside_diagnostics,
     translated_error,
@@ -142,12 +143,7 @@ async def test_every_real_humidifier_gets_a_humidifier_that_fails_in_words(
     state = hass.states.get(entity)
     assert state.state in ("on", "off")
     assert state.attributes["device_class"] == kind
-    on = device.resolve(f"{kind}.on")
-    device.apply_faults({"property_errors": {f"{on.siid}.{on.piid}": -4004}})
-
-    await translated_error(
-        hass.services.async_call("humidifier", "turn_on", {"entity_id": entity}, blocking=True)
-    )
+    await assert_a_refused_power_on_is_translated(hass, device, "humidifier", entity)
 
 
 @pytest.mark.parametrize("model", models_of(HUMIDIFIER_TYPES))
