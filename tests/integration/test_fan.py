@@ -184,3 +184,19 @@ def test_every_real_fan_document_plans_a_fan_with_few_entities(model: str) -> No
 
     assert [item.role.service for item in plan.role_items(Platform.FAN)] == [spec.device_type]
     assert entities_outside_diagnostics(plan) <= 15
+
+
+@pytest.mark.parametrize("real_device", ["zhimi.airp.mb5"], indirect=True)
+async def test_a_filter_reset_that_takes_the_used_time_sets_it_to_zero(
+    hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
+) -> None:
+    """zhimi.airp.mb5's reset-filter-life (4.1) takes filter-used-time (4.3): it is given 0."""
+    device, server = real_device
+    await add_by_hand(hass, device, server.url)
+    reset = entity_of(hass, device, "button", "a-4-1")
+    device.set(4, 1, 3)
+    device.set(4, 3, 4321)
+
+    await hass.services.async_call("button", "press", {"entity_id": reset}, blocking=True)
+
+    assert (device.get(4, 1), device.get(4, 3)) == (100, 0)
