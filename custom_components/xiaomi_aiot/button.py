@@ -1,13 +1,20 @@
-"""Buttons: actions without inputs that no richer entity represents."""
+"""Buttons: actions without inputs that no richer entity represents, and write-only flags."""
 
 from __future__ import annotations
 
 from homeassistant.components.button import ButtonEntity
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiEntity, add_device_entities, exception_handler, spec_name
+from .entity import (
+    XiaomiEntity,
+    XiaomiPropertyEntity,
+    add_device_entities,
+    exception_handler,
+    spec_name,
+)
 from .mapping import ActionItem, CommandItem
 
 PARALLEL_UPDATES = 1
@@ -18,14 +25,18 @@ async def async_setup_entry(
     entry: XiaomiConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a button for each spare action without inputs, and each value of a command."""
+    """Add a button for each spare action, write-only flag, and value of a tabled command."""
     add_device_entities(
         hass,
         entry,
         async_add_entities,
         lambda coordinator: [
             *(XiaomiButton(coordinator, item) for item in coordinator.plan.buttons),
-            *(XiaomiCommandButton(coordinator, item) for item in coordinator.plan.commands),
+            *(
+                XiaomiCommandButton(coordinator, item)
+                for item in coordinator.plan.property_items(Platform.BUTTON)
+            ),
+            *(XiaomiCommandValueButton(coordinator, item) for item in coordinator.plan.commands),
         ],
     )
 
@@ -52,7 +63,7 @@ class XiaomiButton(XiaomiEntity, ButtonEntity):
         await self.coordinator.async_action(self.action.siid, self.action.aiid, self.inputs)
 
 
-class XiaomiCommandButton(XiaomiEntity, ButtonEntity):
+class XiaomiCommandValueButton(XiaomiEntity, ButtonEntity):
     """Writes one value of a write-only command property (a fan's "turn left")."""
 
     def __init__(self, coordinator: MiotCoordinator, item: CommandItem) -> None:
@@ -67,3 +78,12 @@ class XiaomiCommandButton(XiaomiEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Write the command."""
         await self.coordinator.async_write({self.prop.key: self.command})
+
+
+class XiaomiCommandButton(XiaomiPropertyEntity, ButtonEntity):
+    """Sends a write-only flag that is a command (a fan's "back to its start position")."""
+
+    @exception_handler
+    async def async_press(self) -> None:
+        """Write true."""
+        await self.write(True)

@@ -150,10 +150,7 @@ class XiaomiFan(XiaomiRoleEntity, FanEntity):
 
     def _speed_values(self, percentage: int) -> dict[str, Value]:
         if self._speed is not None:
-            name, prop = self._speed
-            assert prop.value_range is not None
-            value = prop.value_range.nearest(percentage_to_ranged_value(self._range, percentage))
-            return {name: round(value) if prop.format != "float" else value}
+            return {self._speed[0]: percentage_to_ranged_value(self._range, percentage)}
         if self._levels:
             return {"fan-level": percentage_to_ordered_list_item(self._levels, max(percentage, 1))}
         return {}

@@ -98,7 +98,7 @@ class XiaomiHumidifier(XiaomiRoleEntity, HumidifierEntity):
                 translation_key="unknown_property",
                 translation_placeholders={"property": "target-humidity"},
             )
-        await self.write({"target-humidity": round(self._target_range.nearest(humidity))})
+        await self.write({"target-humidity": humidity})
 
     @exception_handler
     async def async_set_mode(self, mode: str) -> None:

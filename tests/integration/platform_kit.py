@@ -14,7 +14,6 @@ from typing import Any
 from unittest.mock import PropertyMock, patch
 
 import pytest
-from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
@@ -25,7 +24,6 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.const import DOMAIN
-from custom_components.xiaomi_aiot.mapping import DevicePlan
 from custom_components.xiaomi_aiot.miot import MiotSpec, bundled_models, load_bundled_spec
 from simulator import DeviceConfig, Home, Simulator, VirtualDevice
 from simulator.state import initial_state, parse_state
@@ -115,18 +113,6 @@ def spy_on_actions(device: VirtualDevice) -> list[tuple[int, int, list[Any]]]:
 
     device.run_action = recording  # type: ignore[method-assign]
     return calls
-
-
-def entities_outside_diagnostics(plan: DevicePlan) -> int:
-    """How many entities of a plan a user sees outside the diagnostic category."""
-    categories = [
-        *(None for _ in plan.roles),
-        *(item.traits.category for item in plan.properties),
-        *(item.traits.category for item in plan.buttons),
-        *(None for _ in plan.commands),
-        *(item.traits.category for item in plan.events),
-    ]
-    return sum(category is not EntityCategory.DIAGNOSTIC for category in categories)
 
 
 @pytest.fixture
@@ -233,9 +219,8 @@ HUMIDIFIER_SPEC_DATA: dict[str, Any] = {
     ],
 }
 """A humidifier of a service type no table knows, whose spec makes a select (fan level), a
-number (target humidity, step 10),
-a binary sensor (water shortage), sensors, a switch and a button (toggle); its write-only
-property makes nothing."""
+number (target humidity, step 10), a binary sensor (water shortage), sensors, a switch and a
+button (toggle); its write-only property makes nothing."""
 HUMIDIFIER_SPEC = MiotSpec.from_dict(HUMIDIFIER_SPEC_DATA)
 
 

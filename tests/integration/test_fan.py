@@ -6,28 +6,22 @@ call changes the simulated device at the real ids.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.xiaomi_aiot.mapping import plan_device
-from custom_components.xiaomi_aiot.miot import MiotSpec
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 from tests.real_specs import ABSENT, REAL_SPEC_FILES, real_document, real_models
 
-from .conftest import later
+from .conftest import add_by_hand, entity_of, later
 from .platform_kit import (
     assert_a_refused_power_on_is_translated,
     assert_every_platform_matches_snapshots,
-    entities_outside_diagnostics,
 )
-from .test_real_models import add_by_hand, entity_of
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 
@@ -174,16 +168,6 @@ def fan_service(device: VirtualDevice) -> int:
     """The siid of the device's fan or air-purifier service."""
     assert device.spec is not None
     return next(s.siid for s in device.spec.services.values() if s.name in FAN_TYPES)
-
-
-@pytest.mark.parametrize("model", models_of(FAN_TYPES))
-def test_every_real_fan_document_plans_a_fan_with_few_entities(model: str) -> None:
-    """A fan entity for the fan or purifier service; at most 15 entities outside diagnostics."""
-    spec = MiotSpec.from_dict(json.loads((REAL_SPEC_FILES / f"{model}.json").read_text("utf-8")))
-    plan = plan_device(spec)
-
-    assert [item.role.service for item in plan.role_items(Platform.FAN)] == [spec.device_type]
-    assert entities_outside_diagnostics(plan) <= 15
 
 
 @pytest.mark.parametrize("real_device", ["zhimi.airp.mb5"], indirect=True)

@@ -6,32 +6,26 @@ call changes the simulated device at the real ids.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from homeassistant.components.humidifier import HumidifierDeviceClass
-from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.xiaomi_aiot.mapping import plan_device
-from custom_components.xiaomi_aiot.miot import MiotSpec
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 from tests.real_specs import ABSENT, REAL_SPEC_FILES
 
-from .conftest import later
+from .conftest import add_by_hand, entity_of, later
 from .platform_kit import (
     assert_a_refused_power_on_is_translated,
     assert_every_platform_matches_snapshots,
-    entities_outside_diagnostics,
     translated_error,
 )
 from .test_fan import models_of
-from .test_real_models import add_by_hand, entity_of
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 
@@ -144,14 +138,3 @@ async def test_every_real_humidifier_gets_a_humidifier_that_fails_in_words(
     assert state.state in ("on", "off")
     assert state.attributes["device_class"] == kind
     await assert_a_refused_power_on_is_translated(hass, device, "humidifier", entity)
-
-
-@pytest.mark.parametrize("model", models_of(HUMIDIFIER_TYPES))
-def test_every_real_humidifier_document_plans_a_humidifier_with_few_entities(model: str) -> None:
-    """A humidifier entity for its service; at most 15 entities outside diagnostics."""
-    spec = MiotSpec.from_dict(json.loads((REAL_SPEC_FILES / f"{model}.json").read_text("utf-8")))
-    plan = plan_device(spec)
-
-    roles = plan.role_items(Platform.HUMIDIFIER)
-    assert [item.role.service for item in roles] == [spec.device_type]
-    assert entities_outside_diagnostics(plan) <= 15
