@@ -149,10 +149,14 @@ class XiaomiFan(XiaomiRoleEntity, FanEntity):
         return {"on": True} if self.role.prop("on") else {}
 
     def _speed_values(self, percentage: int) -> dict[str, Value]:
+        # Turned on "at 0 %", a fan runs at its slowest.
+        percentage = max(percentage, 1)
         if self._speed is not None:
-            return {self._speed[0]: percentage_to_ranged_value(self._range, percentage)}
+            low, high = self._range
+            speed = percentage_to_ranged_value(self._range, percentage)
+            return {self._speed[0]: min(max(speed, low), high)}
         if self._levels:
-            return {"fan-level": percentage_to_ordered_list_item(self._levels, max(percentage, 1))}
+            return {"fan-level": percentage_to_ordered_list_item(self._levels, percentage)}
         return {}
 
     def _preset_values(self, preset_mode: str) -> dict[str, Value]:
