@@ -199,6 +199,19 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ("lock", "lock-event"): Traits(translation_key="lock_event"),
     ("lock", "lock-opened"): Traits(translation_key="lock_opened"),
     ("lock", "exception-occurred"): Traits(translation_key="lock_alarm"),
+    ("lock", "lock-locked"): Traits(translation_key="lock_locked"),
+    ("lock", "back-locking"): Traits(translation_key="back_locking"),
+    ("battery", "low-battery"): Traits(translation_key="low_battery"),
+    ("door", "door-knocked"): Traits(translation_key="door_knocked"),
+    # A lock's door-state is the lock's: locked, unlocked, left open (lumi.lock.mcn002).
+    ("door", "door-state"): Traits(translation_key="door_lock_state"),
+    ("doorbell", "doorbell-ring"): Traits(translation_key="doorbell"),
+    ("magnet-sensor", "open"): Traits(translation_key="door_opened"),
+    ("magnet-sensor", "close"): Traits(translation_key="door_closed"),
+    ("magnet-sensor", "door-not-closed"): Traits(translation_key="door_left_open"),
+    ("switch-sensor", "click"): Traits(translation_key="click"),
+    ("switch-sensor", "double-click"): Traits(translation_key="double_click"),
+    ("switch-sensor", "long-press"): Traits(translation_key="long_press"),
     # The car.
     ("vehicle", "driving-range"): Traits(
         translation_key="driving_range", device_class="distance", state_class="measurement"
@@ -318,6 +331,25 @@ STATE_ARGUMENTS: Final[frozenset[SpecName]] = frozenset({("battery", "battery-le
 They keep their own entity, and a change of them between polls is no event.
 """
 
+TRIGGERS: Final[dict[SpecName, str]] = {
+    ("lock", "lock-opened"): "lock_opened",
+    ("lock", "lock-locked"): "lock_locked",
+    ("lock", "back-locking"): "back_locking",
+    ("lock", "lock-event"): "lock_event",
+    ("lock", "exception-occurred"): "lock_alarm",
+    ("door", "exception-occurred"): "door_event",
+    ("door", "door-knocked"): "door_knocked",
+    ("doorbell", "doorbell-ring"): "doorbell_ring",
+    ("magnet-sensor", "open"): "door_opened",
+    ("magnet-sensor", "close"): "door_closed",
+    ("magnet-sensor", "door-not-closed"): "door_left_open",
+    ("switch-sensor", "click"): "click",
+    ("switch-sensor", "double-click"): "double_click",
+    ("switch-sensor", "long-press"): "long_press",
+}
+"""Spec events that are device triggers (lock operations, door events, button presses), and
+their trigger types, translated in strings.json's `device_automation`."""
+
 EVENT_TYPE_ARGUMENTS: Final = ("lock-action",)
 """Event arguments that say what happened, so their value names the event type.
 
@@ -353,6 +385,8 @@ class EventItem:
     traits: Traits
     polled: bool
     """Whether a change of its arguments between polls is the event: none is state of its own."""
+    trigger: str | None = None
+    """Its device trigger's type; None when it is no device trigger."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,7 +453,8 @@ def event_item(spec: MiotSpec, event: MiotEvent) -> EventItem:
     kind = next(preferred, next(iter(listed), None))
     traits = traits_of(event.service, event.name, spec.device_type)
     polled = not any((prop.service, prop.name) in STATE_ARGUMENTS for prop in arguments)
-    return EventItem(event, arguments, kind, traits, polled)
+    trigger = TRIGGERS.get((event.service, event.name))
+    return EventItem(event, arguments, kind, traits, polled, trigger)
 
 
 def plan_device(spec: MiotSpec) -> DevicePlan:
