@@ -32,7 +32,7 @@ from homeassistant.const import (
     UnitOfTime,
 )
 
-from .miot.spec import INTEGER_BOUNDS, MiotAction, MiotEvent, MiotProperty, MiotSpec
+from .miot.spec import INTEGER_BOUNDS, MiotAction, MiotEvent, MiotProperty, MiotSpec, Value
 
 type SpecName = tuple[str, str]
 """(service name, element name) as in the spec's type URNs."""
@@ -350,6 +350,23 @@ TRIGGERS: Final[dict[SpecName, str]] = {
 """Spec events that are device triggers (lock operations, door events, button presses), and
 their trigger types, translated in strings.json's `device_automation`."""
 
+LOCK_EVENTS: Final[dict[SpecName, bool]] = {
+    ("lock", "lock-opened"): False,
+    ("lock", "lock-locked"): True,
+    ("lock", "back-locking"): True,
+}
+"""Events after which a lock is locked (True) or unlocked (False)."""
+
+LOCK_ACTIONS: Final[dict[str, bool]] = {
+    "lock": True,
+    "unlock": False,
+    "lifted_up_the_door_handle_from_outside_to_lock": True,
+    "locked_from_inside": True,
+    "released_lock_from_inside": False,
+}
+"""Value names of a lock event's `lock-action` after which the lock is locked (True) or
+unlocked (False); its other values (child lock, away mode) leave the lock as it was."""
+
 EVENT_TYPE_ARGUMENTS: Final = ("lock-action",)
 """Event arguments that say what happened, so their value names the event type.
 
@@ -413,6 +430,8 @@ class DevicePlan:
     properties: tuple[PropertyItem, ...] = ()
     buttons: tuple[ActionItem, ...] = ()
     events: tuple[EventItem, ...] = ()
+    lock_events: tuple[EventItem, ...] = ()
+    """The events that say whether a lock without a lock entity is locked."""
     platforms: frozenset[Platform] = field(default_factory=frozenset)
 
     def role_items(self, platform: Platform) -> list[RoleItem]:
@@ -508,8 +527,33 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
         if not action.inputs and (action.service, action.name) not in taken_actions
     )
     platforms = {item.role.platform for item in roles} | {item.platform for item in properties}
+    lock_events = () if Platform.LOCK in platforms else tuple(filter(tells_lock_state, events))
     if buttons:
         platforms.add(Platform.BUTTON)
     if events:
         platforms.add(Platform.EVENT)
-    return DevicePlan(tuple(roles), properties, buttons, events, frozenset(platforms))
+    if lock_events:
+        platforms.add(Platform.BINARY_SENSOR)
+    return DevicePlan(tuple(roles), properties, buttons, events, lock_events, frozenset(platforms))
+
+
+def tells_lock_state(item: EventItem) -> bool:
+    """Whether an event says the lock is locked or unlocked: by what it is or its lock-action."""
+    event = item.event
+    return (event.service, event.name) in LOCK_EVENTS or (
+        item.kind is not None and any(c.name in LOCK_ACTIONS for c in item.kind.value_list)
+    )
+
+
+def lock_state_after(item: EventItem, values: dict[int, Value]) -> bool | None:
+    """Whether the lock is locked after an event with these arguments (by piid); None when
+    the event does not say."""
+    known = LOCK_EVENTS.get((item.event.service, item.event.name))
+    if known is not None:
+        return known
+    kind = item.kind
+    value = None if kind is None else values.get(kind.piid)
+    if kind is None or not isinstance(value, int):
+        return None
+    choice = kind.choice(value)
+    return LOCK_ACTIONS.get(choice.name) if choice else None

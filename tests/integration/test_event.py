@@ -28,7 +28,7 @@ from .conftest import SetUpDevice
 from .platform_kit import assert_entities_match_snapshots, next_poll
 
 LOCK_EVENT = "event.front_door_lock_lock_opened"
-DOOR_EVENT = "event.front_door_lock_door"
+DOOR_EVENT = "event.front_door_lock_door_event"
 LOW_BATTERY = "event.front_door_lock_low_battery"
 METHODS = ["ble_outdoor", "password", "fingerprint", "one_time_password"]
 
