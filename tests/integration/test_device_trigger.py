@@ -24,10 +24,11 @@ from pytest_homeassistant_custom_component.common import async_mock_service
 
 from custom_components.xiaomi_aiot import device_trigger
 from custom_components.xiaomi_aiot.const import DOMAIN
-from custom_components.xiaomi_aiot.mapping import TRIGGERS
+from custom_components.xiaomi_aiot.mapping import TRIGGERS, plan_device
+from custom_components.xiaomi_aiot.miot import MiotSpec
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
-from tests.real_specs import ABSENT, REAL_SPEC_FILES
+from tests.real_specs import ABSENT, REAL_SPEC_FILES, real_document, real_models
 
 from .conftest import add_by_hand, device_of
 
@@ -232,3 +233,21 @@ async def test_every_trigger_type_has_a_translated_name(hass: HomeAssistant, lan
     ]
     assert missing == []
     assert translations[f"{prefix}.extra_fields.event_type"]
+
+
+TRIGGER_SERVICES = ("lock", "door", "doorbell", "magnet-sensor", "switch-sensor")
+"""Services whose events are lock operations, door events and button presses."""
+
+
+@pytest.mark.parametrize("model", real_models())
+def test_every_real_lock_door_and_button_event_is_a_trigger(model: str) -> None:
+    """Over every real document: none of these events is left without a trigger."""
+    plan = plan_device(MiotSpec.from_dict(real_document(model)))
+
+    left = [
+        f"{item.event.service}.{item.event.name}"
+        for item in plan.events
+        if item.event.service in TRIGGER_SERVICES and item.trigger is None
+    ]
+
+    assert left == []
