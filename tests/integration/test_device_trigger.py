@@ -6,7 +6,6 @@ made of the device's trigger runs.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -31,6 +30,7 @@ from simulator.cloud import CloudServer
 from tests.real_specs import ABSENT, REAL_SPEC_FILES, real_document, real_models
 
 from .conftest import add_by_hand, device_of
+from .platform_kit import pushed
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 
@@ -84,12 +84,6 @@ async def automate(hass: HomeAssistant, *triggers: dict[str, Any]) -> list[Servi
     return calls
 
 
-async def reported(hass: HomeAssistant) -> None:
-    """Give the device's report time to arrive (real UDP), and the automations to run."""
-    await asyncio.sleep(0.2)
-    await hass.async_block_till_done()
-
-
 @pytest.mark.parametrize("real_device", list(TRIGGER_TYPES), indirect=True)
 async def test_a_device_lists_the_triggers_of_its_spec_events(
     hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
@@ -121,9 +115,9 @@ async def test_a_fingerprint_at_the_lock_runs_the_automations_of_its_trigger(
     device = real_device[0]
 
     device.emit_event("lock-opened", {"operation-method": 2, "operation-id": 5})
-    await reported(hass)
+    await pushed(hass)
     device.emit_event("lock-opened", {"operation-method": 1, "operation-id": 3})
-    await reported(hass)
+    await pushed(hass)
 
     assert [(c.data["automation"], c.data["event_type"]) for c in calls] == [
         ("0", "fingerprint"),
@@ -141,9 +135,9 @@ async def test_the_door_left_open_runs_the_door_trigger(
     calls = await automate(hass, trigger(device_id, "door_event", event_type="open_over_time"))
 
     real_device[0].emit_event("door.exception-occurred", {"abnormal-condition": 0})
-    await reported(hass)
+    await pushed(hass)
     real_device[0].emit_event("door.exception-occurred", {"abnormal-condition": 2})
-    await reported(hass)
+    await pushed(hass)
 
     assert [c.data["event_type"] for c in calls] == ["open_over_time"]
 
@@ -165,7 +159,7 @@ async def test_a_button_press_runs_the_automation_of_its_kind_only(
     calls = await automate(hass, *(trigger(device_id, kind) for kind in kinds))
 
     real_device[0].emit_event(f"switch-sensor.{pressed}", {})
-    await reported(hass)
+    await pushed(hass)
 
     assert [c.data["automation"] for c in calls] == [str(kinds.index(expected))]
 

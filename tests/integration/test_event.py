@@ -6,7 +6,6 @@ reports them, never from a poll.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +29,7 @@ from simulator import Simulator
 from tests.real_specs import real_document, real_models
 
 from .conftest import SetUpDevice
-from .platform_kit import assert_entities_match_snapshots, next_poll
+from .platform_kit import assert_entities_match_snapshots, next_poll, pushed
 
 LOCK_EVENT = "event.front_door_lock_lock_opened"
 DOOR_EVENT = "event.front_door_lock_door_event"
@@ -86,12 +85,6 @@ async def test_event_types_are_how_the_lock_was_opened(
         "open_over_time",
         "door_stuck",
     ]
-
-
-async def pushed(hass: HomeAssistant) -> None:
-    """Give the device's reports time to arrive (real UDP), and Home Assistant to handle them."""
-    await asyncio.sleep(0.2)
-    await hass.async_block_till_done()
 
 
 async def test_a_fingerprint_at_the_door_fires_with_its_method_and_key(

@@ -8,7 +8,6 @@ the car (`test_car_people.py`).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from unittest.mock import MagicMock, patch
 
@@ -38,7 +37,7 @@ from simulator.cloud import CloudServer
 from tests.real_specs import real_models
 
 from .conftest import SetUpDevice, add_by_hand
-from .platform_kit import assert_entities_match_snapshots, next_poll
+from .platform_kit import assert_entities_match_snapshots, next_poll, pushed
 
 STATUS_SENSOR = "sensor.front_door_lock_lock_status"
 STATUS = (2, 5)
@@ -198,44 +197,42 @@ def lock_state(hass: HomeAssistant, device: VirtualDevice) -> str:
     return hass.states.get(entity_id).state
 
 
-async def reported(hass: HomeAssistant) -> None:
-    """Give the lock's report time to arrive (real UDP), and Home Assistant to handle it."""
-    await asyncio.sleep(0.2)
-    await hass.async_block_till_done()
-
-
-@pytest.mark.parametrize("real_device", ["lumi.lock.mcn01"], indirect=True)
-async def test_a_real_lock_is_unlocked_when_opened_and_locked_when_locked(
-    hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
+@pytest.mark.parametrize(
+    ("real_device", "reports", "expected"),
+    [
+        pytest.param(
+            "lumi.lock.mcn01",
+            [("lock-opened", {}), ("lock-locked", {}), ("lock-opened", {}), ("back-locking", {})],
+            [STATE_ON, STATE_OFF, STATE_ON, STATE_OFF],
+            id="opened-locked-double-locked",
+        ),
+        pytest.param(
+            "lumi.lock.mcn002",
+            # Released from inside, the child lock turned on (the lock stays as it was), locked.
+            [("lock-event", {"lock-action": action}) for action in (5, 6, 1)],
+            [STATE_ON, STATE_ON, STATE_OFF],
+            id="lock-actions",
+        ),
+    ],
+    indirect=["real_device"],
+)
+async def test_a_real_lock_is_unlocked_or_locked_as_it_reports(
+    hass: HomeAssistant,
+    real_device: tuple[VirtualDevice, CloudServer],
+    reports: list[tuple[str, dict[str, int]]],
+    expected: list[str],
 ) -> None:
-    """Unknown until the lock says; opened: unlocked; locked, double-locked: locked."""
+    """Unknown until the lock says; then the state its last opening or locking left it in."""
     device = real_device[0]
     await real_lock(hass, real_device)
     seen = [lock_state(hass, device)]
 
-    for event in ("lock-opened", "lock-locked", "lock-opened", "back-locking"):
-        device.emit_event(event, {})
-        await reported(hass)
+    for event, arguments in reports:
+        device.emit_event(event, arguments)
+        await pushed(hass)
         seen.append(lock_state(hass, device))
 
-    assert seen == [STATE_UNKNOWN, STATE_ON, STATE_OFF, STATE_ON, STATE_OFF]
-
-
-@pytest.mark.parametrize("real_device", ["lumi.lock.mcn002"], indirect=True)
-async def test_a_lock_event_says_locked_or_unlocked_by_its_action(
-    hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
-) -> None:
-    """Unlocked from inside: unlocked; the child lock turned on leaves it so; locked."""
-    device = real_device[0]
-    await real_lock(hass, real_device)
-    seen = []
-
-    for action in (5, 6, 1):  # released from inside, child lock on, lock
-        device.emit_event("lock-event", {"lock-action": action})
-        await reported(hass)
-        seen.append(lock_state(hass, device))
-
-    assert seen == [STATE_ON, STATE_ON, STATE_OFF]
+    assert seen == [STATE_UNKNOWN, *expected]
 
 
 @pytest.mark.parametrize("real_device", ["lumi.lock.mcn01"], indirect=True)
