@@ -27,9 +27,17 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.xiaomi_aiot.const import DOMAIN
 from custom_components.xiaomi_aiot.miot import MiotSpec, bundled_models, load_bundled_spec
 from simulator import DeviceConfig, Home, Simulator, VirtualDevice
+from simulator.cloud import CloudServer
 from simulator.state import initial_state, parse_state
 
-from .conftest import VersionedSnapshotExtension, entry_for, first_address, later
+from .conftest import (
+    VersionedSnapshotExtension,
+    add_by_hand,
+    entity_of,
+    entry_for,
+    first_address,
+    later,
+)
 
 
 async def next_poll(hass: HomeAssistant) -> None:
@@ -103,6 +111,24 @@ async def assert_a_refused_power_on_is_translated(
     await translated_error(
         hass.services.async_call(domain, "turn_on", {"entity_id": entity_id}, blocking=True)
     )
+
+
+async def set_up_real(
+    hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer], domain: str, key: str
+) -> tuple[VirtualDevice, str]:
+    """A real model's device added by hand, and the entity id of one of its entities."""
+    device, server = real_device
+    await add_by_hand(hass, device, server.url)
+    return device, entity_of(hass, device, domain, key)
+
+
+async def changed_by_hand(
+    hass: HomeAssistant, device: VirtualDevice, values: dict[tuple[int, int], Any]
+) -> None:
+    """Properties changed at the device, by (siid, piid), and the poll that shows them."""
+    for (siid, piid), value in values.items():
+        device.set(siid, piid, value)
+    await later(hass)
 
 
 def spy_on_actions(device: VirtualDevice) -> list[tuple[int, int, list[Any]]]:

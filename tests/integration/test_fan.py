@@ -21,6 +21,8 @@ from .conftest import add_by_hand, entity_of, later
 from .platform_kit import (
     assert_a_refused_power_on_is_translated,
     assert_every_platform_matches_snapshots,
+    changed_by_hand,
+    set_up_real,
 )
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
@@ -74,9 +76,7 @@ async def test_a_real_fan_obeys_at_its_real_ids(
     expected: dict[tuple[int, int], Any],
 ) -> None:
     """dmaker.fan.p5: on 2.1, swing 2.2, mode 2.3, fan level 2.4 (levels 1 to 4)."""
-    device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    entity = entity_of(hass, device, "fan", "fan-2")
+    device, entity = await set_up_real(hass, real_device, "fan", "fan-2")
     for key, value in expected.items():
         if isinstance(value, bool):
             device.set(*key, not value)  # so that the call has something to change
@@ -92,14 +92,9 @@ async def test_a_real_fan_shows_its_speed_as_a_percentage(
     hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
 ) -> None:
     """Level 3 of 4 is 75 %, in the mode the device is in."""
-    device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    entity = entity_of(hass, device, "fan", "fan-2")
+    device, entity = await set_up_real(hass, real_device, "fan", "fan-2")
 
-    device.set(2, 1, True)
-    device.set(2, 4, 3)
-    device.set(2, 3, 0)
-    await later(hass)
+    await changed_by_hand(hass, device, {(2, 1): True, (2, 4): 3, (2, 3): 0})
 
     state = hass.states.get(entity)
     assert state.state == "on"
@@ -112,9 +107,7 @@ async def test_a_real_fans_stepless_speed_and_motor_control(
     hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
 ) -> None:
     """dmaker.fan.p9: speed is its 1..100 speed level (2.11), turning its motor-control (2.10)."""
-    device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    fan = entity_of(hass, device, "fan", "fan-2")
+    device, fan = await set_up_real(hass, real_device, "fan", "fan-2")
     left = entity_of(hass, device, "button", "c-2-10-1")
     right = entity_of(hass, device, "button", "c-2-10-2")
 
@@ -133,9 +126,7 @@ async def test_a_real_purifier_changes_preset_and_resets_its_filter(
     hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
 ) -> None:
     """zhimi.airpurifier.ma4: mode 2.5; the filter reset (4.1) makes the filter new (4.3)."""
-    device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    fan = entity_of(hass, device, "fan", "fan-2")
+    device, fan = await set_up_real(hass, real_device, "fan", "fan-2")
     reset = entity_of(hass, device, "button", "a-4-1")
     life = entity_of(hass, device, "sensor", "p-4-3")
     device.set(4, 3, 12)
@@ -175,9 +166,7 @@ async def test_a_filter_reset_that_takes_the_used_time_sets_it_to_zero(
     hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
 ) -> None:
     """zhimi.airp.mb5's reset-filter-life (4.1) takes filter-used-time (4.3): it is given 0."""
-    device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    reset = entity_of(hass, device, "button", "a-4-1")
+    device, reset = await set_up_real(hass, real_device, "button", "a-4-1")
     device.set(4, 1, 3)
     device.set(4, 3, 4321)
 

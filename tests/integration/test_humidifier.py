@@ -19,10 +19,12 @@ from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 from tests.real_specs import ABSENT, REAL_SPEC_FILES
 
-from .conftest import add_by_hand, entity_of, later
+from .conftest import add_by_hand, entity_of
 from .platform_kit import (
     assert_a_refused_power_on_is_translated,
     assert_every_platform_matches_snapshots,
+    changed_by_hand,
+    set_up_real,
     translated_error,
 )
 from .test_fan import models_of
@@ -65,13 +67,8 @@ async def test_a_real_humidifier_obeys_at_its_real_ids(
     expected: dict[tuple[int, int], Any],
 ) -> None:
     """zhimi.humidifier.ca4: on 2.1, fan level 2.5 (its modes), target humidity 2.6."""
-    device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    entity = entity_of(hass, device, "humidifier", "humidifier-2")
-    device.set(2, 1, service == "turn_off")
-    device.set(2, 5, 3)
-    device.set(2, 6, 40)
-    await later(hass)
+    device, entity = await set_up_real(hass, real_device, "humidifier", "humidifier-2")
+    await changed_by_hand(hass, device, {(2, 1): service == "turn_off", (2, 5): 3, (2, 6): 40})
 
     await hass.services.async_call(
         "humidifier", service, {"entity_id": entity, **data}, blocking=True
@@ -85,15 +82,9 @@ async def test_a_real_humidifier_shows_the_rooms_humidity_and_its_target(
     hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
 ) -> None:
     """The environment's relative humidity (3.9) is the current humidity."""
-    device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    entity = entity_of(hass, device, "humidifier", "humidifier-2")
+    device, entity = await set_up_real(hass, real_device, "humidifier", "humidifier-2")
 
-    device.set(2, 1, True)
-    device.set(3, 9, 42)
-    device.set(2, 6, 55)
-    device.set(2, 5, 1)
-    await later(hass)
+    await changed_by_hand(hass, device, {(2, 1): True, (3, 9): 42, (2, 6): 55, (2, 5): 1})
 
     state = hass.states.get(entity)
     assert state.state == "on"
@@ -109,9 +100,7 @@ async def test_a_mode_the_humidifier_lacks_is_refused_in_words(
     hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
 ) -> None:
     """Nothing is written for a mode outside the spec's list."""
-    device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    entity = entity_of(hass, device, "humidifier", "humidifier-2")
+    device, entity = await set_up_real(hass, real_device, "humidifier", "humidifier-2")
     before = device.get(2, 5)
 
     await translated_error(
