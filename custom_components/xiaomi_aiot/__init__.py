@@ -50,6 +50,8 @@ PLATFORMS: list[Platform] = [
     Platform.COVER,
     Platform.DEVICE_TRACKER,
     Platform.EVENT,
+    Platform.FAN,
+    Platform.HUMIDIFIER,
     Platform.LIGHT,
     Platform.LOCK,
     Platform.MEDIA_PLAYER,

@@ -33,7 +33,7 @@ from simulator.cloud import CloudServer
 from .platform_kit import (  # noqa: F401 - a fixture
     all_entities_enabled,
     assert_real_platform_matches_snapshots,
-    real_entity,
+    set_up_real,
 )
 
 CURTAIN = "lumi.curtain.hagl05"
@@ -46,7 +46,8 @@ pytestmark = pytest.mark.parametrize("real_device", [CURTAIN], indirect=True)
 
 async def curtain(hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]) -> str:
     """Add the simulated curtain; its cover's entity id."""
-    return await real_entity(hass, real_device, COVER_DOMAIN, "cover-2")
+    _, entity = await set_up_real(hass, real_device, COVER_DOMAIN, "cover-2")
+    return entity
 
 
 async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:

@@ -30,7 +30,7 @@ from simulator.cloud import CloudServer
 from .platform_kit import (  # noqa: F401
     all_entities_enabled,
     assert_real_platform_matches_snapshots,
-    real_entity,
+    set_up_real,
     spy_on_actions,
     translated_error,
 )
@@ -46,7 +46,8 @@ pytestmark = pytest.mark.parametrize("real_device", [VACUUM], indirect=True)
 
 async def vacuum(hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]) -> str:
     """Add the simulated vacuum; its vacuum's entity id."""
-    return await real_entity(hass, real_device, VACUUM_DOMAIN, "vacuum-2")
+    _, entity = await set_up_real(hass, real_device, VACUUM_DOMAIN, "vacuum-2")
+    return entity
 
 
 async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
