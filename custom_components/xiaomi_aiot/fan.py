@@ -16,7 +16,7 @@ from homeassistant.util.percentage import (
 )
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities, exception_handler, invalid_option
+from .entity import XiaomiRoleEntity, add_role_entities, exception_handler, invalid_option
 from .mapping import RoleItem
 from .miot.spec import MiotProperty, Value
 
@@ -32,14 +32,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a fan for each fan or air-purifier service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiFan(coordinator, item) for item in coordinator.plan.role_items(Platform.FAN)
-        ],
-    )
+    add_role_entities(hass, entry, async_add_entities, Platform.FAN, XiaomiFan)
 
 
 def stepless_speed(item: RoleItem) -> tuple[str, MiotProperty] | None:

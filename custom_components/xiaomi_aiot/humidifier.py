@@ -13,7 +13,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities, exception_handler, invalid_option
+from .entity import XiaomiRoleEntity, add_role_entities, exception_handler, invalid_option
 from .mapping import RoleItem
 
 PARALLEL_UPDATES = 1
@@ -31,15 +31,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a humidifier for each humidifier or dehumidifier service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiHumidifier(coordinator, item)
-            for item in coordinator.plan.role_items(Platform.HUMIDIFIER)
-        ],
-    )
+    add_role_entities(hass, entry, async_add_entities, Platform.HUMIDIFIER, XiaomiHumidifier)
 
 
 class XiaomiHumidifier(XiaomiRoleEntity, HumidifierEntity):

@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities, exception_handler
+from .entity import XiaomiRoleEntity, add_role_entities, exception_handler
 
 PARALLEL_UPDATES = 1
 
@@ -24,14 +24,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a lock for each lock service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiLock(coordinator, item) for item in coordinator.plan.role_items(Platform.LOCK)
-        ],
-    )
+    add_role_entities(hass, entry, async_add_entities, Platform.LOCK, XiaomiLock)
 
 
 class XiaomiLock(XiaomiRoleEntity, LockEntity):
