@@ -58,6 +58,18 @@ class ValueRange:
         steps = (value - self.min) / self.step
         return math.isclose(steps, round(steps), abs_tol=1e-6)
 
+    def snap(self, value: float) -> float:
+        """The valid value nearest to `value`: within bounds, on a step from the minimum."""
+        value = min(max(value, self.min), self.max)
+        if self.step <= 0:
+            return value
+        steps = round((value - self.min) / self.step)
+        snapped = self.min + steps * self.step
+        if snapped > self.max:
+            snapped -= self.step
+        # A float step leaves noise (0.1 * 3): keep the step's own decimals.
+        return round(snapped, 10)
+
 
 @dataclass(frozen=True, slots=True)
 class ValueChoice:
