@@ -7,25 +7,17 @@ makes the device's entities; a command changes the simulated device at the real 
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import entity_registry as er
 
-from custom_components.xiaomi_aiot.const import DOMAIN
-from simulator import Simulator, VirtualDevice, load_home
+from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 from tests.real_specs import ABSENT, REAL_SPEC_FILES
 
-from .conftest import first_address, later
+from .conftest import add_by_hand, entity_of, later
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 
@@ -82,50 +74,6 @@ CASES = {
         (4, 2, True),
     ),
 }
-
-
-@pytest.fixture
-async def real_device(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
-    """A home of one real model (param), its simulated spec server, both on loopback."""
-    model = request.param
-    shutil.copy(REAL_SPEC_FILES / f"{model}.json", tmp_path / f"{model}.json")
-    home_data = {
-        "rooms": ["Room"],
-        "devices": [{"id": "it", "kind": "device", "model": model, "name": "It", "room": "Room"}],
-    }
-    home = await asyncio.get_running_loop().run_in_executor(None, load_home, home_data, tmp_path)
-    sim = Simulator(home, first_address=first_address(), seed=4)
-    await sim.start()
-    server = CloudServer(sim)
-    await server.start(port=0)
-    yield sim.devices["it"], server
-    await server.stop()
-    await sim.stop()
-
-
-async def add_by_hand(hass: HomeAssistant, device: VirtualDevice, spec_server: str) -> str:
-    """The address-and-token path of the config flow, with the spec server given."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "local"}
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {"host": device.address, "token": device.token, "spec_server": spec_server},
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY, result
-    await hass.async_block_till_done()
-    entry = hass.config_entries.async_get_entry(result["result"].entry_id)
-    assert entry is not None
-    assert entry.state is ConfigEntryState.LOADED
-    return entry.entry_id
-
-
-def entity_of(hass: HomeAssistant, device: VirtualDevice, domain: str, key: str) -> str:
-    """The entity id of the device's entity with this unique-id key."""
-    found = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{device.did}-{key}")
-    assert found is not None, f"no {domain} {key}"
-    return found
 
 
 @pytest.mark.parametrize(
