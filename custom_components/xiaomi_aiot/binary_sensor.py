@@ -1,15 +1,19 @@
-"""Binary sensors: read-only boolean properties."""
+"""Binary sensors: read-only booleans, two-state value lists, and sensors told by events."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass, BinarySensorEntity
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.const import STATE_OFF, STATE_ON, Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiPropertyEntity, add_device_entities
-from .mapping import PropertyItem
+from .entity import XiaomiEntity, XiaomiPropertyEntity, add_device_entities
+from .mapping import TWO_STATES, EventSensorItem, PropertyItem
 
 PARALLEL_UPDATES = 0
 
@@ -19,29 +23,73 @@ async def async_setup_entry(
     entry: XiaomiConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a binary sensor for each read-only boolean property."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
+    """Add a binary sensor for each two-state property and each service told by events."""
+
+    def build(coordinator: MiotCoordinator) -> list[Entity]:
+        entities: list[Entity] = [
             XiaomiBinarySensor(coordinator, item)
             for item in coordinator.plan.property_items(Platform.BINARY_SENSOR)
-        ],
-    )
+        ]
+        entities.extend(
+            XiaomiEventBinarySensor(coordinator, item) for item in coordinator.plan.event_sensors
+        )
+        return entities
+
+    add_device_entities(hass, entry, async_add_entities, build)
 
 
 class XiaomiBinarySensor(XiaomiPropertyEntity, BinarySensorEntity):
-    """A boolean property."""
+    """A boolean property, or a value list of two states (a smoke sensor's idle or busy)."""
 
     def __init__(self, coordinator: MiotCoordinator, item: PropertyItem) -> None:
-        """Set the device class from the traits."""
+        """Set the device class from the traits, and what means on from `TWO_STATES`."""
         super().__init__(coordinator, item)
         if item.traits.device_class:
             self._attr_device_class = BinarySensorDeviceClass(item.traits.device_class)
+        two_states = TWO_STATES.get((item.prop.service, item.prop.name))
+        self._on = two_states.on if two_states else frozenset({True})
 
     @property
     def is_on(self) -> bool | None:
-        """Whether the property is true."""
+        """Whether the value is one that means on."""
         value = self.raw_value
-        return None if value is None else bool(value)
+        if value is None:
+            return None
+        if self.prop.value_list:
+            choice = self.prop.choice(int(value))
+            return None if choice is None else choice.name in self._on
+        return bool(value) in self._on
+
+
+class XiaomiEventBinarySensor(XiaomiEntity, BinarySensorEntity, RestoreEntity):
+    """A sensor with no property for what it senses (a leak sensor): its events set it.
+
+    Between events the state is the last one, kept across restarts.
+    """
+
+    def __init__(self, coordinator: MiotCoordinator, item: EventSensorItem) -> None:
+        """An entity with a device class and no name: Home Assistant names it by its class."""
+        super().__init__(coordinator, f"binary_sensor-{item.siid}")
+        self.item = item
+        self._attr_device_class = item.states.device_class
+        self._attr_is_on = None
+
+    async def async_added_to_hass(self) -> None:
+        """Take the last state back, and listen to the events the device reports."""
+        await super().async_added_to_hass()
+        last = await self.async_get_last_state()
+        if last is not None and last.state in (STATE_ON, STATE_OFF):
+            self._attr_is_on = last.state == STATE_ON
+        self.async_on_remove(self.coordinator.async_add_event_listener(self._handle_pushed))
+
+    @callback
+    def _handle_pushed(self, siid: int, eiid: int, values: dict[int, Any]) -> None:
+        if siid != self.item.siid:
+            return
+        if eiid in self.item.on:
+            self._attr_is_on = True
+        elif eiid in self.item.off:
+            self._attr_is_on = False
+        else:
+            return
+        self.async_write_ha_state()

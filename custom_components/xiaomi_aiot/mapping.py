@@ -13,10 +13,13 @@ state classes, categories, and what is disabled by default.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Final
 
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import (
     DEGREE,
     LIGHT_LUX,
@@ -50,6 +53,8 @@ class Role:
     needs_action: bool = False
     """Whether the entity exists only where the spec has one of the actions (a lock that can
     lock or unlock); without them, the service's properties are generic entities."""
+    main_for: frozenset[str] = frozenset()
+    """Device types, beside the service's own, that the entity is: it carries their name."""
 
 
 PLAYBACK_ACTIONS: Final = tuple(
@@ -115,6 +120,39 @@ ROLES: Final = (
         # or unlock: no lock entity offers what they cannot do. The car has both.
         needs_action=True,
     ),
+    Role(
+        platform=Platform.WATER_HEATER,
+        service="water-heater",
+        translation_key="water_heater",
+        properties=tuple(
+            ("water-heater", name) for name in ("on", "target-temperature", "temperature", "mode")
+        ),
+    ),
+    # Space heaters: on/off and a target temperature; the room's temperature comes from the
+    # environment service.
+    Role(
+        platform=Platform.CLIMATE,
+        service="heater",
+        translation_key="heater",
+        properties=(
+            ("heater", "on"),
+            ("heater", "mode"),
+            ("heater", "target-temperature"),
+            ("fan-control", "fan-level"),
+        ),
+    ),
+    # A bath heater has no power switch: its mode list says idle, dry or heat. Its light is a
+    # light of its own.
+    Role(
+        platform=Platform.CLIMATE,
+        service="ptc-bath-heater",
+        translation_key="bath_heater",
+        main_for=frozenset({"bath-heater"}),
+        properties=(
+            ("ptc-bath-heater", "mode"),
+            ("ptc-bath-heater", "target-temperature"),
+        ),
+    ),
     # A car's climate: on/off and a target temperature, without a mode list.
     Role(
         platform=Platform.CLIMATE,
@@ -169,6 +207,15 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ("air-conditioner", "dryer"): Traits(translation_key="dryer"),
     ("air-conditioner", "sleep-mode"): Traits(translation_key="sleep_mode"),
     ("air-conditioner", "soft-wind"): Traits(translation_key="soft_wind"),
+    ("heater", "fault"): Traits(translation_key="fault", category=EntityCategory.DIAGNOSTIC),
+    ("water-heater", "fault"): Traits(translation_key="fault", category=EntityCategory.DIAGNOSTIC),
+    # A bath heater's functions, each a switch beside its climate entity's modes.
+    ("ptc-bath-heater", "heating"): Traits(translation_key="heating"),
+    ("ptc-bath-heater", "blow"): Traits(translation_key="blow"),
+    ("ptc-bath-heater", "ventilation"): Traits(translation_key="ventilation"),
+    ("ptc-bath-heater", "temperature"): Traits(
+        device_class=SensorDeviceClass.TEMPERATURE, state_class=SensorStateClass.MEASUREMENT
+    ),
     ("indicator-light", "on"): Traits(
         translation_key="indicator_light", category=EntityCategory.CONFIG, enabled=False
     ),
@@ -283,6 +330,61 @@ A lock's battery is maintenance, a diagnostic; a car's, a phone's or a watch's i
 owner looks at first.
 """
 
+
+@dataclass(frozen=True, kw_only=True)
+class TwoStates:
+    """A read-only property that is a two-state sensor: its device class, and what means on."""
+
+    device_class: BinarySensorDeviceClass
+    on: frozenset[str | bool] = frozenset({True})
+    """The values that mean on: value-list names, or True / False for a boolean."""
+
+
+TWO_STATES: Final[dict[SpecName, TwoStates]] = {
+    # A magnet in contact with its sensor is a closed door: contact is "off" for HA's door.
+    ("magnet-sensor", "contact-state"): TwoStates(
+        device_class=BinarySensorDeviceClass.DOOR, on=frozenset({False})
+    ),
+    ("motion-sensor", "motion-state"): TwoStates(device_class=BinarySensorDeviceClass.MOTION),
+    ("magnet-sensor", "illumination"): TwoStates(
+        device_class=BinarySensorDeviceClass.LIGHT, on=frozenset({"strong"})
+    ),
+    ("motion-sensor", "illumination"): TwoStates(
+        device_class=BinarySensorDeviceClass.LIGHT, on=frozenset({"strong"})
+    ),
+    # A smoke sensor's "busy" is its alarm.
+    ("smoke-sensor", "status"): TwoStates(
+        device_class=BinarySensorDeviceClass.SMOKE, on=frozenset({"busy"})
+    ),
+    ("washer", "door-state"): TwoStates(
+        device_class=BinarySensorDeviceClass.DOOR, on=frozenset({"open"})
+    ),
+    ("battery-service", "status-low-energy"): TwoStates(
+        device_class=BinarySensorDeviceClass.BATTERY, on=frozenset({"low_energy"})
+    ),
+}
+"""Properties whose two states are a binary sensor with a device class, by spec name."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventStates:
+    """A sensor that says what it senses only by events: the events that turn it on and off."""
+
+    device_class: BinarySensorDeviceClass
+    on: frozenset[str]
+    off: frozenset[str]
+
+
+EVENT_STATES: Final[dict[str, EventStates]] = {
+    # Aqara's leak sensor has no property: it reports water and its drying off as events.
+    "submersion-sensor": EventStates(
+        device_class=BinarySensorDeviceClass.MOISTURE,
+        on=frozenset({"submersion-detected"}),
+        off=frozenset({"no-submersion"}),
+    ),
+}
+"""Services whose events are a binary sensor's state, by service name."""
+
 UNITS: Final[dict[str, str]] = {
     "celsius": UnitOfTemperature.CELSIUS,
     "fahrenheit": UnitOfTemperature.FAHRENHEIT,
@@ -356,6 +458,17 @@ class EventItem:
 
 
 @dataclass(frozen=True, slots=True)
+class EventSensorItem:
+    """A service whose events are a binary sensor's state, with their ids."""
+
+    siid: int
+    states: EventStates
+    on: frozenset[int]
+    off: frozenset[int]
+    """The events' eiids that turn the sensor on, and off."""
+
+
+@dataclass(frozen=True, slots=True)
 class RoleItem:
     """A service that became a rich entity, with the spec elements it found."""
 
@@ -379,6 +492,7 @@ class DevicePlan:
     properties: tuple[PropertyItem, ...] = ()
     buttons: tuple[ActionItem, ...] = ()
     events: tuple[EventItem, ...] = ()
+    event_sensors: tuple[EventSensorItem, ...] = ()
     platforms: frozenset[Platform] = field(default_factory=frozenset)
 
     def role_items(self, platform: Platform) -> list[RoleItem]:
@@ -397,10 +511,34 @@ def traits_of(service: str, name: str, device_type: str = "") -> Traits:
     )
 
 
+def property_traits(prop: MiotProperty, device_type: str = "") -> Traits:
+    """The traits of a property; a two-state sensor's device class where no table gives one."""
+    traits = traits_of(prop.service, prop.name, device_type)
+    two_states = TWO_STATES.get((prop.service, prop.name))
+    if two_states is None or traits.device_class is not None:
+        return traits
+    return replace(traits, device_class=two_states.device_class)
+
+
+def event_sensor_items(spec: MiotSpec) -> Iterator[EventSensorItem]:
+    """The binary sensors a spec's events make: one per service of `EVENT_STATES`."""
+    for service in spec.services.values():
+        states = EVENT_STATES.get(service.name)
+        if states is None:
+            continue
+        events = service.events.values()
+        on = frozenset(event.eiid for event in events if event.name in states.on)
+        off = frozenset(event.eiid for event in events if event.name in states.off)
+        if on:
+            yield EventSensorItem(service.siid, states, on, off)
+
+
 def generic_platform(prop: MiotProperty) -> Platform | None:
     """The platform of a property no role represents, by its format and access."""
     if not prop.readable:
         return None
+    if (prop.service, prop.name) in TWO_STATES and not prop.writable:
+        return Platform.BINARY_SENSOR
     if prop.format == "bool":
         return Platform.SWITCH if prop.writable else Platform.BINARY_SENSOR
     if prop.value_list:
@@ -447,7 +585,8 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
             and (service, name) not in taken_properties
         }
         siid = next(s.siid for s in spec.services.values() if s.name == role.service)
-        roles.append(RoleItem(role, siid, found, actions, role.service == spec.device_type))
+        main = spec.device_type in {role.service, *role.main_for}
+        roles.append(RoleItem(role, siid, found, actions, main))
         taken_properties.update((p.service, p.name) for p in found.values())
         taken_services.update(service for service, _ in role.properties)
         taken_actions.update((a.service, a.name) for a in actions.values())
@@ -461,7 +600,7 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
     )
 
     properties = tuple(
-        PropertyItem(platform, prop, traits_of(prop.service, prop.name, spec.device_type))
+        PropertyItem(platform, prop, property_traits(prop, spec.device_type))
         for prop in spec.properties()
         if prop.service != "device-information"
         and (prop.service, prop.name) not in taken_properties
@@ -472,9 +611,14 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
         for action in spec.actions()
         if not action.inputs and (action.service, action.name) not in taken_actions
     )
+    event_sensors = tuple(event_sensor_items(spec))
     platforms = {item.role.platform for item in roles} | {item.platform for item in properties}
+    if event_sensors:
+        platforms.add(Platform.BINARY_SENSOR)
     if buttons:
         platforms.add(Platform.BUTTON)
     if events:
         platforms.add(Platform.EVENT)
-    return DevicePlan(tuple(roles), properties, buttons, events, frozenset(platforms))
+    return DevicePlan(
+        tuple(roles), properties, buttons, events, event_sensors, frozenset(platforms)
+    )
