@@ -19,7 +19,6 @@ from custom_components.xiaomi_aiot.binary_sensor import XiaomiBinarySensor
 from custom_components.xiaomi_aiot.climate import XiaomiClimate
 from custom_components.xiaomi_aiot.mapping import DevicePlan, plan_device
 from custom_components.xiaomi_aiot.miot import MiotSpec
-from custom_components.xiaomi_aiot.miot.spec import ValueRange
 from custom_components.xiaomi_aiot.water_heater import XiaomiWaterHeater
 from tests.real_specs import REAL_SPEC_FILES, real_document, real_models
 
@@ -173,24 +172,3 @@ def test_a_magnet_in_contact_is_a_closed_door(values: dict[Any, Any], on: dict[s
     }
 
     assert states == on
-
-
-@pytest.mark.parametrize(
-    ("value_range", "asked", "snapped"),
-    [
-        (ValueRange(30, 75, 1), 47.4, 47),
-        (ValueRange(30, 75, 1), 47.5, 48),
-        (ValueRange(16, 31, 0.5), 24.3, 24.5),
-        (ValueRange(6, 99, 3), 50, 51),
-        (ValueRange(6, 99, 3), 100, 99),
-        (ValueRange(6, 100, 3), 100, 99),
-        (ValueRange(6, 99, 3), 1, 6),
-        (ValueRange(0, 1, 0.1), 0.33, 0.3),
-    ],
-)
-def test_a_value_snaps_to_the_nearest_step_within_range(
-    value_range: ValueRange, asked: float, snapped: float
-) -> None:
-    """Bounds first, then the nearest step counted from the minimum."""
-    assert value_range.snap(asked) == snapped
-    assert value_range.contains(value_range.snap(asked))

@@ -44,8 +44,8 @@ class XiaomiBinarySensor(XiaomiPropertyEntity, BinarySensorEntity):
     def __init__(self, coordinator: MiotCoordinator, item: PropertyItem) -> None:
         """Set the device class from the traits, and what means on from `TWO_STATES`."""
         super().__init__(coordinator, item)
-        if item.traits.device_class:
-            self._attr_device_class = BinarySensorDeviceClass(item.traits.device_class)
+        if isinstance(item.traits.device_class, BinarySensorDeviceClass):
+            self._attr_device_class = item.traits.device_class
         two_states = TWO_STATES.get((item.prop.service, item.prop.name))
         self._on = two_states.on if two_states else frozenset({True})
 

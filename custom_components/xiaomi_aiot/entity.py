@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any
 
+from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
@@ -84,7 +85,7 @@ class XiaomiPropertyEntity(XiaomiEntity):
         traits = item.traits
         if traits.translation_key:
             self._attr_translation_key = traits.translation_key
-        elif traits.device_class is None or traits.device_class == "enum":
+        elif traits.device_class in (None, SensorDeviceClass.ENUM):
             self._attr_name = spec_name(coordinator, prop)
         self._attr_entity_category = traits.category
         self._attr_entity_registry_enabled_default = traits.enabled
@@ -96,8 +97,8 @@ class XiaomiPropertyEntity(XiaomiEntity):
         return value
 
     async def write(self, value: Value) -> None:
-        """Write the property."""
-        await self.coordinator.async_write({self.prop.key: value})
+        """Write the property, a number on its nearest step."""
+        await self.coordinator.async_write({self.prop.key: self.prop.snap(value)})
 
 
 def new_device_signal(entry_id: str) -> str:
@@ -160,9 +161,10 @@ class XiaomiRoleEntity(XiaomiEntity):
         return next((c.value for c in prop.value_list if c.name == choice_name), None)
 
     async def write(self, values: Mapping[str, Value]) -> None:
-        """Write several of the role's properties in one request."""
+        """Write several of the role's properties in one request, numbers on their steps."""
+        props = self.role.properties
         await self.coordinator.async_write(
-            {self.role.properties[name].key: value for name, value in values.items()}
+            {props[name].key: props[name].snap(value) for name, value in values.items()}
         )
 
     async def act(self, action: str, effects: Mapping[str, Value] | None = None) -> None:

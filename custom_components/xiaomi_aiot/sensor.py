@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass
+from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -43,10 +43,9 @@ class XiaomiSensor(XiaomiPropertyEntity, SensorEntity):
             self._attr_device_class = SensorDeviceClass.ENUM
             self._attr_options = [choice.name for choice in self.prop.value_list]
         else:
-            if traits.device_class:
-                self._attr_device_class = SensorDeviceClass(traits.device_class)
-            if traits.state_class:
-                self._attr_state_class = SensorStateClass(traits.state_class)
+            if isinstance(traits.device_class, SensorDeviceClass):
+                self._attr_device_class = traits.device_class
+            self._attr_state_class = traits.state_class
             self._attr_native_unit_of_measurement = UNITS.get(self.prop.unit or "")
 
     @property

@@ -192,16 +192,20 @@ async def test_temperature_outside_the_spec_range_is_refused(
     assert sim.devices["living-room-ac"].get(*TARGET) == 24
 
 
-@pytest.mark.parametrize(("asked", "sent"), [(24.3, 24.5), (24.2, 24), (30.9, 31)])
-async def test_temperature_off_the_spec_step_is_snapped_to_it(
-    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice, asked: float, sent: float
+@pytest.mark.parametrize(("asked", "on_device"), [(24.3, 24.5), (24.2, 24.0), (25.74, 25.5)])
+async def test_temperature_off_the_spec_step_is_sent_as_its_nearest_step(
+    hass: HomeAssistant,
+    sim: Simulator,
+    set_up_device: SetUpDevice,
+    asked: float,
+    on_device: float,
 ) -> None:
-    """24.3 °C is within range but not on a half degree: the nearest half degree is sent."""
+    """A temperature within range but between the spec's half degrees: the nearest one."""
     await set_up_device("living-room-ac")
 
     await call(hass, SERVICE_SET_TEMPERATURE, LIVING_ROOM, **{ATTR_TEMPERATURE: asked})
 
-    assert sim.devices["living-room-ac"].get(*TARGET) == sent
+    assert sim.devices["living-room-ac"].get(*TARGET) == on_device
 
 
 @pytest.mark.parametrize("hvac_mode", [HVACMode.HEAT_COOL, HVACMode.AUTO])

@@ -159,26 +159,20 @@ async def test_setting_the_number_writes_an_integer_to_the_device(
         assert float(hass.states.get(TARGET).state) == 60
 
 
-async def test_a_value_off_the_spec_step_is_refused_with_a_translated_error(
-    hass: HomeAssistant,
+@pytest.mark.parametrize(
+    ("value", "on_device"),
+    [(44, 40), (46, 50), (50.5, 50), (79.9, 80)],
+)
+async def test_a_value_off_the_spec_step_is_sent_as_its_nearest_step(
+    hass: HomeAssistant, value: float, on_device: int
 ) -> None:
-    """45 % is within range but not a step of 10: refused, not rounded or truncated."""
-    async with humidifier_device(hass, **{"target-humidity": 50}) as (device, _):
-        error = await translated_error(set_value(hass, 45), ServiceValidationError)
+    """Within range but off the steps of 10 (or a fraction for a uint8): the nearest step,
+    as an integer, reaches the device."""
+    async with humidifier_device(hass, **{"target-humidity": 60}) as (device, _):
+        await set_value(hass, value)
 
-        assert error.translation_key == "invalid_value"
-        assert device.get(*TARGET_PROPERTY) == 50
-
-
-async def test_a_fractional_value_for_an_integer_property_is_refused(
-    hass: HomeAssistant,
-) -> None:
-    """50.5 is no uint8: the user is told instead of getting 50."""
-    async with humidifier_device(hass, **{"target-humidity": 40}) as (device, _):
-        error = await translated_error(set_value(hass, 50.5), ServiceValidationError)
-
-        assert error.translation_key == "invalid_value"
-        assert device.get(*TARGET_PROPERTY) == 40
+        assert device.get(*TARGET_PROPERTY) == on_device
+        assert type(device.get(*TARGET_PROPERTY)) is int
 
 
 async def test_a_value_outside_the_range_is_refused_by_home_assistant(

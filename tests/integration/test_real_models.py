@@ -65,6 +65,15 @@ CASES = {
         {"is_volume_muted": True},
         (2, 2, True),
     ),
+    # Its volume is 6..99 in steps of 3: half of it is sent as the nearest step.
+    "speaker-in-steps": Case(
+        "xiaomi.wifispeaker.l06a",
+        "media_player",
+        "media_player-2",
+        "volume_set",
+        {"volume_level": 0.5},
+        (2, 1, 51),
+    ),
     "tv": Case(
         "xiaomi.tv.eanfv1",
         "media_player",

@@ -59,16 +59,15 @@ class ValueRange:
         return math.isclose(steps, round(steps), abs_tol=1e-6)
 
     def snap(self, value: float) -> float:
-        """The valid value nearest to `value`: within bounds, on a step from the minimum."""
-        value = min(max(value, self.min), self.max)
-        if self.step <= 0:
+        """The value on its nearest step, counted from the lowest; bounds are not applied,
+        except that a step past the highest is taken back to the last one within it."""
+        if self.step <= 0 or not math.isfinite(value):
             return value
-        steps = round((value - self.min) / self.step)
-        snapped = self.min + steps * self.step
-        if snapped > self.max:
+        snapped = self.min + round((value - self.min) / self.step) * self.step
+        if snapped > self.max >= value:
             snapped -= self.step
-        # A float step leaves noise (0.1 * 3): keep the step's own decimals.
-        return round(snapped, 10)
+        # Whole steps of a fractional step (0.5, 0.1) drift in binary: keep the step's digits.
+        return round(snapped, 9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +132,17 @@ class MiotProperty:
     def choice(self, value: int) -> ValueChoice | None:
         """The value-list entry for a value."""
         return next((c for c in self.value_list if c.value == value), None)
+
+    def snap(self, value: Value) -> Value:
+        """A number put on the property's nearest valid step (volume 50 on a 6..99 step 3
+        speaker is 51); any other value unchanged, for `validate` to judge."""
+        rng = self.value_range
+        if rng is None or isinstance(value, bool) or not isinstance(value, int | float):
+            return value
+        snapped = rng.snap(value)
+        if self.format in INTEGER_BOUNDS and snapped.is_integer():
+            return int(snapped)
+        return snapped
 
     def validate(self, value: Any) -> Value:
         """Check a value against format, range and list; return it in its canonical type."""
