@@ -120,7 +120,7 @@ def test_every_real_bath_heater_is_a_climate_of_its_modes_and_a_light(model: str
 DEVICE_CLASSES = {
     "isa.magnet.dw2hl": {BinarySensorDeviceClass.DOOR, BinarySensorDeviceClass.LIGHT},
     "lumi.sensor_magnet.v2": {BinarySensorDeviceClass.DOOR},
-    "lumi.motion.bmgl01": {BinarySensorDeviceClass.LIGHT},
+    "lumi.motion.bmgl01": {BinarySensorDeviceClass.LIGHT, BinarySensorDeviceClass.MOTION},
     "lumi.sensor_motion.v2": {BinarySensorDeviceClass.MOTION},
     "lumi.sensor_smoke.v1": {BinarySensorDeviceClass.SMOKE},
     "lumi.sensor_wleak.aq1": {BinarySensorDeviceClass.MOISTURE},
@@ -172,3 +172,18 @@ def test_a_magnet_in_contact_is_a_closed_door(values: dict[Any, Any], on: dict[s
     }
 
     assert states == on
+
+
+@pytest.mark.parametrize("model", models_of("gateway"))
+def test_a_gateway_illumination_in_lux_stays_a_measurement(model: str) -> None:
+    """The motion sensor service's illumination is Weak / Strong only as a value list."""
+    spec = spec_of(model)
+    illumination = spec.find("motion-sensor", "illumination")
+    if illumination is None:
+        pytest.skip(f"{model} has no illumination")
+
+    platforms = {
+        item.platform for item in plan_device(spec).properties if item.prop is illumination
+    }
+
+    assert platforms == {Platform.SENSOR}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from enum import StrEnum
 from typing import Final
 
@@ -401,7 +402,9 @@ class EventStates:
 
     device_class: BinarySensorDeviceClass
     on: frozenset[str]
-    off: frozenset[str]
+    off: frozenset[str] = frozenset()
+    off_after: timedelta | None = None
+    """For a sensor that reports only the start (motion): how long it is on after each."""
 
 
 EVENT_STATES: Final[dict[str, EventStates]] = {
@@ -410,6 +413,13 @@ EVENT_STATES: Final[dict[str, EventStates]] = {
         device_class=BinarySensorDeviceClass.MOISTURE,
         on=frozenset({"submersion-detected"}),
         off=frozenset({"no-submersion"}),
+    ),
+    # Aqara's motion sensor reports motion, never its end; two minutes is the shortest
+    # "no motion for" it knows.
+    "motion-sensor": EventStates(
+        device_class=BinarySensorDeviceClass.MOTION,
+        on=frozenset({"motion-detected"}),
+        off_after=timedelta(minutes=2),
     ),
 }
 """Services whose events are a binary sensor's state, by service name."""
@@ -540,10 +550,18 @@ def traits_of(service: str, name: str, device_type: str = "") -> Traits:
     )
 
 
+def two_states_of(prop: MiotProperty) -> TwoStates | None:
+    """The two states a read-only boolean or value-list property is; None for others (a
+    gateway's illumination in lux is a measurement, not Weak / Strong)."""
+    if prop.writable or (prop.format != "bool" and not prop.value_list):
+        return None
+    return TWO_STATES.get((prop.service, prop.name))
+
+
 def property_traits(prop: MiotProperty, device_type: str = "") -> Traits:
     """The traits of a property; a two-state sensor's device class where no table gives one."""
     traits = traits_of(prop.service, prop.name, device_type)
-    two_states = TWO_STATES.get((prop.service, prop.name))
+    two_states = two_states_of(prop)
     if two_states is None or traits.device_class is not None:
         return traits
     return replace(traits, device_class=two_states.device_class)
@@ -566,7 +584,7 @@ def generic_platform(prop: MiotProperty) -> Platform | None:
     """The platform of a property no role represents, by its format and access."""
     if not prop.readable:
         return None
-    if (prop.service, prop.name) in TWO_STATES and not prop.writable:
+    if two_states_of(prop) is not None:
         return Platform.BINARY_SENSOR
     if prop.format == "bool":
         return Platform.SWITCH if prop.writable else Platform.BINARY_SENSOR

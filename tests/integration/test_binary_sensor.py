@@ -8,6 +8,7 @@ mapping decision is tested on hand-written specs, and the platform on the test-o
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from unittest.mock import patch
 
 import pytest
@@ -203,3 +204,22 @@ async def test_a_leak_sensor_keeps_its_last_state_across_a_restart(
         hass.states.get(entity_of(hass, device, BINARY_SENSOR_DOMAIN, "binary_sensor-2")).state
         == STATE_ON
     )
+
+
+@pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
+@pytest.mark.parametrize("real_device", ["lumi.motion.bmgl01"], indirect=True)
+async def test_a_real_motion_sensor_is_on_after_motion_and_clear_two_minutes_later(
+    hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
+) -> None:
+    """Aqara's motion sensor reports motion-detected (2.1), never its end."""
+    device, server = real_device
+    await add_by_hand(hass, device, server.url)
+    motion = entity_of(hass, device, BINARY_SENSOR_DOMAIN, "binary_sensor-2")
+
+    device.emit_event("motion-detected", {})
+    await until(hass, lambda: hass.states.get(motion).state == STATE_ON, seconds=10)
+    await later(hass, timedelta(seconds=60))
+    assert hass.states.get(motion).state == STATE_ON
+
+    await later(hass, timedelta(seconds=121))  # from now, as from the motion: no clock moved
+    assert hass.states.get(motion).state == STATE_OFF
