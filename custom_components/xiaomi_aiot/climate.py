@@ -15,12 +15,18 @@ from homeassistant.components.climate.const import (
     ClimateEntityFeature,
     HVACMode,
 )
-from homeassistant.const import ATTR_TEMPERATURE, Platform, UnitOfTemperature
+from homeassistant.const import ATTR_TEMPERATURE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities, exception_handler, invalid_option
+from .entity import (
+    XiaomiRoleEntity,
+    add_device_entities,
+    exception_handler,
+    invalid_option,
+    temperature_unit,
+)
 from .mapping import RoleItem
 from .miot.spec import Value, ValueChoice
 
@@ -115,11 +121,7 @@ class XiaomiClimate(XiaomiRoleEntity, ClimateEntity):
             self._attr_min_temp = target.value_range.min
             self._attr_max_temp = target.value_range.max
             self._attr_target_temperature_step = target.value_range.step
-        self._attr_temperature_unit = (
-            UnitOfTemperature.FAHRENHEIT
-            if target and target.unit == "fahrenheit"
-            else UnitOfTemperature.CELSIUS
-        )
+        self._attr_temperature_unit = temperature_unit(target)
         if fan := item.prop("fan-level"):
             features |= ClimateEntityFeature.FAN_MODE
             self._attr_fan_modes = [choice.name for choice in fan.value_list]
@@ -211,12 +213,8 @@ class XiaomiClimate(XiaomiRoleEntity, ClimateEntity):
         values: dict[str, Value] = {}
         if (mode := kwargs.get(ATTR_HVAC_MODE)) is not None:
             values |= self._hvac_values(HVACMode(mode))
-        target = self.role.prop("target-temperature")
-        if (temperature := kwargs.get(ATTR_TEMPERATURE)) is not None and target is not None:
-            # Home Assistant's step is only a hint: a value off the spec's step is snapped.
-            value_range = target.value_range
-            snapped = value_range.snap(float(temperature)) if value_range else temperature
-            values["target-temperature"] = float(snapped)
+        if (temperature := kwargs.get(ATTR_TEMPERATURE)) is not None:
+            values["target-temperature"] = float(temperature)
         await self.write(values)
 
     @exception_handler

@@ -7,6 +7,7 @@ from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any
 
 from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.const import UnitOfTemperature
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
@@ -188,6 +189,13 @@ class XiaomiRoleEntity(XiaomiEntity):
                 if name in self.role.properties
             },
         )
+
+
+def temperature_unit(prop: MiotProperty | None) -> str:
+    """The unit of a temperature property: Fahrenheit where the spec says so, else Celsius."""
+    if prop is not None and prop.unit == "fahrenheit":
+        return UnitOfTemperature.FAHRENHEIT
+    return UnitOfTemperature.CELSIUS
 
 
 def invalid_option(option: str, options: Iterable[str]) -> ServiceValidationError:

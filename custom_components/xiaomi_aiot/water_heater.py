@@ -8,12 +8,18 @@ from homeassistant.components.water_heater import (
     WaterHeaterEntity,
     WaterHeaterEntityFeature,
 )
-from homeassistant.const import ATTR_TEMPERATURE, STATE_OFF, STATE_ON, Platform, UnitOfTemperature
+from homeassistant.const import ATTR_TEMPERATURE, STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities, exception_handler, invalid_option
+from .entity import (
+    XiaomiRoleEntity,
+    add_device_entities,
+    exception_handler,
+    invalid_option,
+    temperature_unit,
+)
 from .mapping import RoleItem
 
 PARALLEL_UPDATES = 1
@@ -49,11 +55,7 @@ class XiaomiWaterHeater(XiaomiRoleEntity, WaterHeaterEntity):
             self._attr_min_temp = target.value_range.min
             self._attr_max_temp = target.value_range.max
             self._attr_target_temperature_step = target.value_range.step or None
-        self._attr_temperature_unit = (
-            UnitOfTemperature.FAHRENHEIT
-            if target and target.unit == "fahrenheit"
-            else UnitOfTemperature.CELSIUS
-        )
+        self._attr_temperature_unit = temperature_unit(target)
         on = item.prop("on")
         if on and on.writable:
             features |= WaterHeaterEntityFeature.ON_OFF
@@ -90,12 +92,8 @@ class XiaomiWaterHeater(XiaomiRoleEntity, WaterHeaterEntity):
 
     @exception_handler
     async def async_set_temperature(self, **kwargs: Any) -> None:
-        """Set the target temperature, snapped to the spec's step."""
-        target = self.role.properties["target-temperature"]
-        temperature = float(kwargs[ATTR_TEMPERATURE])
-        if target.value_range is not None:
-            temperature = target.value_range.snap(temperature)
-        await self.write({"target-temperature": temperature})
+        """Set the target temperature, on the spec's nearest step."""
+        await self.write({"target-temperature": float(kwargs[ATTR_TEMPERATURE])})
 
     @exception_handler
     async def async_turn_on(self, **kwargs: Any) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from unittest.mock import PropertyMock, patch
 
 import pytest
+from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
@@ -26,9 +27,17 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.xiaomi_aiot.const import DOMAIN
 from custom_components.xiaomi_aiot.miot import MiotSpec, bundled_models, load_bundled_spec
 from simulator import DeviceConfig, Home, Simulator, VirtualDevice
+from simulator.cloud import CloudServer
 from simulator.state import initial_state, parse_state
 
-from .conftest import VersionedSnapshotExtension, entry_for, first_address, later
+from .conftest import (
+    VersionedSnapshotExtension,
+    add_by_hand,
+    entity_of,
+    entry_for,
+    first_address,
+    later,
+)
 
 
 async def next_poll(hass: HomeAssistant) -> None:
@@ -247,3 +256,32 @@ async def humidifier_device(
             await hass.async_block_till_done()
     finally:
         await sim.stop()
+
+
+async def call_service(
+    hass: HomeAssistant, domain: str, service: str, entity_id: str, **data: Any
+) -> None:
+    """Call an entity service and wait for it."""
+    await hass.services.async_call(
+        domain, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
+    )
+
+
+async def set_up_real(
+    hass: HomeAssistant,
+    real_device: tuple[VirtualDevice, CloudServer],
+    domain: str,
+    key: str | None = None,
+) -> tuple[VirtualDevice, str]:
+    """A real model (the `real_device` fixture) added by hand; the entity id of its entity
+    of `domain` with this unique-id key, or of its only one."""
+    device, server = real_device
+    await add_by_hand(hass, device, server.url)
+    if key is not None:
+        return device, entity_of(hass, device, domain, key)
+    (entity,) = [
+        entry.entity_id
+        for entry in er.async_get(hass).entities.values()
+        if entry.domain == domain and entry.unique_id.startswith(f"{device.did}-")
+    ]
+    return device, entity

@@ -19,18 +19,20 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, mock_restore_cache
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.xiaomi_aiot.const import DOMAIN
 from custom_components.xiaomi_aiot.mapping import generic_platform, plan_device
 from custom_components.xiaomi_aiot.miot import MiotSpec
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 from tests.real_specs import ABSENT, REAL_SPEC_FILES
 
-from .conftest import add_by_hand, entity_of, later
+from .conftest import entity_of, later
 from .platform_kit import (
     HUMIDIFIER_SPEC,
     assert_entities_match_snapshots,
     humidifier_device,
     next_poll,
+    set_up_real,
 )
 from .test_push import until
 
@@ -142,15 +144,14 @@ async def test_a_real_door_sensor_is_open_when_its_magnet_leaves(
 
     Both are named by their device class ("Door", "Light"), as Home Assistant names them.
     """
-    device, server = real_device
+    device, _ = real_device
     device.set(2, 2, True)
     device.set(2, 1, 2)
-    entry_id = await add_by_hand(hass, device, server.url)
-    door = entity_of(hass, device, BINARY_SENSOR_DOMAIN, "p-2-2")
+    _, door = await set_up_real(hass, real_device, BINARY_SENSOR_DOMAIN, "p-2-2")
     light = entity_of(hass, device, BINARY_SENSOR_DOMAIN, "p-2-1")
-    entry = hass.config_entries.async_get_entry(entry_id)
-    assert entry is not None
-    await assert_entities_match_snapshots(hass, entity_registry, snapshot, [entry])
+    await assert_entities_match_snapshots(
+        hass, entity_registry, snapshot, hass.config_entries.async_entries(DOMAIN)
+    )
     assert (hass.states.get(door).state, hass.states.get(light).state) == (STATE_OFF, STATE_ON)
 
     device.set(2, 2, False)
@@ -170,12 +171,10 @@ async def test_a_real_leak_sensor_is_wet_from_its_event_until_it_dries(
 ) -> None:
     """Aqara's leak sensor has no property: submersion-detected (2.1) is wet, no-submersion
     (2.2) dry, as the device reports them; unknown until the first event."""
-    device, server = real_device
-    entry_id = await add_by_hand(hass, device, server.url)
-    leak = entity_of(hass, device, BINARY_SENSOR_DOMAIN, "binary_sensor-2")
-    entry = hass.config_entries.async_get_entry(entry_id)
-    assert entry is not None
-    await assert_entities_match_snapshots(hass, entity_registry, snapshot, [entry])
+    device, leak = await set_up_real(hass, real_device, BINARY_SENSOR_DOMAIN, "binary_sensor-2")
+    await assert_entities_match_snapshots(
+        hass, entity_registry, snapshot, hass.config_entries.async_entries(DOMAIN)
+    )
     assert hass.states.get(leak).state == STATE_UNKNOWN
 
     device.emit_event("submersion-detected", {})
@@ -193,17 +192,12 @@ async def test_a_leak_sensor_keeps_its_last_state_across_a_restart(
     hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
 ) -> None:
     """Between events the sensor says nothing: the state before the restart stands."""
-    device, server = real_device
-    mock_restore_cache(
-        hass, [State(f"{BINARY_SENSOR_DOMAIN}.submersion_sensor_moisture", STATE_ON)]
-    )
+    mock_restore_cache(hass, [State("binary_sensor.submersion_sensor_moisture", STATE_ON)])
 
-    await add_by_hand(hass, device, server.url)
+    _, leak = await set_up_real(hass, real_device, BINARY_SENSOR_DOMAIN, "binary_sensor-2")
 
-    assert (
-        hass.states.get(entity_of(hass, device, BINARY_SENSOR_DOMAIN, "binary_sensor-2")).state
-        == STATE_ON
-    )
+    assert leak == "binary_sensor.submersion_sensor_moisture"
+    assert hass.states.get(leak).state == STATE_ON
 
 
 @pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
@@ -212,9 +206,7 @@ async def test_a_real_motion_sensor_is_on_after_motion_and_clear_two_minutes_lat
     hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
 ) -> None:
     """Aqara's motion sensor reports motion-detected (2.1), never its end."""
-    device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    motion = entity_of(hass, device, BINARY_SENSOR_DOMAIN, "binary_sensor-2")
+    device, motion = await set_up_real(hass, real_device, BINARY_SENSOR_DOMAIN, "binary_sensor-2")
 
     device.emit_event("motion-detected", {})
     await until(hass, lambda: hass.states.get(motion).state == STATE_ON, seconds=10)

@@ -20,7 +20,7 @@ from homeassistant.components.climate import (
     HVACMode,
 )
 from homeassistant.components.climate import DOMAIN as CLIMATE_DOMAIN
-from homeassistant.const import ATTR_ENTITY_ID, ATTR_TEMPERATURE, SERVICE_TURN_OFF, Platform
+from homeassistant.const import ATTR_TEMPERATURE, SERVICE_TURN_OFF, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
@@ -29,8 +29,8 @@ from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 from tests.real_specs import ABSENT, REAL_SPEC_FILES
 
-from .conftest import add_by_hand, later
-from .platform_kit import assert_entities_match_snapshots
+from .conftest import later
+from .platform_kit import assert_entities_match_snapshots, call_service, set_up_real
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 
@@ -52,21 +52,12 @@ async def climate(
     hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
 ) -> tuple[VirtualDevice, str]:
     """The real model set up from the spec server; its climate entity's id."""
-    device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    (entry,) = [
-        entry
-        for entry in er.async_get(hass).entities.values()
-        if entry.domain == CLIMATE_DOMAIN and entry.unique_id.startswith(f"{device.did}-")
-    ]
-    return device, entry.entity_id
+    return await set_up_real(hass, real_device, CLIMATE_DOMAIN)
 
 
 async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
     """Call a climate service and wait for it."""
-    await hass.services.async_call(
-        CLIMATE_DOMAIN, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
-    )
+    await call_service(hass, CLIMATE_DOMAIN, service, entity_id, **data)
 
 
 @pytest.mark.parametrize("real_device", [HEATER, BATH_HEATER], indirect=True)

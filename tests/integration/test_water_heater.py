@@ -20,7 +20,6 @@ from homeassistant.components.water_heater import (
 )
 from homeassistant.components.water_heater import DOMAIN as WATER_HEATER_DOMAIN
 from homeassistant.const import (
-    ATTR_ENTITY_ID,
     ATTR_SUPPORTED_FEATURES,
     ATTR_TEMPERATURE,
     SERVICE_TURN_OFF,
@@ -37,8 +36,13 @@ from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 from tests.real_specs import ABSENT, REAL_SPEC_FILES
 
-from .conftest import add_by_hand, entity_of, later
-from .platform_kit import assert_entities_match_snapshots, translated_error
+from .conftest import later
+from .platform_kit import (
+    assert_entities_match_snapshots,
+    call_service,
+    set_up_real,
+    translated_error,
+)
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 
@@ -55,9 +59,7 @@ def only_water_heaters() -> Iterator[None]:
 
 async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
     """Call a water heater service and wait for it."""
-    await hass.services.async_call(
-        WATER_HEATER_DOMAIN, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
-    )
+    await call_service(hass, WATER_HEATER_DOMAIN, service, entity_id, **data)
 
 
 @pytest.fixture
@@ -65,9 +67,7 @@ async def e1(
     hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
 ) -> tuple[VirtualDevice, str]:
     """Viomi's e1, set up from the spec server; its water heater's entity id."""
-    device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    return device, entity_of(hass, device, WATER_HEATER_DOMAIN, "water_heater-2")
+    return await set_up_real(hass, real_device, WATER_HEATER_DOMAIN, "water_heater-2")
 
 
 @pytest.mark.parametrize("real_device", [E1], indirect=True)
@@ -163,9 +163,7 @@ async def test_a_readable_water_heater_shows_the_water_temperature(
     hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
 ) -> None:
     """The m1's water temperature at 2.3 and target at 2.2, as the device has them."""
-    device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    entity = entity_of(hass, device, WATER_HEATER_DOMAIN, "water_heater-2")
+    device, entity = await set_up_real(hass, real_device, WATER_HEATER_DOMAIN, "water_heater-2")
 
     device.set(2, 3, 48)
     device.set(2, 2, 50)
@@ -180,9 +178,7 @@ async def test_a_device_refusal_is_a_translated_error(
     hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
 ) -> None:
     """A mode written while the device is offline: a translated error, not a traceback."""
-    device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    entity = entity_of(hass, device, WATER_HEATER_DOMAIN, "water_heater-2")
+    device, entity = await set_up_real(hass, real_device, WATER_HEATER_DOMAIN, "water_heater-2")
     device.apply_faults({"offline": True})
 
     await translated_error(
