@@ -6,6 +6,8 @@ classes), from the plan the mapping tables give, without Home Assistant running.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock, MagicMock
 
@@ -187,3 +189,22 @@ def test_a_gateway_illumination_in_lux_stays_a_measurement(model: str) -> None:
     }
 
     assert platforms == {Platform.SENSOR}
+
+
+STRINGS = json.loads(
+    (Path(__file__).parents[1] / "custom_components/xiaomi_aiot/strings.json").read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize("model", models_of("water-heater", "motion-sensor"))
+def test_a_named_value_list_sensor_has_every_value_translated(model: str) -> None:
+    """A water heater's heating status, a motion sensor's no-motion time: each value named."""
+    plan = plan_device(spec_of(model))
+    translations = STRINGS["entity"]["sensor"]
+
+    for item in plan.property_items(Platform.SENSOR):
+        key = item.traits.translation_key
+        if key is None or not item.prop.value_list:
+            continue
+        states = translations[key]["state"]
+        assert {choice.name for choice in item.prop.value_list} <= set(states), key

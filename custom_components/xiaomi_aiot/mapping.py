@@ -218,6 +218,8 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ("air-conditioner", "soft-wind"): Traits(translation_key="soft_wind"),
     ("heater", "fault"): Traits(translation_key="fault", category=EntityCategory.DIAGNOSTIC),
     ("water-heater", "fault"): Traits(translation_key="fault", category=EntityCategory.DIAGNOSTIC),
+    ("water-heater", "status"): Traits(translation_key="water_heater_status"),
+    ("motion-sensor", "no-motion-duration"): Traits(translation_key="no_motion_duration"),
     # A bath heater's functions, each a switch beside its climate entity's modes.
     ("ptc-bath-heater", "heating"): Traits(translation_key="heating"),
     ("ptc-bath-heater", "blow"): Traits(translation_key="blow"),
