@@ -254,6 +254,13 @@ TRAITS: Final[dict[SpecName, Traits]] = {
         category=EntityCategory.DIAGNOSTIC,
     ),
     ("intelligent-speaker", "wake-up"): Traits(translation_key="wake_up"),
+    # Yeelight's relative steps: -100..100 % of brightness or colour temperature at once.
+    # Home Assistant's own brightness step does the first from the light entity.
+    **{
+        (service, f"{quantity}-delta"): Traits(translation_key=f"{key}_step", enabled=False)
+        for service in ("light-extension", "yeelight")
+        for quantity, key in (("brightness", "brightness"), ("ct", "color_temperature"))
+    },
     ("intelligent-speaker", "play-music"): Traits(translation_key="play_music"),
     ("intelligent-speaker", "play-radio"): Traits(translation_key="play_radio"),
     ("microphone", "mute"): Traits(translation_key="microphone_mute"),
@@ -562,7 +569,7 @@ def two_states_of(prop: MiotProperty) -> TwoStates | None:
 
 def property_traits(prop: MiotProperty, device_type: str = "") -> Traits:
     """The traits of a property; a two-state sensor's device class where no table gives one."""
-    traits = traits_of(prop.service, prop.name, device_type)
+    traits = command_traits(prop, device_type)
     two_states = two_states_of(prop)
     if two_states is None or traits.device_class is not None:
         return traits
@@ -585,7 +592,7 @@ def event_sensor_items(spec: MiotSpec) -> Iterator[EventSensorItem]:
 def generic_platform(prop: MiotProperty) -> Platform | None:
     """The platform of a property no role represents, by its format and access."""
     if not prop.readable:
-        return None
+        return command_platform(prop)
     if two_states_of(prop) is not None:
         return Platform.BINARY_SENSOR
     if prop.format == "bool":
@@ -596,6 +603,30 @@ def generic_platform(prop: MiotProperty) -> Platform | None:
     if numeric and prop.writable and prop.value_range is not None:
         return Platform.NUMBER
     return Platform.SENSOR
+
+
+def command_platform(prop: MiotProperty) -> Platform | None:
+    """The platform of a write-only property, a command: a flag is a button that sends true;
+    a list a select, a step (a light's brightness-delta) a number, each showing what was sent
+    last. Free text (a map's JSON, a schedule) is an action's parameter, not a command."""
+    if not prop.writable:
+        return None
+    if prop.format == "bool":
+        return Platform.BUTTON
+    if prop.value_list:
+        return Platform.SELECT
+    if prop.value_range is not None and prop.format != "string":
+        return Platform.NUMBER
+    return None
+
+
+def command_traits(prop: MiotProperty, device_type: str) -> Traits:
+    """A property's traits; a write-only one the tables do not know is disabled by default
+    (commands meant for other voice assistants or the vendor's app, rarely a user's)."""
+    traits = traits_of(prop.service, prop.name, device_type)
+    if prop.readable or (prop.service, prop.name) in TRAITS:
+        return traits
+    return replace(traits, enabled=False)
 
 
 def event_item(spec: MiotSpec, event: MiotEvent) -> EventItem:
@@ -650,11 +681,20 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
         if (p.service, p.name) not in STATE_ARGUMENTS
     )
 
+    # A write-only property that an action takes is that action's parameter (a schedule's
+    # hour), not a command of its own.
+    parameters = {
+        prop.key
+        for action in spec.actions()
+        for piid in action.inputs
+        if not (prop := spec.property(action.siid, piid)).readable
+    }
     properties = tuple(
         PropertyItem(platform, prop, property_traits(prop, spec.device_type))
         for prop in spec.properties()
         if prop.service != "device-information"
         and (prop.service, prop.name) not in taken_properties
+        and prop.key not in parameters
         and (platform := generic_platform(prop)) is not None
     )
     buttons = tuple(

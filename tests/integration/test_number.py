@@ -67,11 +67,11 @@ def one_property_spec(fmt: str, access: list[str], **extra: object) -> MiotSpec:
     """A spec with a single property in a service no role claims."""
     return MiotSpec.from_dict(
         {
-            "type": "urn:miot-spec-v2:device:heater:0000A01A:test:1",
+            "type": "urn:miot-spec-v2:device:kettle:0000A009:test:1",
             "services": [
                 {
                     "iid": 2,
-                    "type": "urn:miot-spec-v2:service:heater:00007802:test:1",
+                    "type": "urn:miot-spec-v2:service:kettle:00007813:test:1",
                     "properties": [
                         {
                             "iid": 1,
@@ -94,13 +94,16 @@ def one_property_spec(fmt: str, access: list[str], **extra: object) -> MiotSpec:
         ("float", ["read", "write", "notify"], {"value-range": [16, 28, 0.5]}, Platform.NUMBER),
         ("int32", ["read", "write"], {}, Platform.SENSOR),
         ("uint8", ["read"], {"value-range": [16, 28, 1]}, Platform.SENSOR),
-        ("uint8", ["write"], {"value-range": [16, 28, 1]}, None),
+        # A write-only number is a command (a light's brightness step): it shows what was sent.
+        ("uint8", ["write"], {"value-range": [16, 28, 1]}, Platform.NUMBER),
+        ("int32", ["write"], {}, None),
     ],
 )
-def test_only_a_readable_writable_number_with_a_range_becomes_a_number(
+def test_only_a_writable_number_with_a_range_becomes_a_number(
     fmt: str, access: list[str], extra: dict[str, object], platform: Platform | None
 ) -> None:
-    """Without a range there is no slider; without write it is a sensor; unreadable, nothing."""
+    """Without a range there is no slider; without write it is a sensor; write-only without a
+    range, nothing."""
     spec = one_property_spec(fmt, access, **extra)
 
     assert generic_platform(spec.property(2, 1)) == platform
@@ -120,11 +123,12 @@ def test_no_demo_model_makes_a_number_but_the_humidifier_does() -> None:
 async def test_demo_home_numbers_are_the_air_conditioners_fan_percentage(
     hass: HomeAssistant, demo_entries: list[MockConfigEntry], entity_registry: er.EntityRegistry
 ) -> None:
-    """The air conditioner's spec has a writable fan percentage, 1..101; nothing else is one."""
+    """The air conditioner's spec has a writable fan percentage, 1..101; nothing else shown
+    is one (the lights' write-only brightness and colour temperature steps are disabled)."""
     numbers = sorted(
         (e.entity_id, e.unique_id.split("-", 1)[1])
         for e in entity_registry.entities.values()
-        if e.domain == NUMBER_DOMAIN
+        if e.domain == NUMBER_DOMAIN and not e.disabled_by
     )
     assert numbers == [
         ("number.bedroom_air_conditioner_fan_percent", "p-10-1"),

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
@@ -138,3 +139,41 @@ async def test_a_real_lock_reports_its_operations(
     await later(hass)
 
     assert hass.states.get(entity).state != before
+
+
+COMMANDS = {
+    # Yeelight's brightness step, -100..100 %: the number shows what was sent last.
+    "step": Case(
+        "yeelink.light.ceila", "number", "p-4-11", "set_value", {"value": -20}, (4, 11, -20)
+    ),
+    # A plug timer's toggle flag: pressing sends true.
+    "flag": Case("chuangmi.plug.212a01", "button", "p-4-6", "press", {}, (4, 6, True)),
+}
+
+
+@pytest.mark.parametrize(
+    ("real_device", "case"),
+    [pytest.param(case.model, case, id=kind) for kind, case in COMMANDS.items()],
+    indirect=["real_device"],
+)
+async def test_a_write_only_command_is_an_entity_that_sends_it(
+    hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer], case: Case
+) -> None:
+    """Write-only properties that are commands are disabled by default; enabled, they work."""
+    device, server = real_device
+    entry_id = await add_by_hand(hass, device, server.url)
+    entity = entity_of(hass, device, case.domain, case.key)
+    registry = er.async_get(hass)
+    assert registry.async_get(entity).disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    registry.async_update_entity(entity, disabled_by=None)
+    await hass.config_entries.async_reload(entry_id)
+    await hass.async_block_till_done()
+
+    await hass.services.async_call(
+        case.domain, case.service, {"entity_id": entity, **case.data}, blocking=True
+    )
+
+    siid, piid, value = case.expected
+    assert device.get(siid, piid) == value
+    if case.domain == "number":
+        assert float(hass.states.get(entity).state) == value
