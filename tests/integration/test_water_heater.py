@@ -43,6 +43,7 @@ from .platform_kit import (
     set_up_real,
     translated_error,
 )
+from .test_push import until
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 
@@ -184,3 +185,18 @@ async def test_a_device_refusal_is_a_translated_error(
     await translated_error(
         call(hass, SERVICE_SET_OPERATION_MODE, entity, **{ATTR_OPERATION_MODE: "kitchen"})
     )
+
+
+@pytest.mark.parametrize("real_device", [E1], indirect=True)
+async def test_a_water_temperature_no_poll_can_read_shows_when_the_device_reports_it(
+    hass: HomeAssistant, e1: tuple[VirtualDevice, str]
+) -> None:
+    """The e1's temperature (2.2) is notify-only: it arrives by push, and a poll keeps it."""
+    device, entity = e1
+    assert hass.states.get(entity).attributes["current_temperature"] is None
+
+    device.set(2, 2, 45)
+    await until(hass, lambda: hass.states.get(entity).attributes["current_temperature"] == 45)
+    await later(hass)
+
+    assert hass.states.get(entity).attributes["current_temperature"] == 45
