@@ -224,6 +224,7 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ("ptc-bath-heater", "heating"): Traits(translation_key="heating"),
     ("ptc-bath-heater", "blow"): Traits(translation_key="blow"),
     ("ptc-bath-heater", "ventilation"): Traits(translation_key="ventilation"),
+    ("ptc-bath-heater", "stop-working"): Traits(translation_key="stop_working"),
     ("ptc-bath-heater", "temperature"): Traits(
         device_class=SensorDeviceClass.TEMPERATURE, state_class=SensorStateClass.MEASUREMENT
     ),

@@ -8,6 +8,8 @@ from typing import Any
 from unittest.mock import patch
 
 import pytest
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN
+from homeassistant.components.button import SERVICE_PRESS
 from homeassistant.components.climate import (
     ATTR_CURRENT_TEMPERATURE,
     ATTR_HVAC_MODE,
@@ -29,7 +31,7 @@ from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 from tests.real_specs import ABSENT, REAL_SPEC_FILES
 
-from .conftest import later
+from .conftest import entity_of, later
 from .platform_kit import assert_entities_match_snapshots, call_service, set_up_real
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
@@ -177,3 +179,22 @@ async def test_a_bath_heater_target_and_temperature(
     assert device.get(*BATH_TARGET) == 40
     attributes = hass.states.get(entity).attributes
     assert (attributes[ATTR_TEMPERATURE], attributes[ATTR_CURRENT_TEMPERATURE]) == (40, 27)
+
+
+@pytest.mark.parametrize("real_device", [BATH_HEATER], indirect=True)
+async def test_a_bath_heater_stop_button_stops_everything(
+    hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
+) -> None:
+    """Its stop-working action (3.1): idle, no heating, no warm air, no ventilation."""
+    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.CLIMATE, Platform.BUTTON]):
+        device, stop = await set_up_real(hass, real_device, BUTTON_DOMAIN, "a-3-1")
+    device.set(*BATH_MODE, QUICK_HEAT)
+    device.set(3, 2, True)
+
+    await call_service(hass, BUTTON_DOMAIN, SERVICE_PRESS, stop)
+
+    assert (device.get(*BATH_MODE), device.get(3, 2), device.get(3, 3)) == (IDLE, False, False)
+    await later(hass)
+    assert (
+        hass.states.get(entity_of(hass, device, CLIMATE_DOMAIN, "climate-3")).state == HVACMode.OFF
+    )
