@@ -111,11 +111,12 @@ class XiaomiClimate(XiaomiRoleEntity, ClimateEntity):
         if item.prop("on"):
             features |= ClimateEntityFeature.TURN_ON
         self._attr_hvac_modes = hvac_modes
-        self._attr_preset_modes = [
+        presets = [
             choice.name for choices in by_hvac.values() if len(choices) > 1 for choice in choices
         ]
-        if self._attr_preset_modes:
+        if presets:
             features |= ClimateEntityFeature.PRESET_MODE
+            self._attr_preset_modes = presets
         if (target := item.prop("target-temperature")) and target.value_range:
             features |= ClimateEntityFeature.TARGET_TEMPERATURE
             self._attr_min_temp = target.value_range.min

@@ -63,8 +63,11 @@ class XiaomiWaterHeater(XiaomiRoleEntity, WaterHeaterEntity):
         self._modes = [choice.name for choice in mode.value_list] if mode else []
         if mode and mode.writable and self._modes:
             features |= WaterHeaterEntityFeature.OPERATION_MODE
+            # A mode list's own "off" is the power switch's where there is one.
             self._attr_operation_list = (
-                [STATE_OFF, *self._modes] if on and on.writable else list(self._modes)
+                [STATE_OFF, *(name for name in self._modes if name != STATE_OFF)]
+                if on and on.writable
+                else list(self._modes)
             )
         self._attr_supported_features = features
 
