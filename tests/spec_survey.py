@@ -95,6 +95,8 @@ def primary_platforms(spec: MiotSpec, plan: DevicePlan) -> frozenset[Platform]:
         found.add(Platform.BINARY_SENSOR)
     if any(item.action.siid in own for item in plan.buttons):
         found.add(Platform.BUTTON)
+    if plan.lock_events:  # a lock's state, from its events
+        found.add(Platform.BINARY_SENSOR)
     return frozenset(found)
 
 
@@ -118,6 +120,8 @@ def name_sources(plan: DevicePlan) -> Counter[str]:
     for element in (*plan.buttons, *plan.events):
         sources["key" if element.traits.translation_key else "spec"] += 1
     sources["class"] += len(plan.event_sensors)
+    if plan.lock_events:
+        sources["key"] += 1
     return sources
 
 

@@ -36,7 +36,7 @@ from homeassistant.const import (
     UnitOfTime,
 )
 
-from .miot.spec import INTEGER_BOUNDS, MiotAction, MiotEvent, MiotProperty, MiotSpec
+from .miot.spec import INTEGER_BOUNDS, MiotAction, MiotEvent, MiotProperty, MiotSpec, Value
 
 type SpecName = tuple[str, str]
 """(service name, element name) as in the spec's type URNs."""
@@ -269,6 +269,19 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ("lock", "lock-event"): Traits(translation_key="lock_event"),
     ("lock", "lock-opened"): Traits(translation_key="lock_opened"),
     ("lock", "exception-occurred"): Traits(translation_key="lock_alarm"),
+    ("lock", "lock-locked"): Traits(translation_key="lock_locked"),
+    ("lock", "back-locking"): Traits(translation_key="back_locking"),
+    ("battery", "low-battery"): Traits(translation_key="low_battery"),
+    ("door", "door-knocked"): Traits(translation_key="door_knocked"),
+    # A lock's door-state is the lock's: locked, unlocked, left open (lumi.lock.mcn002).
+    ("door", "door-state"): Traits(translation_key="door_lock_state"),
+    ("doorbell", "doorbell-ring"): Traits(translation_key="doorbell"),
+    ("magnet-sensor", "open"): Traits(translation_key="door_opened"),
+    ("magnet-sensor", "close"): Traits(translation_key="door_closed"),
+    ("magnet-sensor", "door-not-closed"): Traits(translation_key="door_left_open"),
+    ("switch-sensor", "click"): Traits(translation_key="click"),
+    ("switch-sensor", "double-click"): Traits(translation_key="double_click"),
+    ("switch-sensor", "long-press"): Traits(translation_key="long_press"),
     # The car.
     ("vehicle", "driving-range"): Traits(
         translation_key="driving_range",
@@ -469,6 +482,42 @@ STATE_ARGUMENTS: Final[frozenset[SpecName]] = frozenset({("battery", "battery-le
 They keep their own entity, and a change of them between polls is no event.
 """
 
+TRIGGERS: Final[dict[SpecName, str]] = {
+    ("lock", "lock-opened"): "lock_opened",
+    ("lock", "lock-locked"): "lock_locked",
+    ("lock", "back-locking"): "back_locking",
+    ("lock", "lock-event"): "lock_event",
+    ("lock", "exception-occurred"): "lock_alarm",
+    ("door", "exception-occurred"): "door_event",
+    ("door", "door-knocked"): "door_knocked",
+    ("doorbell", "doorbell-ring"): "doorbell_ring",
+    ("magnet-sensor", "open"): "door_opened",
+    ("magnet-sensor", "close"): "door_closed",
+    ("magnet-sensor", "door-not-closed"): "door_left_open",
+    ("switch-sensor", "click"): "click",
+    ("switch-sensor", "double-click"): "double_click",
+    ("switch-sensor", "long-press"): "long_press",
+}
+"""Spec events that are device triggers (lock operations, door events, button presses), and
+their trigger types, translated in strings.json's `device_automation`."""
+
+LOCK_EVENTS: Final[dict[SpecName, bool]] = {
+    ("lock", "lock-opened"): False,
+    ("lock", "lock-locked"): True,
+    ("lock", "back-locking"): True,
+}
+"""Events after which a lock is locked (True) or unlocked (False)."""
+
+LOCK_ACTIONS: Final[dict[str, bool]] = {
+    "lock": True,
+    "unlock": False,
+    "lifted_up_the_door_handle_from_outside_to_lock": True,
+    "locked_from_inside": True,
+    "released_lock_from_inside": False,
+}
+"""Value names of a lock event's `lock-action` after which the lock is locked (True) or
+unlocked (False); its other values (child lock, away mode) leave the lock as it was."""
+
 EVENT_TYPE_ARGUMENTS: Final = ("lock-action",)
 """Event arguments that say what happened, so their value names the event type.
 
@@ -504,6 +553,8 @@ class EventItem:
     traits: Traits
     polled: bool
     """Whether a change of its arguments between polls is the event: none is state of its own."""
+    trigger: str | None = None
+    """Its device trigger's type; None when it is no device trigger."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -542,6 +593,8 @@ class DevicePlan:
     buttons: tuple[ActionItem, ...] = ()
     events: tuple[EventItem, ...] = ()
     event_sensors: tuple[EventSensorItem, ...] = ()
+    lock_events: tuple[EventItem, ...] = ()
+    """The events that say whether a lock without a lock entity is locked."""
     platforms: frozenset[Platform] = field(default_factory=frozenset)
 
     def role_items(self, platform: Platform) -> list[RoleItem]:
@@ -638,7 +691,8 @@ def event_item(spec: MiotSpec, event: MiotEvent) -> EventItem:
     kind = next(preferred, next(iter(listed), None))
     traits = traits_of(event.service, event.name, spec.device_type)
     polled = not any((prop.service, prop.name) in STATE_ARGUMENTS for prop in arguments)
-    return EventItem(event, arguments, kind, traits, polled)
+    trigger = TRIGGERS.get((event.service, event.name))
+    return EventItem(event, arguments, kind, traits, polled, trigger)
 
 
 def plan_device(spec: MiotSpec) -> DevicePlan:
@@ -705,12 +759,41 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
     )
     event_sensors = tuple(event_sensor_items(spec))
     platforms = {item.role.platform for item in roles} | {item.platform for item in properties}
-    if event_sensors:
+    lock_events = () if Platform.LOCK in platforms else tuple(filter(tells_lock_state, events))
+    if event_sensors or lock_events:
         platforms.add(Platform.BINARY_SENSOR)
     if buttons:
         platforms.add(Platform.BUTTON)
     if events:
         platforms.add(Platform.EVENT)
     return DevicePlan(
-        tuple(roles), properties, buttons, events, event_sensors, frozenset(platforms)
+        roles=tuple(roles),
+        properties=properties,
+        buttons=buttons,
+        events=events,
+        event_sensors=event_sensors,
+        lock_events=lock_events,
+        platforms=frozenset(platforms),
     )
+
+
+def tells_lock_state(item: EventItem) -> bool:
+    """Whether an event says the lock is locked or unlocked: by what it is or its lock-action."""
+    event = item.event
+    return (event.service, event.name) in LOCK_EVENTS or (
+        item.kind is not None and any(c.name in LOCK_ACTIONS for c in item.kind.value_list)
+    )
+
+
+def lock_state_after(item: EventItem, values: dict[int, Value]) -> bool | None:
+    """Whether the lock is locked after an event with these arguments (by piid); None when
+    the event does not say."""
+    known = LOCK_EVENTS.get((item.event.service, item.event.name))
+    if known is not None:
+        return known
+    kind = item.kind
+    value = None if kind is None else values.get(kind.piid)
+    if kind is None or not isinstance(value, int):
+        return None
+    choice = kind.choice(value)
+    return LOCK_ACTIONS.get(choice.name) if choice else None

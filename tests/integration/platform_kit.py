@@ -7,6 +7,7 @@ Assistant as if it were bundled, so those platforms are tested over UDP like the
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -43,6 +44,12 @@ from .conftest import (
 async def next_poll(hass: HomeAssistant) -> None:
     """Let the next poll happen (and any refresh a write scheduled), and wait for it."""
     await later(hass)
+
+
+async def pushed(hass: HomeAssistant) -> None:
+    """Give a device's reports time to arrive (real UDP), and Home Assistant to handle them."""
+    await asyncio.sleep(0.2)
+    await hass.async_block_till_done()
 
 
 async def assert_entities_match_snapshots(
