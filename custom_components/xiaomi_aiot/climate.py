@@ -16,15 +16,13 @@ from homeassistant.components.climate.const import (
     HVACMode,
 )
 from homeassistant.const import ATTR_TEMPERATURE, Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .coordinator import MiotCoordinator
 from .entity import (
     XiaomiRoleEntity,
-    add_device_entities,
     exception_handler,
     invalid_option,
+    set_up_roles,
     temperature_unit,
 )
 from .mapping import RoleItem
@@ -61,23 +59,6 @@ SWING_PROPERTIES: Final = {
     SWING_HORIZONTAL: ("horizontal-swing",),
     SWING_BOTH: ("vertical-swing", "horizontal-swing"),
 }
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: XiaomiConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a climate entity for each air-conditioner or cabin-climate service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiClimate(coordinator, item)
-            for item in coordinator.plan.role_items(Platform.CLIMATE)
-        ],
-    )
 
 
 class XiaomiClimate(XiaomiRoleEntity, ClimateEntity):
@@ -249,3 +230,7 @@ class XiaomiClimate(XiaomiRoleEntity, ClimateEntity):
         if self.role.prop("on"):
             values["on"] = True
         return values
+
+
+async_setup_entry = set_up_roles(Platform.CLIMATE, XiaomiClimate)
+"""Add a climate entity for each of its services on every device."""

@@ -7,7 +7,7 @@ from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any
 
 from homeassistant.components.sensor import SensorDeviceClass
-from homeassistant.const import UnitOfTemperature
+from homeassistant.const import Platform, UnitOfTemperature
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
@@ -127,6 +127,34 @@ def add_device_entities(
     entry.async_on_unload(
         async_dispatcher_connect(hass, new_device_signal(entry.entry_id), device_added)
     )
+
+
+type PlatformSetup = Callable[
+    [HomeAssistant, XiaomiConfigEntry, AddConfigEntryEntitiesCallback], Coroutine[Any, Any, None]
+]
+
+
+def set_up_roles(
+    platform: Platform, entity: Callable[[MiotCoordinator, RoleItem], Entity]
+) -> PlatformSetup:
+    """A role platform's `async_setup_entry`: one entity for each of its role items."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: XiaomiConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        """Add an entity for each of the platform's role items, on every device."""
+        add_device_entities(
+            hass,
+            entry,
+            async_add_entities,
+            lambda coordinator: [
+                entity(coordinator, item) for item in coordinator.plan.role_items(platform)
+            ],
+        )
+
+    return async_setup_entry
 
 
 class XiaomiRoleEntity(XiaomiEntity):

@@ -9,37 +9,18 @@ from homeassistant.components.water_heater import (
     WaterHeaterEntityFeature,
 )
 from homeassistant.const import ATTR_TEMPERATURE, STATE_OFF, STATE_ON, Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .coordinator import MiotCoordinator
 from .entity import (
     XiaomiRoleEntity,
-    add_device_entities,
     exception_handler,
     invalid_option,
+    set_up_roles,
     temperature_unit,
 )
 from .mapping import RoleItem
 
 PARALLEL_UPDATES = 1
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: XiaomiConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a water heater entity for each water-heater service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiWaterHeater(coordinator, item)
-            for item in coordinator.plan.role_items(Platform.WATER_HEATER)
-        ],
-    )
 
 
 class XiaomiWaterHeater(XiaomiRoleEntity, WaterHeaterEntity):
@@ -121,3 +102,7 @@ class XiaomiWaterHeater(XiaomiRoleEntity, WaterHeaterEntity):
         if self.role.prop("on"):
             values["on"] = True
         await self.write(values)
+
+
+async_setup_entry = set_up_roles(Platform.WATER_HEATER, XiaomiWaterHeater)
+"""Add a water heater entity for each of its services on every device."""
