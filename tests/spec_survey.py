@@ -120,6 +120,7 @@ def name_sources(plan: DevicePlan) -> Counter[str]:
     for element in (*plan.buttons, *plan.events):
         sources["key" if element.traits.translation_key else "spec"] += 1
     sources["class"] += len(plan.event_sensors)
+    sources["key"] += len(plan.commands)
     if plan.lock_events:
         sources["key"] += 1
     return sources

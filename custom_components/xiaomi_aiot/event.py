@@ -52,6 +52,8 @@ class XiaomiEvent(XiaomiEntity, EventEntity):
             self._attr_translation_key = item.traits.translation_key
         else:
             self._attr_name = spec_name(coordinator, event)
+        self._attr_entity_category = item.traits.category
+        self._attr_entity_registry_enabled_default = item.traits.enabled
         self._kind = item.kind
         self._attr_event_types = (
             [choice.name for choice in self._kind.value_list] if self._kind else [event.name]

@@ -59,6 +59,9 @@ class Role:
     one (a gateway's light whose power has iid 0) makes generic entities instead."""
     main_for: frozenset[str] = frozenset()
     """Device types, beside the service's own, that the entity is: it carries their name."""
+    stand_ins: tuple[tuple[SpecName, str], ...] = ()
+    """Properties taken, under a role property's name, only where the spec lacks that one: a
+    humidifier without a mode list offers its fan levels as its modes."""
 
 
 PLAYBACK_ACTIONS: Final = tuple(
@@ -157,6 +160,45 @@ ROLES: Final = (
             ("ptc-bath-heater", "mode"),
             ("ptc-bath-heater", "target-temperature"),
         ),
+    ),
+    # Fans and air purifiers: speed as a percentage of a stepless speed (a range), else of the
+    # fan levels; presets from the mode list. A fan's motor-control is a pair of buttons.
+    Role(
+        platform=Platform.FAN,
+        service="fan",
+        translation_key="fan",
+        properties=tuple(
+            ("fan", name) for name in ("on", "fan-level", "speed-level", "mode", "horizontal-swing")
+        ),
+        actions=(("fan", "toggle"),),
+        required=("on",),
+        stand_ins=(
+            (("custom-service", "speed-level"), "speed-level"),
+            (("custom-service", "stepless-fan-level"), "speed-level"),
+        ),
+    ),
+    Role(
+        platform=Platform.FAN,
+        service="air-purifier",
+        translation_key="air_purifier",
+        properties=tuple(
+            ("air-purifier", name) for name in ("on", "fan-level", "speed-level", "mode")
+        ),
+        actions=(("air-purifier", "toggle"),),
+        required=("on",),
+    ),
+    # Humidifiers and dehumidifiers: their modes from the mode list, else from the fan levels.
+    *(
+        Role(
+            platform=Platform.HUMIDIFIER,
+            service=service,
+            translation_key=service,
+            properties=tuple((service, name) for name in ("on", "target-humidity", "mode")),
+            actions=((service, "toggle"),),
+            required=("on",),
+            stand_ins=(((service, "fan-level"), "mode"),),
+        )
+        for service in ("humidifier", "dehumidifier")
     ),
     # A car's climate: on/off and a target temperature, without a mode list.
     Role(
@@ -282,6 +324,102 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ("switch-sensor", "click"): Traits(translation_key="click"),
     ("switch-sensor", "double-click"): Traits(translation_key="double_click"),
     ("switch-sensor", "long-press"): Traits(translation_key="long_press"),
+    # Fans, air purifiers, humidifiers and dehumidifiers: what their own entity leaves over.
+    **{
+        (service, "fault"): Traits(translation_key="fault", category=EntityCategory.DIAGNOSTIC)
+        for service in ("fan", "air-purifier", "humidifier", "dehumidifier", "motor-controller")
+    },
+    **{
+        (service, name): Traits(translation_key="off_delay", category=EntityCategory.CONFIG)
+        for service, name in (
+            ("fan", "off-delay-time"),
+            ("fan", "off-delay"),
+            ("off-delay-time", "off-delay-time"),
+            ("countdown", "countdown-time"),
+        )
+    },
+    # How wide a fan swings; dmaker.fan.p5 has both, its horizontal angle a write-only nudge.
+    ("fan", "horizontal-swing-included-angle"): Traits(
+        translation_key="swing_angle", category=EntityCategory.CONFIG
+    ),
+    ("fan", "horizontal-angle"): Traits(
+        translation_key="horizontal_angle", category=EntityCategory.CONFIG
+    ),
+    ("fan", "vertical-swing"): Traits(translation_key="vertical_swing"),
+    ("fan", "vertical-angle"): Traits(
+        translation_key="vertical_swing_angle", category=EntityCategory.CONFIG
+    ),
+    ("fan", "status"): Traits(
+        translation_key="status", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    # Fans keep their beep and indicator light in the fan service.
+    ("fan", "alarm"): Traits(translation_key="beep", category=EntityCategory.CONFIG, enabled=False),
+    ("fan", "brightness"): Traits(
+        translation_key="indicator_light", category=EntityCategory.CONFIG, enabled=False
+    ),
+    **{
+        (service, "anion"): Traits(translation_key="ionizer") for service in ("fan", "air-purifier")
+    },
+    ("indicator-light", "brightness"): Traits(
+        translation_key="indicator_brightness", category=EntityCategory.CONFIG
+    ),
+    ("screen", "brightness"): Traits(
+        translation_key="screen_brightness", category=EntityCategory.CONFIG
+    ),
+    ("physical-controls-locked", "current-physical-control-lock"): Traits(
+        category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    ("filter", "filter-life-level"): Traits(
+        translation_key="filter_life", state_class=SensorStateClass.MEASUREMENT
+    ),
+    ("filter", "filter-left-time"): Traits(
+        translation_key="filter_left_time",
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    ("filter", "filter-used-time"): Traits(
+        translation_key="filter_used_time",
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        category=EntityCategory.DIAGNOSTIC,
+    ),
+    ("filter", "reset-filter-life"): Traits(
+        translation_key="filter_reset", category=EntityCategory.CONFIG
+    ),
+    ("humidifier", "water-level"): Traits(
+        translation_key="water_level", state_class=SensorStateClass.MEASUREMENT
+    ),
+    ("humidifier", "dry"): Traits(translation_key="dry"),
+    ("humidifier", "low-water-level"): Traits(translation_key="low_water"),
+    **{
+        (service, "fan-level"): Traits(translation_key="fan_level")
+        for service in ("humidifier", "dehumidifier")
+    },
+    # A stepless motor speed beside the fan levels, a humidifier's operating time, buttons
+    # pressed on the device, a Fahrenheit copy of the temperature: for the curious.
+    **{
+        element: Traits(category=EntityCategory.DIAGNOSTIC, enabled=False)
+        for element in (
+            ("humidifier", "speed-level"),
+            ("humidifier", "use-time"),
+            ("humidifier", "button-pressed"),
+            ("environment", "fahrenheit"),
+            ("button", "button-pressed"),
+            ("button", "toggle"),
+            ("button", "toggle-mode"),
+            ("button", "child-lock-trigger"),
+            ("button", "cild-lock-trigger"),
+        )
+    },
+    ("custom", "water-shortage-fault"): Traits(
+        translation_key="water_shortage", device_class=BinarySensorDeviceClass.PROBLEM
+    ),
+    ("custom", "the-tank-filed"): Traits(
+        translation_key="water_tank", category=EntityCategory.DIAGNOSTIC
+    ),
+    ("custom-service", "favorite-level"): Traits(
+        translation_key="favorite_level", category=EntityCategory.CONFIG
+    ),
     # The car.
     ("vehicle", "driving-range"): Traits(
         translation_key="driving_range",
@@ -370,6 +508,25 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ),
     ("wearing", "worn"): Traits(translation_key="worn"),
 }
+
+VENDOR_SERVICES: Final = frozenset(
+    {
+        "aqi",
+        "custom-service",
+        "dm",
+        "filter-time",
+        "motor-speed",
+        "other",
+        "others",
+        "rfid",
+        "use-time",
+    }
+)
+"""Vendors' own services of maintenance data and factory settings (a purifier's motor speeds
+per level, air-quality sampling state, RFID of its filter, reboot causes): their elements are
+diagnostic and disabled by default, unless `TRAITS` names them."""
+
+VENDOR_TRAITS: Final = Traits(category=EntityCategory.DIAGNOSTIC, enabled=False)
 
 DEVICE_TRAITS: Final[dict[tuple[str, SpecName], Traits]] = {
     (device_type, ("battery", "battery-level")): Traits(
@@ -525,6 +682,22 @@ An event with none of them takes its type from its first argument with a value l
 """
 
 
+COMMANDS: Final[dict[SpecName, dict[str, str]]] = {
+    (service, "motor-control"): {"left": "move_left", "right": "move_right"}
+    for service in ("fan", "motor-controller")
+}
+"""Write-only properties that are commands: each value named here (by its value-list name, in
+lower case) becomes a button writing it, with this translation key. A fan turns left or right."""
+
+ACTION_INPUTS: Final[dict[SpecName, dict[str, Value]]] = {
+    ("filter", "reset-filter-life"): {"filter-used-time": 0},
+}
+"""Actions with inputs that are buttons all the same: their inputs' values, by property name.
+
+Some purifiers' filter reset takes the filter's used time, which a reset sets to zero.
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class PropertyItem:
     """A property that becomes an entity of a generic platform."""
@@ -536,10 +709,20 @@ class PropertyItem:
 
 @dataclass(frozen=True, slots=True)
 class ActionItem:
-    """An action without inputs that becomes a button."""
+    """An action that becomes a button: one without inputs, or whose inputs are known."""
 
     action: MiotAction
     traits: Traits
+    inputs: tuple[Value, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CommandItem:
+    """One value of a write-only command property, which becomes a button writing it."""
+
+    prop: MiotProperty
+    value: int
+    translation_key: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -591,6 +774,7 @@ class DevicePlan:
     roles: tuple[RoleItem, ...] = ()
     properties: tuple[PropertyItem, ...] = ()
     buttons: tuple[ActionItem, ...] = ()
+    commands: tuple[CommandItem, ...] = ()
     events: tuple[EventItem, ...] = ()
     event_sensors: tuple[EventSensorItem, ...] = ()
     lock_events: tuple[EventItem, ...] = ()
@@ -608,9 +792,8 @@ class DevicePlan:
 
 def traits_of(service: str, name: str, device_type: str = "") -> Traits:
     """The traits of a spec element; defaults for elements the tables do not know."""
-    return DEVICE_TRAITS.get((device_type, (service, name))) or TRAITS.get(
-        (service, name), Traits()
-    )
+    default = VENDOR_TRAITS if service in VENDOR_SERVICES else Traits()
+    return DEVICE_TRAITS.get((device_type, (service, name))) or TRAITS.get((service, name), default)
 
 
 def two_states_of(prop: MiotProperty) -> TwoStates | None:
@@ -695,6 +878,25 @@ def event_item(spec: MiotSpec, event: MiotEvent) -> EventItem:
     return EventItem(event, arguments, kind, traits, polled, trigger)
 
 
+def action_inputs(spec: MiotSpec, action: MiotAction) -> tuple[Value, ...] | None:
+    """The inputs a button passes to an action; None when they are not all known."""
+    known = ACTION_INPUTS.get((action.service, action.name), {})
+    names = [spec.property(action.siid, piid).name for piid in action.inputs]
+    if not all(name in known for name in names):
+        return None
+    return tuple(known[name] for name in names)
+
+
+def command_items(prop: MiotProperty) -> tuple[CommandItem, ...]:
+    """The buttons of a write-only command property, one per value the table names."""
+    keys = COMMANDS.get((prop.service, prop.name), {})
+    return tuple(
+        CommandItem(prop, choice.value, keys[choice.name.lower()])
+        for choice in prop.value_list
+        if choice.name.lower() in keys
+    )
+
+
 def plan_device(spec: MiotSpec) -> DevicePlan:
     """Decide every entity a spec makes."""
     roles: list[RoleItem] = []
@@ -719,6 +921,9 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
             if (prop := spec.find(service, name)) is not None
             and (service, name) not in taken_properties
         }
+        for (service, name), stands_for in role.stand_ins:
+            if stands_for not in found and (prop := spec.find(service, name)) is not None:
+                found[stands_for] = prop
         if any(name not in found for name in role.required):
             continue
         siid = next(s.siid for s in spec.services.values() if s.name == role.service)
@@ -750,19 +955,27 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
         if prop.service != "device-information"
         and (prop.service, prop.name) not in taken_properties
         and prop.key not in parameters
+        and (prop.service, prop.name) not in COMMANDS
         and (platform := generic_platform(prop)) is not None
     )
     buttons = tuple(
-        ActionItem(action, traits_of(action.service, action.name, spec.device_type))
+        ActionItem(action, traits_of(action.service, action.name, spec.device_type), inputs)
         for action in spec.actions()
-        if not action.inputs and (action.service, action.name) not in taken_actions
+        if (action.service, action.name) not in taken_actions
+        and (inputs := action_inputs(spec, action)) is not None
+    )
+    commands = tuple(
+        item
+        for prop in spec.properties()
+        if (prop.service, prop.name) not in taken_properties
+        for item in command_items(prop)
     )
     event_sensors = tuple(event_sensor_items(spec))
     platforms = {item.role.platform for item in roles} | {item.platform for item in properties}
     lock_events = () if Platform.LOCK in platforms else tuple(filter(tells_lock_state, events))
     if event_sensors or lock_events:
         platforms.add(Platform.BINARY_SENSOR)
-    if buttons:
+    if buttons or commands:
         platforms.add(Platform.BUTTON)
     if events:
         platforms.add(Platform.EVENT)
@@ -770,6 +983,7 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
         roles=tuple(roles),
         properties=properties,
         buttons=buttons,
+        commands=commands,
         events=events,
         event_sensors=event_sensors,
         lock_events=lock_events,

@@ -64,6 +64,26 @@ async def assert_entities_match_snapshots(
         await snapshot_platform(hass, entity_registry, extended, entry.entry_id)
 
 
+def assert_every_platform_matches_snapshots(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    entry_id: str,
+) -> None:
+    """Every entity of an entry, of all its platforms: registry entry, and state if enabled.
+
+    `snapshot_platform` takes one platform at a time; a real model's device spans several.
+    """
+    entries = sorted(
+        er.async_entries_for_config_entry(entity_registry, entry_id), key=lambda e: e.entity_id
+    )
+    assert entries
+    for entry in entries:
+        assert entry == snapshot(name=f"{entry.entity_id}-entry")
+        if entry.disabled_by is None:
+            assert hass.states.get(entry.entity_id) == snapshot(name=f"{entry.entity_id}-state")
+
+
 async def translated_error(
     call: Awaitable[Any], error: type[HomeAssistantError] = HomeAssistantError
 ) -> HomeAssistantError:
@@ -80,6 +100,27 @@ async def translated_error(
     assert message != caught.value.translation_key
     assert "{" not in message, f"placeholder left unfilled: {message}"
     return caught.value
+
+
+async def assert_a_refused_power_on_is_translated(
+    hass: HomeAssistant, device: VirtualDevice, domain: str, entity_id: str
+) -> None:
+    """The device refuses its main service's on property: turn_on fails with our words."""
+    assert device.spec is not None
+    on = device.resolve(f"{device.spec.device_type}.on")
+    device.apply_faults({"property_errors": {f"{on.siid}.{on.piid}": -4004}})
+    await translated_error(
+        hass.services.async_call(domain, "turn_on", {"entity_id": entity_id}, blocking=True)
+    )
+
+
+async def changed_by_hand(
+    hass: HomeAssistant, device: VirtualDevice, values: dict[tuple[int, int], Any]
+) -> None:
+    """Properties changed at the device, by (siid, piid), and the poll that shows them."""
+    for (siid, piid), value in values.items():
+        device.set(siid, piid, value)
+    await later(hass)
 
 
 def spy_on_actions(device: VirtualDevice) -> list[tuple[int, int, list[Any]]]:
@@ -147,7 +188,8 @@ HUMIDIFIER_SPEC_DATA: dict[str, Any] = {
         },
         {
             "iid": 2,
-            "type": _urn("service", "humidifier"),
+            # A service type no role or trait knows, so every property is a generic entity.
+            "type": _urn("service", "mist-maker"),
             "description": "Humidifier",
             "properties": [
                 _prop(1, "on", "Switch Status", "bool", RW),
@@ -201,9 +243,9 @@ HUMIDIFIER_SPEC_DATA: dict[str, Any] = {
         },
     ],
 }
-"""A humidifier whose spec makes a select (fan level), a number (target humidity, step 10),
-a binary sensor (water shortage), sensors, a switch and a button (toggle); its write-only
-property makes nothing."""
+"""A humidifier of a service type no table knows, whose spec makes a select (fan level), a
+number (target humidity, step 10), a binary sensor (water shortage), sensors, a switch and a
+button (toggle); its write-only property makes nothing."""
 HUMIDIFIER_SPEC = MiotSpec.from_dict(HUMIDIFIER_SPEC_DATA)
 
 
