@@ -102,6 +102,13 @@ ACTION_EFFECTS: dict[tuple[str, str], tuple[Effect, ...]] = {
     ("vacuum", "start-charge"): (SetTo("status", "Go Charging"),),
     ("battery", "start-charge"): (SetTo("status", "Go Charging", "vacuum"),),
     ("go-charging", "start-charging"): (SetTo("status", "Go Charging", "vacuum"),),
+    # A bath heater stops heating, blowing and ventilating, and goes idle.
+    ("ptc-bath-heater", "stop-working"): (
+        SetTo("mode", "Idle"),
+        SetTo("heating", False),
+        SetTo("blow", False),
+        SetTo("ventilation", False),
+    ),
 }
 
 _OPENED: Final = (SetToEnd("current-position", top=True), SetToEnd("target-position", top=True))

@@ -91,6 +91,8 @@ def primary_platforms(spec: MiotSpec, plan: DevicePlan) -> frozenset[Platform]:
     found |= {item.platform for item in plan.properties if item.prop.siid in own}
     if any(item.event.siid in own for item in plan.events):
         found.add(Platform.EVENT)
+    if any(item.siid in own for item in plan.event_sensors):
+        found.add(Platform.BINARY_SENSOR)
     if any(item.action.siid in own for item in plan.buttons):
         found.add(Platform.BUTTON)
     if plan.lock_events:  # a lock's state, from its events
@@ -107,12 +109,17 @@ def name_sources(plan: DevicePlan) -> Counter[str]:
         traits = prop.traits
         if traits.translation_key:
             sources["key"] += 1
-        elif traits.device_class is not None and not prop.prop.value_list:
+        elif traits.device_class is not None and (
+            prop.platform is Platform.BINARY_SENSOR or not prop.prop.value_list
+        ):
+            # A sensor of a value list is an enumeration, named by the spec; a binary sensor
+            # of two states is named by its class.
             sources["class"] += 1
         else:
             sources["spec"] += 1
     for element in (*plan.buttons, *plan.events):
         sources["key" if element.traits.translation_key else "spec"] += 1
+    sources["class"] += len(plan.event_sensors)
     sources["key"] += len(plan.commands)
     if plan.lock_events:
         sources["key"] += 1

@@ -11,11 +11,9 @@ from homeassistant.components.cover import (
     CoverEntityFeature,
 )
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_role_entities, exception_handler
+from .coordinator import MiotCoordinator
+from .entity import XiaomiRoleEntity, exception_handler, set_up_roles
 from .mapping import RoleItem
 from .miot import MiotProperty
 from .miot.spec import Value
@@ -38,15 +36,6 @@ document's spelling)."""
 
 DEVICE_CLASSES: Final[dict[str, CoverDeviceClass]] = {"curtain": CoverDeviceClass.CURTAIN}
 """Services and the cover class they are; an airer, a drying rack, is none of HA's classes."""
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: XiaomiConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a cover for each curtain or airer service."""
-    add_role_entities(hass, entry, async_add_entities, Platform.COVER, XiaomiCover)
 
 
 def command_values(prop: MiotProperty | None) -> dict[str, int]:
@@ -162,3 +151,6 @@ class XiaomiCover(XiaomiRoleEntity, CoverEntity):
             await self.act(command or "set-position")
             return
         await self.write(values)
+
+
+async_setup_entry = set_up_roles(Platform.COVER, XiaomiCover)

@@ -7,11 +7,9 @@ from typing import Any, Final
 from homeassistant.components.vacuum import StateVacuumEntity, VacuumEntityFeature
 from homeassistant.components.vacuum.const import VacuumActivity
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_role_entities, exception_handler, invalid_option
+from .coordinator import MiotCoordinator
+from .entity import XiaomiRoleEntity, exception_handler, invalid_option, set_up_roles
 from .mapping import RoleItem
 
 PARALLEL_UPDATES = 1
@@ -63,15 +61,6 @@ def activity_of(name: str | None) -> VacuumActivity | None:
     if not name:
         return None
     return next((activity for word, activity in ACTIVITY_WORDS if word in name), None)
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: XiaomiConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a vacuum for each robot cleaner service."""
-    add_role_entities(hass, entry, async_add_entities, Platform.VACUUM, XiaomiVacuum)
 
 
 class XiaomiVacuum(XiaomiRoleEntity, StateVacuumEntity):
@@ -151,3 +140,6 @@ class XiaomiVacuum(XiaomiRoleEntity, StateVacuumEntity):
         if status is not None and (value := self.choice_value("status", status)) is not None:
             effects["status"] = value
         await self.act(self._commands.get(command, command), effects)
+
+
+async_setup_entry = set_up_roles(Platform.VACUUM, XiaomiVacuum)
