@@ -17,7 +17,7 @@ from custom_components.xiaomi_aiot.miot.errors import MiotSpecError
 from custom_components.xiaomi_aiot.miot.packet import FrameCodec
 from custom_components.xiaomi_aiot.miot.spec import MiotEvent, MiotProperty, MiotSpec, Value
 
-from .effects import Emit, SetTo, Speak, Toggle, effects_of
+from .effects import Emit, SetTo, SetToEnd, Speak, Toggle, effects_of, write_effects_of
 from .faults import FaultChange, Faults, parse_fault_change
 from .home import DeviceConfig
 from .state import StateError, StateKey, coerce_value, resolve_event, resolve_property
@@ -185,9 +185,35 @@ class VirtualDevice:
             self._apply_effect(siid, effect)
         return [self._state[siid, piid] for piid in action.outputs]
 
+    def write(self, prop: MiotProperty, value: Value) -> None:
+        """Store a value written by a client, then apply what writing it does."""
+        self.store(prop, value)
+        assert self.spec is not None
+        service = self.spec.services[prop.siid]
+        choice = prop.choice(value) if isinstance(value, int) and prop.value_list else None
+        for effect in write_effects_of(service.name, prop.name, choice.name if choice else None):
+            for target in service.properties.values():
+                if target.name != effect.prop:
+                    continue
+                if isinstance(effect, SetToEnd):
+                    rng = target.value_range
+                    if rng is None:
+                        continue
+                    end = rng.max if effect.top else rng.min
+                    written: Value = int(end) if float(end).is_integer() else end
+                else:
+                    written = value
+                try:
+                    self.store(target, coerce_value(target, written))
+                except StateError:
+                    continue  # outside this property's range
+
     def _apply_effect(self, siid: int, effect: SetTo | Toggle | Speak | Emit) -> None:
         assert self.spec is not None
         service = self.spec.services[siid]
+        if isinstance(effect, SetTo) and effect.service is not None:
+            named = (s for s in self.spec.services.values() if s.name == effect.service)
+            service = next(named, service)
         if isinstance(effect, Emit):
             self._emit(siid, effect.event)
             return

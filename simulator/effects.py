@@ -3,21 +3,42 @@
 The table is generic across models: any model whose spec has a ``play-control`` service with a
 ``play`` action gets the same effect. Effects that name a property or event the model lacks are
 skipped. Before the effects run, an action's input values are stored in their properties.
+Writes have effects too (`WRITE_EFFECTS`): a curtain told to open by its motor control opens.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from custom_components.xiaomi_aiot.miot.spec import Value
 
 
 @dataclass(frozen=True, slots=True)
 class SetTo:
-    """Set a property of the action's service (a value-list description is accepted)."""
+    """Set a property of the action's service, or of `service` (a value-list description is
+    accepted)."""
 
     prop: str
     value: Value
+    service: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetToEnd:
+    """Set every numeric property of this name in the service to the top or bottom of its
+    range (an airer has two current positions)."""
+
+    prop: str
+    top: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """Set every property of this name in the service to the value just written, where it
+    fits (a curtain reaches its target at once)."""
+
+    prop: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +63,7 @@ class Emit:
 
 
 type Effect = SetTo | Toggle | Speak | Emit
+type WriteEffect = SetToEnd | Follow
 
 
 def _lock_effects(action: str, status: str) -> tuple[Effect, ...]:
@@ -72,6 +94,14 @@ ACTION_EFFECTS: dict[tuple[str, str], tuple[Effect, ...]] = {
     ("lock", "unlock"): _lock_effects("Unlock", "Unlocked"),
     ("intelligent-speaker", "play-text"): (Speak("text-content"),),
     ("intelligent-speaker", "execute-text-directive"): (Speak("text-content"),),
+    # Robot vacuums: their status is in the vacuum service whichever service the action is in.
+    ("vacuum", "start-sweep"): (SetTo("status", "Sweeping"),),
+    ("vacuum", "stop-sweeping"): (SetTo("status", "Idle"),),
+    ("vacuum", "pause-sweeping"): (SetTo("status", "Paused"),),
+    ("custom", "pause"): (SetTo("status", "Paused", "vacuum"),),
+    ("vacuum", "start-charge"): (SetTo("status", "Go Charging"),),
+    ("battery", "start-charge"): (SetTo("status", "Go Charging", "vacuum"),),
+    ("go-charging", "start-charging"): (SetTo("status", "Go Charging", "vacuum"),),
     # A bath heater stops heating, blowing and ventilating, and goes idle.
     ("ptc-bath-heater", "stop-working"): (
         SetTo("mode", "Idle"),
@@ -81,7 +111,29 @@ ACTION_EFFECTS: dict[tuple[str, str], tuple[Effect, ...]] = {
     ),
 }
 
+_OPENED: Final = (SetToEnd("current-position", top=True), SetToEnd("target-position", top=True))
+_CLOSED: Final = (SetToEnd("current-position", top=False), SetToEnd("target-position", top=False))
+
+WRITE_EFFECTS: dict[tuple[str, str, str | None], tuple[WriteEffect, ...]] = {
+    **{
+        (service, "motor-control", name): effects
+        for service in ("curtain", "airer")
+        for names, effects in ((("open", "up"), _OPENED), (("close", "down"), _CLOSED))
+        for name in names
+    },
+    ("curtain", "target-position", None): (Follow("current-position"),),
+    ("airer", "target-position", None): (Follow("current-position"),),
+}
+"""What writing a property does, by (service, property, value-list name of the value written,
+or None for any value). A curtain told to stop stays where it is."""
+
 
 def effects_of(service: str, action: str) -> tuple[Effect, ...]:
     """The effects of an action (none for actions the table does not know)."""
     return ACTION_EFFECTS.get((service, action), ())
+
+
+def write_effects_of(service: str, prop: str, choice: str | None) -> tuple[WriteEffect, ...]:
+    """The effects of writing a property: those of the value written, then of any value."""
+    named = WRITE_EFFECTS.get((service, prop, choice), ()) if choice else ()
+    return named + WRITE_EFFECTS.get((service, prop, None), ())

@@ -123,7 +123,7 @@ def set_properties(device: VirtualDevice, params: Any) -> list[dict[str, Any]]:
                 code = INVALID_VALUE
             else:
                 try:
-                    device.store(prop, coerce_value(prop, item["value"]))
+                    device.write(prop, coerce_value(prop, item["value"]))
                     code = 0
                 except StateError:
                     code = INVALID_VALUE

@@ -47,6 +47,7 @@ PLATFORMS: list[Platform] = [
     Platform.BUTTON,
     Platform.CLIMATE,
     Platform.CONVERSATION,
+    Platform.COVER,
     Platform.DEVICE_TRACKER,
     Platform.EVENT,
     Platform.FAN,
@@ -58,6 +59,7 @@ PLATFORMS: list[Platform] = [
     Platform.SELECT,
     Platform.SENSOR,
     Platform.SWITCH,
+    Platform.VACUUM,
     Platform.WATER_HEATER,
 ]
 

@@ -6,8 +6,6 @@ from typing import Any
 
 from homeassistant.components.fan import FanEntity, FanEntityFeature
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util.percentage import (
     ordered_list_item_to_percentage,
     percentage_to_ordered_list_item,
@@ -15,8 +13,8 @@ from homeassistant.util.percentage import (
     ranged_value_to_percentage,
 )
 
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities, exception_handler, invalid_option
+from .coordinator import MiotCoordinator
+from .entity import XiaomiRoleEntity, exception_handler, invalid_option, set_up_roles
 from .mapping import RoleItem
 from .miot.spec import MiotProperty, Value
 
@@ -24,22 +22,6 @@ PARALLEL_UPDATES = 1
 
 MAX_SPEED_COUNT = 100
 """A stepless speed counts as at most this many speeds (HA's percentage has 100)."""
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: XiaomiConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a fan for each fan or air-purifier service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiFan(coordinator, item) for item in coordinator.plan.role_items(Platform.FAN)
-        ],
-    )
 
 
 def stepless_speed(item: RoleItem) -> tuple[str, MiotProperty] | None:
@@ -164,3 +146,6 @@ class XiaomiFan(XiaomiRoleEntity, FanEntity):
         if mode is None:
             raise invalid_option(preset_mode, self.preset_modes or ())
         return {"mode": mode}
+
+
+async_setup_entry = set_up_roles(Platform.FAN, XiaomiFan)

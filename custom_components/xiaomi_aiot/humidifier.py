@@ -7,13 +7,11 @@ from typing import Any, Final
 from homeassistant.components.humidifier import HumidifierDeviceClass, HumidifierEntity
 from homeassistant.components.humidifier.const import HumidifierEntityFeature
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities, exception_handler, invalid_option
+from .coordinator import MiotCoordinator
+from .entity import XiaomiRoleEntity, exception_handler, invalid_option, set_up_roles
 from .mapping import RoleItem
 
 PARALLEL_UPDATES = 1
@@ -23,23 +21,6 @@ DEVICE_CLASSES: Final = {
     "dehumidifier": HumidifierDeviceClass.DEHUMIDIFIER,
 }
 """Role services and the device classes of their entities."""
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: XiaomiConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a humidifier for each humidifier or dehumidifier service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiHumidifier(coordinator, item)
-            for item in coordinator.plan.role_items(Platform.HUMIDIFIER)
-        ],
-    )
 
 
 class XiaomiHumidifier(XiaomiRoleEntity, HumidifierEntity):
@@ -107,3 +88,6 @@ class XiaomiHumidifier(XiaomiRoleEntity, HumidifierEntity):
         if value is None:
             raise invalid_option(mode, self.available_modes or ())
         await self.write({"mode": value})
+
+
+async_setup_entry = set_up_roles(Platform.HUMIDIFIER, XiaomiHumidifier)

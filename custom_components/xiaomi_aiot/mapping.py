@@ -62,6 +62,9 @@ class Role:
     stand_ins: tuple[tuple[SpecName, str], ...] = ()
     """Properties taken, under a role property's name, only where the spec lacks that one: a
     humidifier without a mode list offers its fan levels as its modes."""
+    not_on: frozenset[str] = frozenset()
+    """Device types where the service is a part that is no such entity (a vacuum's voice
+    prompts are no media player): there its properties stay generic entities."""
 
 
 PLAYBACK_ACTIONS: Final = tuple(
@@ -117,6 +120,50 @@ ROLES: Final = (
             ("play-control", "playing-state"),
         ),
         actions=PLAYBACK_ACTIONS,
+        not_on=frozenset({"vacuum"}),
+    ),
+    # Curtains and airers are driven by a write-only motor-control property: its value list
+    # holds the open / close / pause commands.
+    *(
+        Role(
+            platform=Platform.COVER,
+            service=service,
+            translation_key=service,
+            properties=tuple(
+                (service, name)
+                for name in ("motor-control", "current-position", "target-position", "status")
+            ),
+        )
+        for service in ("curtain", "airer")
+    ),
+    Role(
+        platform=Platform.VACUUM,
+        service="vacuum",
+        translation_key="vacuum",
+        properties=(("vacuum", "status"),),
+        actions=(
+            ("vacuum", "start-sweep"),
+            ("vacuum", "stop-sweeping"),
+            ("vacuum", "pause-sweeping"),
+            ("custom", "pause"),
+            ("vacuum", "start-charge"),
+            ("battery", "start-charge"),
+            ("go-charging", "start-charging"),
+            ("identify", "identify"),
+            ("custom", "find-robot"),
+            ("audio", "position"),
+        ),
+        # The suction, the first the spec has: where the vacuum service has a fan level, its
+        # mode is a cleaning mode.
+        stand_ins=tuple(
+            (candidate, "fan-speed")
+            for candidate in (
+                ("vacuum", "fan-level"),
+                ("sweep", "suction-state"),
+                ("vacuum", "mode"),
+                ("clean", "mode"),
+            )
+        ),
     ),
     Role(
         platform=Platform.LOCK,
@@ -528,17 +575,168 @@ diagnostic and disabled by default, unless `TRAITS` names them."""
 
 VENDOR_TRAITS: Final = Traits(category=EntityCategory.DIAGNOSTIC, enabled=False)
 
-DEVICE_TRAITS: Final[dict[tuple[str, SpecName], Traits]] = {
-    (device_type, ("battery", "battery-level")): Traits(
-        device_class=SensorDeviceClass.BATTERY, state_class=SensorStateClass.MEASUREMENT
+_RARE_SETTING: Final = Traits(category=EntityCategory.CONFIG, enabled=False)
+
+CONSUMABLES: Final = (
+    ("brush-cleaner", "brush-life-level", "brush-left-time", "brush"),
+    ("filter", "filter-life-level", "filter-left-time", "filter"),
+    ("sweep", "side-brush-life", "side-brush-hours", "side_brush"),
+    ("sweep", "main-brush-life", "main-brush-hours", "main_brush"),
+    ("sweep", "hypa-life", "hypa-hours", "filter"),
+    ("sweep", "mop-life", "mop-hours", "mop"),
+)
+"""A vacuum's consumables: (service, life left in %, time left, the consumable's key)."""
+
+
+def _consumable_traits() -> dict[SpecName, Traits]:
+    """Each consumable's life and time left, as diagnostics named by the consumable."""
+    found: dict[SpecName, Traits] = {}
+    for service, life, left, key in CONSUMABLES:
+        found[service, life] = Traits(
+            translation_key=f"{key}_life",
+            state_class=SensorStateClass.MEASUREMENT,
+            category=EntityCategory.DIAGNOSTIC,
+        )
+        found[service, left] = Traits(
+            translation_key=f"{key}_left_time",
+            device_class=SensorDeviceClass.DURATION,
+            state_class=SensorStateClass.MEASUREMENT,
+            category=EntityCategory.DIAGNOSTIC,
+        )
+    return found
+
+
+VACUUM_TRAITS: Final[dict[SpecName, Traits]] = {
+    ("vacuum", "fault"): Traits(translation_key="fault", category=EntityCategory.DIAGNOSTIC),
+    **_consumable_traits(),
+    ("brush-cleaner", "reset-brush-life"): Traits(
+        translation_key="reset_brush_life", category=EntityCategory.CONFIG
+    ),
+    ("filter", "reset-filter-life"): Traits(
+        translation_key="reset_filter_life", category=EntityCategory.CONFIG
+    ),
+    ("vacuum", "mode"): Traits(translation_key="cleaning_mode"),
+    ("vacuum", "sweep-type"): Traits(translation_key="sweep_type"),
+    ("vacuum", "target-water-level"): Traits(translation_key="water_level"),
+    ("vacuum", "start-mop"): Traits(translation_key="start_mop"),
+    ("vacuum", "start-sweep-mop"): Traits(translation_key="start_sweep_mop"),
+    ("vacuum", "start-only-sweep"): Traits(translation_key="start_only_sweep"),
+    ("speaker", "volume"): Traits(translation_key="voice_volume", category=EntityCategory.CONFIG),
+    ("speaker", "mute"): Traits(translation_key="voice_mute", category=EntityCategory.CONFIG),
+    ("alarm", "volume"): Traits(translation_key="voice_volume", category=EntityCategory.CONFIG),
+    ("audio", "volume"): Traits(translation_key="voice_volume", category=EntityCategory.CONFIG),
+    ("audio", "play-sound"): _RARE_SETTING,
+    ("do-not-disturb", "enable"): Traits(
+        translation_key="do_not_disturb", category=EntityCategory.CONFIG
+    ),
+    ("language", "not-disturb-switch"): Traits(
+        translation_key="do_not_disturb", category=EntityCategory.CONFIG
+    ),
+    ("language", "language"): replace(_RARE_SETTING, translation_key="voice_language"),
+    **{
+        (service, name): Traits(category=EntityCategory.DIAGNOSTIC, enabled=False)
+        for service, name in (
+            ("clean-logs", "first-clean-time"),
+            ("clean-logs", "total-clean-time"),
+            ("clean-logs", "total-clean-times"),
+            ("clean-logs", "total-clean-area"),
+            ("clean", "total-clean-time"),
+            ("clean", "total-clean-times"),
+            ("clean", "total-clean-area"),
+            ("clean", "clean-log-start-time"),
+            ("clean", "button-led"),
+            ("clean", "work-mode"),
+            ("vacuum-extend", "work-mode"),
+            ("vacuum-extend", "task-status"),
+            ("vacuum-extend", "serial-number"),
+            ("vacuum-extend", "nation-matched"),
+            ("vacuum-extend", "relocation-status"),
+            ("vacuum-extend", "keep-sweeper-time"),
+            ("vacuum-extend", "faults"),
+            ("clean-record", "total-clean-area"),
+            ("clean-record", "total-clean-time"),
+            ("clean-record", "total-clean-count"),
+            ("custom", "total-clean-time"),
+            ("custom", "total-clean-areas"),
+            ("custom", "clean-counts"),
+            ("custom", "uid"),
+            ("custom", "station-type"),
+            ("custom", "voice-conf"),
+            ("custom", "current-audio"),
+            ("custom", "progress"),
+            ("time", "time-zone"),
+            ("map", "mult-map-info"),
+            ("map", "map-view"),
+        )
+    },
+}
+"""A robot vacuum's other entities: consumables are diagnostics, resets and settings are
+configuration, and its logs and internals are disabled until someone wants them."""
+
+_CURTAIN_TRAITS: Final[dict[SpecName, Traits]] = {
+    (service, name): traits
+    for service in ("curtain", "airer")
+    for name, traits in (
+        ("fault", Traits(translation_key="fault", category=EntityCategory.DIAGNOSTIC)),
+        ("mode", _RARE_SETTING),
+        ("motor-reverse", replace(_RARE_SETTING, translation_key="motor_reverse")),
     )
-    for device_type in ("vehicle", "phone", "watch")
+} | {
+    # Aqara's curtain settings: calibration-like switches set once at installation.
+    ("curtain-cfg", "manual-enabled"): Traits(category=EntityCategory.CONFIG),
+    ("curtain-cfg", "polarity"): _RARE_SETTING,
+    ("curtain-cfg", "pos-limit"): _RARE_SETTING,
+    ("curtain-cfg", "en-night-tip-light"): _RARE_SETTING,
+    ("curtain-cfg", "run-time"): Traits(category=EntityCategory.DIAGNOSTIC, enabled=False),
+}
+
+DEVICE_TRAITS: Final[dict[tuple[str, SpecName], Traits]] = {
+    **{
+        (device_type, ("battery", "battery-level")): Traits(
+            device_class=SensorDeviceClass.BATTERY, state_class=SensorStateClass.MEASUREMENT
+        )
+        for device_type in ("vehicle", "phone", "watch", "vacuum")
+    },
+    **{("vacuum", name): traits for name, traits in VACUUM_TRAITS.items()},
+    **{
+        (device_type, name): traits
+        for device_type in ("curtain", "airer")
+        for name, traits in _CURTAIN_TRAITS.items()
+    },
 }
 """Traits that depend on the device type, by (device type, spec name); they win over `TRAITS`.
 
 A lock's battery is maintenance, a diagnostic; a car's, a phone's or a watch's is what its
 owner looks at first.
 """
+
+_INTERNALS: Final = Traits(category=EntityCategory.DIAGNOSTIC, enabled=False)
+
+SERVICE_TRAITS: Final[dict[tuple[str, str], Traits]] = {
+    **{
+        ("vacuum", service): _INTERNALS
+        for service in (
+            "map",
+            "order",
+            "point-zone",
+            "language",
+            "remote",
+            "remote-control",
+            "time",
+            "generic-rpc",
+            "warn",
+            "consumable",
+            "vslam-extend",
+            "robot-config",
+        )
+    },
+    ("vacuum", "disturb"): _RARE_SETTING,
+    ("vacuum", "annoy"): _RARE_SETTING,
+    ("vacuum", "clean-logs"): Traits(category=EntityCategory.DIAGNOSTIC),
+    ("vacuum", "clean-record"): Traits(category=EntityCategory.DIAGNOSTIC),
+}
+"""Traits of every element of a service the tables do not name, by (device type, service): a
+robot vacuum's maps, schedules, remote control and voice downloads are its app's business."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -620,6 +818,7 @@ UNITS: Final[dict[str, str]] = {
     "seconds": UnitOfTime.SECONDS,
     "minutes": UnitOfTime.MINUTES,
     "hours": UnitOfTime.HOURS,
+    "hour": UnitOfTime.HOURS,
     "days": UnitOfTime.DAYS,
     "lux": LIGHT_LUX,
     "arcdegrees": DEGREE,
@@ -792,8 +991,12 @@ class DevicePlan:
 
 def traits_of(service: str, name: str, device_type: str = "") -> Traits:
     """The traits of a spec element; defaults for elements the tables do not know."""
-    default = VENDOR_TRAITS if service in VENDOR_SERVICES else Traits()
-    return DEVICE_TRAITS.get((device_type, (service, name))) or TRAITS.get((service, name), default)
+    return (
+        DEVICE_TRAITS.get((device_type, (service, name)))
+        or TRAITS.get((service, name))
+        or SERVICE_TRAITS.get((device_type, service))
+        or (VENDOR_TRAITS if service in VENDOR_SERVICES else Traits())
+    )
 
 
 def two_states_of(prop: MiotProperty) -> TwoStates | None:
@@ -905,7 +1108,11 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
     taken_services: set[str] = set()
     services = {service.name for service in spec.services.values()}
     for role in ROLES:
-        if role.service not in services or role.service in taken_services:
+        if (
+            role.service not in services
+            or role.service in taken_services
+            or spec.device_type in role.not_on
+        ):
             continue
         actions = {
             name: action

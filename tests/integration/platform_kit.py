@@ -15,7 +15,7 @@ from typing import Any
 from unittest.mock import PropertyMock, patch
 
 import pytest
-from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
@@ -62,6 +62,22 @@ async def assert_entities_match_snapshots(
     extended = snapshot.use_extension(VersionedSnapshotExtension)
     for entry in entries:
         await snapshot_platform(hass, entity_registry, extended, entry.entry_id)
+
+
+async def assert_real_platform_matches_snapshots(
+    hass: HomeAssistant,
+    real_device: tuple[VirtualDevice, Any],
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    platform: Platform,
+) -> None:
+    """One platform's entities of a real model added by hand, against `snapshots/`."""
+    device, server = real_device
+    with patch("custom_components.xiaomi_aiot.PLATFORMS", [platform]):
+        entry_id = await add_by_hand(hass, device, server.url)
+    await snapshot_platform(
+        hass, entity_registry, snapshot.use_extension(VersionedSnapshotExtension), entry_id
+    )
 
 
 def assert_every_platform_matches_snapshots(

@@ -50,10 +50,20 @@ CASES = {
     "purifier": Case("zhimi.airpurifier.ma4", "fan", "fan-2", "turn_off", {}, (2, 2, False)),
     "fan": Case("dmaker.fan.p5", "fan", "fan-2", "oscillate", {"oscillating": True}, (2, 2, True)),
     "vacuum": Case(
-        "roborock.vacuum.a15", "select", "p-2-4", "select_option", {"option": "strong"}, (2, 4, 103)
+        "roborock.vacuum.a15",
+        "vacuum",
+        "vacuum-2",
+        "set_fan_speed",
+        {"fan_speed": "strong"},
+        (2, 4, 103),
     ),
     "curtain": Case(
-        "lumi.curtain.hagl05", "number", "p-2-7", "set_value", {"value": 30}, (2, 7, 30)
+        "lumi.curtain.hagl05",
+        "cover",
+        "cover-2",
+        "set_cover_position",
+        {"position": 30},
+        (2, 7, 30),
     ),
     "humidifier": Case(
         "zhimi.humidifier.ca4",
