@@ -38,7 +38,10 @@ NATURAL: Final[dict[str, frozenset[Platform]]] = {
         # Home Assistant has no platform for these appliances: their state is sensors, their
         # settings switches, selects and numbers, as in Home Assistant's own appliance
         # integrations.
-        (("cooker", "kettle", "fridge", "washer", "pet-feeder"), {Platform.SENSOR}),
+        (
+            ("cooker", "kettle", "fridge", "washer", "pet-feeder"),
+            {Platform.SENSOR, Platform.SELECT, Platform.SWITCH, Platform.NUMBER},
+        ),
     )
     for device_type in types
 }
@@ -74,11 +77,20 @@ class DeviceSurvey:
 
 
 def _primary_siids(spec: MiotSpec) -> set[int]:
-    """The device's own services: those named as its type (else the first non-information)."""
-    own = {s.siid for s in spec.services.values() if s.name == spec.device_type}
+    """The device's own services: those named as its type that have properties, else the
+    first other (an air monitor's own service is empty: its environment service measures)."""
+    own = {
+        s.siid
+        for s in spec.services.values()
+        if s.name == spec.device_type and (s.properties or s.actions or s.events)
+    }
     if own:
         return own
-    rest = [s.siid for s in spec.services.values() if s.name != "device-information"]
+    rest = [
+        s.siid
+        for s in spec.services.values()
+        if s.name not in ("device-information", spec.device_type)
+    ]
     return set(rest[:1])
 
 
