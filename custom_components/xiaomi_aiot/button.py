@@ -7,7 +7,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiEntity, add_device_entities, exception_handler, spec_name
+from .entity import XiaomiEntity, add_device_entities, exception_handler, name_entity
 from .mapping import ActionItem
 
 PARALLEL_UPDATES = 1
@@ -35,10 +35,7 @@ class XiaomiButton(XiaomiEntity, ButtonEntity):
         action = item.action
         super().__init__(coordinator, f"a-{action.siid}-{action.aiid}")
         self.action = action
-        if item.traits.translation_key:
-            self._attr_translation_key = item.traits.translation_key
-        else:
-            self._attr_name = spec_name(coordinator, action)
+        name_entity(self, item, action)
         self._attr_entity_category = item.traits.category
         self._attr_entity_registry_enabled_default = item.traits.enabled
 

@@ -16,7 +16,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURERS
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .mapping import PropertyItem, RoleItem
+from .mapping import ActionItem, EventItem, NameSource, PropertyItem, RoleItem, entity_name
 from .miot import (
     MiotAuthenticationError,
     MiotConnectionError,
@@ -73,6 +73,27 @@ def spec_name(coordinator: MiotCoordinator, element: MiotProperty | MiotAction |
     return coordinator.names.get(key) or element.description or element.name
 
 
+def name_entity(
+    entity: XiaomiEntity,
+    item: PropertyItem | ActionItem | EventItem,
+    element: MiotProperty | MiotAction | MiotEvent,
+) -> None:
+    """Name an entity as its plan says: by translation key, device class or spec text, with
+    its number where the name repeats on its device."""
+    name = entity_name(item)
+    placeholders = {} if name.index is None else {"index": str(name.index)}
+    if name.source == NameSource.SPEC:
+        text = spec_name(entity.coordinator, element)
+        if name.index is None:
+            entity._attr_name = text
+        else:
+            placeholders["name"] = text
+    if name.translation_key:
+        entity._attr_translation_key = name.translation_key
+    if placeholders:
+        entity._attr_translation_placeholders = placeholders
+
+
 class XiaomiPropertyEntity(XiaomiEntity):
     """An entity showing one property, named and classed by the mapping's traits."""
 
@@ -82,10 +103,7 @@ class XiaomiPropertyEntity(XiaomiEntity):
         super().__init__(coordinator, f"p-{prop.siid}-{prop.piid}")
         self.prop: MiotProperty = prop
         traits = item.traits
-        if traits.translation_key:
-            self._attr_translation_key = traits.translation_key
-        elif traits.device_class is None or traits.device_class == "enum":
-            self._attr_name = spec_name(coordinator, prop)
+        name_entity(self, item, prop)
         self._attr_entity_category = traits.category
         self._attr_entity_registry_enabled_default = traits.enabled
 

@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiEntity, add_device_entities, spec_name
+from .entity import XiaomiEntity, add_device_entities, name_entity
 from .mapping import EVENT_ATTRIBUTES, EventItem
 
 PARALLEL_UPDATES = 0
@@ -42,10 +42,7 @@ class XiaomiEvent(XiaomiEntity, EventEntity):
         event = item.event
         super().__init__(coordinator, f"e-{event.siid}-{event.eiid}")
         self.item = item
-        if item.traits.translation_key:
-            self._attr_translation_key = item.traits.translation_key
-        else:
-            self._attr_name = spec_name(coordinator, event)
+        name_entity(self, item, event)
         self._kind = item.kind
         self._attr_event_types = (
             [choice.name for choice in self._kind.value_list] if self._kind else [event.name]
