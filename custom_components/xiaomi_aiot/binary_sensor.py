@@ -37,8 +37,8 @@ class XiaomiBinarySensor(XiaomiPropertyEntity, BinarySensorEntity):
     def __init__(self, coordinator: MiotCoordinator, item: PropertyItem) -> None:
         """Set the device class from the traits."""
         super().__init__(coordinator, item)
-        if item.traits.device_class:
-            self._attr_device_class = BinarySensorDeviceClass(item.traits.device_class)
+        if isinstance(item.traits.device_class, BinarySensorDeviceClass):
+            self._attr_device_class = item.traits.device_class
 
     @property
     def is_on(self) -> bool | None:

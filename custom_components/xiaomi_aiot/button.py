@@ -1,13 +1,20 @@
-"""Buttons: actions without inputs that no richer entity represents."""
+"""Buttons: actions without inputs that no richer entity represents, and write-only flags."""
 
 from __future__ import annotations
 
 from homeassistant.components.button import ButtonEntity
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiEntity, add_device_entities, exception_handler, name_entity
+from .entity import (
+    XiaomiEntity,
+    XiaomiPropertyEntity,
+    add_device_entities,
+    exception_handler,
+    name_entity,
+)
 from .mapping import ActionItem
 
 PARALLEL_UPDATES = 1
@@ -23,7 +30,13 @@ async def async_setup_entry(
         hass,
         entry,
         async_add_entities,
-        lambda coordinator: [XiaomiButton(coordinator, item) for item in coordinator.plan.buttons],
+        lambda coordinator: [
+            *(XiaomiButton(coordinator, item) for item in coordinator.plan.buttons),
+            *(
+                XiaomiCommandButton(coordinator, item)
+                for item in coordinator.plan.property_items(Platform.BUTTON)
+            ),
+        ],
     )
 
 
@@ -43,3 +56,12 @@ class XiaomiButton(XiaomiEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Call the action."""
         await self.coordinator.async_action(self.action.siid, self.action.aiid)
+
+
+class XiaomiCommandButton(XiaomiPropertyEntity, ButtonEntity):
+    """Sends a write-only flag that is a command (a fan's "back to its start position")."""
+
+    @exception_handler
+    async def async_press(self) -> None:
+        """Write true."""
+        await self.write(True)

@@ -114,8 +114,8 @@ class XiaomiPropertyEntity(XiaomiEntity):
         return value
 
     async def write(self, value: Value) -> None:
-        """Write the property."""
-        await self.coordinator.async_write({self.prop.key: value})
+        """Write the property, a number on its nearest step."""
+        await self.coordinator.async_write({self.prop.key: self.prop.snap(value)})
 
 
 def new_device_signal(entry_id: str) -> str:
@@ -178,9 +178,10 @@ class XiaomiRoleEntity(XiaomiEntity):
         return next((c.value for c in prop.value_list if c.name == choice_name), None)
 
     async def write(self, values: Mapping[str, Value]) -> None:
-        """Write several of the role's properties in one request."""
+        """Write several of the role's properties in one request, numbers on their steps."""
+        props = self.role.properties
         await self.coordinator.async_write(
-            {self.role.properties[name].key: value for name, value in values.items()}
+            {props[name].key: props[name].snap(value) for name, value in values.items()}
         )
 
     async def act(self, action: str, effects: Mapping[str, Value] | None = None) -> None:

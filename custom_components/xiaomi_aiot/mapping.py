@@ -61,6 +61,9 @@ class Role:
     needs_action: bool = False
     """Whether the entity exists only where the spec has one of the actions (a lock that can
     lock or unlock); without them, the service's properties are generic entities."""
+    required: tuple[str, ...] = ()
+    """Names of `properties` the entity cannot be without (a light's on): a service lacking
+    one (a gateway's light whose power has iid 0) makes generic entities instead."""
 
 
 PLAYBACK_ACTIONS: Final = tuple(
@@ -75,6 +78,7 @@ ROLES: Final = (
             ("light", name) for name in ("on", "brightness", "color-temperature", "color", "mode")
         ),
         actions=(("light", "toggle"),),
+        required=("on",),
     ),
     Role(
         platform=Platform.CLIMATE,
@@ -163,8 +167,9 @@ class Traits:
     """What Home Assistant needs to know about a spec element beyond the spec itself."""
 
     translation_key: str | None = None
-    device_class: str | None = None
-    state_class: str | None = None
+    device_class: SensorDeviceClass | BinarySensorDeviceClass | None = None
+    """A sensor's class for a number or enumeration, a binary sensor's for a two-state value."""
+    state_class: SensorStateClass | None = None
     category: EntityCategory | None = None
     enabled: bool = True
     unit: str | None = None
@@ -174,6 +179,9 @@ class Traits:
 ANY: Final = "*"
 """The service of a `TRAITS` key that matches an element name in any service."""
 
+
+WHEELS: Final = ("front-left", "front-right", "rear-left", "rear-right")
+"""The corners of a car, as its doors' and tyres' property names begin."""
 
 TRAITS: Final[dict[SpecName, Traits]] = {
     # Real air conditioners publish their fault as text (xiaomi.aircondition.ma2) as often as
@@ -195,9 +203,11 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ("physical-controls-locked", "physical-controls-locked"): Traits(
         translation_key="child_lock", category=EntityCategory.CONFIG
     ),
-    ("environment", "temperature"): Traits(device_class="temperature", state_class="measurement"),
+    ("environment", "temperature"): Traits(
+        device_class=SensorDeviceClass.TEMPERATURE, state_class=SensorStateClass.MEASUREMENT
+    ),
     ("environment", "relative-humidity"): Traits(
-        device_class="humidity", state_class="measurement"
+        device_class=SensorDeviceClass.HUMIDITY, state_class=SensorStateClass.MEASUREMENT
     ),
     # Xiaomi's plugs count energy without a unit: kilowatt-hours, as the energy dashboard takes.
     ("power-consumption", "power-consumption"): Traits(
@@ -205,11 +215,13 @@ TRAITS: Final[dict[SpecName, Traits]] = {
         state_class=SensorStateClass.TOTAL_INCREASING,
         unit=UnitOfEnergy.KILO_WATT_HOUR,
     ),
-    ("door", "status"): Traits(translation_key="door_status", device_class="enum"),
+    ("door", "status"): Traits(translation_key="door_status", device_class=SensorDeviceClass.ENUM),
     ("door", "exception-occurred"): Traits(translation_key="door_event"),
     ("lock", "status"): Traits(translation_key="lock_status"),
     ("battery", "battery-level"): Traits(
-        device_class="battery", state_class="measurement", category=EntityCategory.DIAGNOSTIC
+        device_class=SensorDeviceClass.BATTERY,
+        state_class=SensorStateClass.MEASUREMENT,
+        category=EntityCategory.DIAGNOSTIC,
     ),
     # A battery's voltage is in millivolts where the spec says none (the mains' in volts).
     **{
@@ -223,6 +235,13 @@ TRAITS: Final[dict[SpecName, Traits]] = {
         for service in ("battery", "battery-service")
     },
     ("intelligent-speaker", "wake-up"): Traits(translation_key="wake_up"),
+    # Yeelight's relative steps: -100..100 % of brightness or colour temperature at once.
+    # Home Assistant's own brightness step does the first from the light entity.
+    **{
+        (service, f"{quantity}-delta"): Traits(translation_key=f"{key}_step", enabled=False)
+        for service in ("light-extension", "yeelight")
+        for quantity, key in (("brightness", "brightness"), ("ct", "color_temperature"))
+    },
     ("intelligent-speaker", "play-music"): Traits(translation_key="play_music"),
     ("intelligent-speaker", "play-radio"): Traits(translation_key="play_radio"),
     ("microphone", "mute"): Traits(translation_key="microphone_mute"),
@@ -232,72 +251,89 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ("lock", "exception-occurred"): Traits(translation_key="lock_alarm"),
     # The car.
     ("vehicle", "driving-range"): Traits(
-        translation_key="driving_range", device_class="distance", state_class="measurement"
+        translation_key="driving_range",
+        device_class=SensorDeviceClass.DISTANCE,
+        state_class=SensorStateClass.MEASUREMENT,
     ),
     ("vehicle", "odometer"): Traits(
-        translation_key="odometer", device_class="distance", state_class="total_increasing"
+        translation_key="odometer",
+        device_class=SensorDeviceClass.DISTANCE,
+        state_class=SensorStateClass.TOTAL_INCREASING,
     ),
     ("vehicle", "flash-lights"): Traits(translation_key="flash_lights"),
     ("vehicle", "find-car"): Traits(translation_key="find_car"),
-    ("charging", "charging-state"): Traits(translation_key="charging_state", device_class="enum"),
+    ("charging", "charging-state"): Traits(
+        translation_key="charging_state", device_class=SensorDeviceClass.ENUM
+    ),
     ("charging", "charging-power"): Traits(
-        translation_key="charging_power", device_class="power", state_class="measurement"
+        translation_key="charging_power",
+        device_class=SensorDeviceClass.POWER,
+        state_class=SensorStateClass.MEASUREMENT,
     ),
-    ("charging", "time-to-full"): Traits(translation_key="time_to_full", device_class="duration"),
-    ("charging", "charge-limit"): Traits(translation_key="charge_limit", device_class="battery"),
-    ("charging", "plug-connected"): Traits(translation_key="charging_plug", device_class="plug"),
-    ("doors", "front-left-door-open"): Traits(
-        translation_key="front_left_door", device_class="door"
+    ("charging", "time-to-full"): Traits(
+        translation_key="time_to_full", device_class=SensorDeviceClass.DURATION
     ),
-    ("doors", "front-right-door-open"): Traits(
-        translation_key="front_right_door", device_class="door"
+    ("charging", "charge-limit"): Traits(
+        translation_key="charge_limit", device_class=SensorDeviceClass.BATTERY
     ),
-    ("doors", "rear-left-door-open"): Traits(translation_key="rear_left_door", device_class="door"),
-    ("doors", "rear-right-door-open"): Traits(
-        translation_key="rear_right_door", device_class="door"
+    ("charging", "plug-connected"): Traits(
+        translation_key="charging_plug", device_class=BinarySensorDeviceClass.PLUG
     ),
-    ("doors", "trunk-open"): Traits(translation_key="trunk", device_class="opening"),
-    ("doors", "windows-open"): Traits(translation_key="windows", device_class="window"),
+    **{
+        ("doors", f"{door}-door-open"): Traits(
+            translation_key=f"{door.replace('-', '_')}_door",
+            device_class=BinarySensorDeviceClass.DOOR,
+        )
+        for door in WHEELS
+    },
+    ("doors", "trunk-open"): Traits(
+        translation_key="trunk", device_class=BinarySensorDeviceClass.OPENING
+    ),
+    ("doors", "windows-open"): Traits(
+        translation_key="windows", device_class=BinarySensorDeviceClass.WINDOW
+    ),
     ("cabin-climate", "temperature"): Traits(
-        translation_key="cabin_temperature", device_class="temperature", state_class="measurement"
+        translation_key="cabin_temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        state_class=SensorStateClass.MEASUREMENT,
     ),
-    ("tyres", "front-left-pressure"): Traits(
-        translation_key="front_left_tire_pressure",
-        device_class="pressure",
-        state_class="measurement",
-    ),
-    ("tyres", "front-right-pressure"): Traits(
-        translation_key="front_right_tire_pressure",
-        device_class="pressure",
-        state_class="measurement",
-    ),
-    ("tyres", "rear-left-pressure"): Traits(
-        translation_key="rear_left_tire_pressure",
-        device_class="pressure",
-        state_class="measurement",
-    ),
-    ("tyres", "rear-right-pressure"): Traits(
-        translation_key="rear_right_tire_pressure",
-        device_class="pressure",
-        state_class="measurement",
-    ),
+    **{
+        ("tyres", f"{wheel}-pressure"): Traits(
+            translation_key=f"{wheel.replace('-', '_')}_tire_pressure",
+            device_class=SensorDeviceClass.PRESSURE,
+            state_class=SensorStateClass.MEASUREMENT,
+        )
+        for wheel in WHEELS
+    },
     # Polled every half minute, a car's heading and speed are a rough trace, not a live gauge.
     # No state class for the heading: the mean of 359° and 1° is not 180°.
     ("location", "heading"): Traits(
         translation_key="heading", category=EntityCategory.DIAGNOSTIC, enabled=False
     ),
     ("location", "speed"): Traits(
-        device_class="speed", state_class="measurement", category=EntityCategory.DIAGNOSTIC
+        device_class=SensorDeviceClass.SPEED,
+        state_class=SensorStateClass.MEASUREMENT,
+        category=EntityCategory.DIAGNOSTIC,
     ),
     # People: phones and wearables.
-    ("battery", "charging-state"): Traits(translation_key="charging_state", device_class="enum"),
+    ("battery", "charging-state"): Traits(
+        translation_key="charging_state", device_class=SensorDeviceClass.ENUM
+    ),
     ("phone", "ring-phone"): Traits(translation_key="ring_phone"),
     # A daily count that starts again at midnight: a decrease is a reset.
-    ("activity", "step-count"): Traits(translation_key="steps", state_class="total_increasing"),
-    ("health", "heart-rate"): Traits(translation_key="heart_rate", state_class="measurement"),
-    ("health", "spo2"): Traits(translation_key="blood_oxygen", state_class="measurement"),
+    ("activity", "step-count"): Traits(
+        translation_key="steps", state_class=SensorStateClass.TOTAL_INCREASING
+    ),
+    ("health", "heart-rate"): Traits(
+        translation_key="heart_rate", state_class=SensorStateClass.MEASUREMENT
+    ),
+    ("health", "spo2"): Traits(
+        translation_key="blood_oxygen", state_class=SensorStateClass.MEASUREMENT
+    ),
     ("sleep", "sleep-duration"): Traits(
-        translation_key="sleep_duration", device_class="duration", state_class="measurement"
+        translation_key="sleep_duration",
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.MEASUREMENT,
     ),
     ("wearing", "worn"): Traits(translation_key="worn"),
     # Names Xiaomi's documents share: a property, action or event name means the same in
@@ -1257,7 +1293,7 @@ TRAITS: Final[dict[SpecName, Traits]] = {
 
 DEVICE_TRAITS: Final[dict[tuple[str, SpecName], Traits]] = {
     (device_type, ("battery", "battery-level")): Traits(
-        device_class="battery", state_class="measurement"
+        device_class=SensorDeviceClass.BATTERY, state_class=SensorStateClass.MEASUREMENT
     )
     for device_type in ("vehicle", "phone", "watch")
 }
@@ -1405,7 +1441,7 @@ def traits_of(service: str, name: str, device_type: str = "") -> Traits:
 def generic_platform(prop: MiotProperty) -> Platform | None:
     """The platform of a property no role represents, by its format and access."""
     if not prop.readable:
-        return None
+        return command_platform(prop)
     if prop.format == "bool":
         return Platform.SWITCH if prop.writable else Platform.BINARY_SENSOR
     if prop.value_list:
@@ -1414,6 +1450,30 @@ def generic_platform(prop: MiotProperty) -> Platform | None:
     if numeric and prop.writable and prop.value_range is not None:
         return Platform.NUMBER
     return Platform.SENSOR
+
+
+def command_platform(prop: MiotProperty) -> Platform | None:
+    """The platform of a write-only property, a command: a flag is a button that sends true;
+    a list a select, a step (a light's brightness-delta) a number, each showing what was sent
+    last. Free text (a map's JSON, a schedule) is an action's parameter, not a command."""
+    if not prop.writable:
+        return None
+    if prop.format == "bool":
+        return Platform.BUTTON
+    if prop.value_list:
+        return Platform.SELECT
+    if prop.value_range is not None and prop.format != "string":
+        return Platform.NUMBER
+    return None
+
+
+def command_traits(prop: MiotProperty, device_type: str) -> Traits:
+    """A property's traits; a write-only one the tables do not know is disabled by default
+    (commands meant for other voice assistants or the vendor's app, rarely a user's)."""
+    traits = traits_of(prop.service, prop.name, device_type)
+    if prop.readable or (prop.service, prop.name) in TRAITS or (ANY, prop.name) in TRAITS:
+        return traits
+    return replace(traits, enabled=False)
 
 
 def event_item(spec: MiotSpec, event: MiotEvent) -> EventItem:
@@ -1504,8 +1564,8 @@ class NameSource(StrEnum):
 
     DEVICE = "device"
     """The device's own name: the entity is what the device is."""
-    TRANSLATION_KEY = "translation_key"
-    DEVICE_CLASS = "device_class"
+    TRANSLATION_KEY = "key"
+    DEVICE_CLASS = "class"
     """Home Assistant's name of the entity's device class."""
     SPEC = "spec"
     """The spec's own text: the spec server's translated name, else the document's."""
@@ -1660,6 +1720,8 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
             if (prop := spec.find(service, name)) is not None
             and (service, name) not in taken_properties
         }
+        if any(name not in found for name in role.required):
+            continue
         siid = next(s.siid for s in spec.services.values() if s.name == role.service)
         roles.append(RoleItem(role, siid, found, actions, role.service == spec.device_type))
         taken_properties.update((p.service, p.name) for p in found.values())
@@ -1674,15 +1736,24 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
         if (p.service, p.name) not in STATE_ARGUMENTS
     )
 
+    # A write-only property that an action takes is that action's parameter (a schedule's
+    # hour), not a command of its own.
+    parameters = {
+        prop.key
+        for action in spec.actions()
+        for piid in action.inputs
+        if not (prop := spec.property(action.siid, piid)).readable
+    }
     properties = tuple(
         PropertyItem(
             platform,
             prop,
-            fitted_traits(platform, prop, traits_of(prop.service, prop.name, spec.device_type)),
+            fitted_traits(platform, prop, command_traits(prop, spec.device_type)),
         )
         for prop in spec.properties()
         if prop.service != "device-information"
         and (prop.service, prop.name) not in taken_properties
+        and prop.key not in parameters
         and (platform := generic_platform(prop)) is not None
     )
     buttons = tuple(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from homeassistant.components.number import NumberDeviceClass, NumberEntity, NumberMode
+from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -12,6 +15,9 @@ from .entity import XiaomiPropertyEntity, add_device_entities, exception_handler
 from .mapping import UNITS, PropertyItem
 
 PARALLEL_UPDATES = 1
+
+NUMBER_CLASSES: Final[frozenset[str]] = frozenset(NumberDeviceClass)
+"""A setting's class is its sensor class, where numbers have the same (a charge limit's)."""
 
 
 async def async_setup_entry(
@@ -39,8 +45,9 @@ class XiaomiNumber(XiaomiPropertyEntity, NumberEntity):
     def __init__(self, coordinator: MiotCoordinator, item: PropertyItem) -> None:
         """Take bounds, step and unit from the spec, the device class from the traits."""
         super().__init__(coordinator, item)
-        if item.traits.device_class:
-            self._attr_device_class = NumberDeviceClass(item.traits.device_class)
+        device_class = item.traits.device_class
+        if isinstance(device_class, SensorDeviceClass) and device_class in NUMBER_CLASSES:
+            self._attr_device_class = NumberDeviceClass(device_class)
         value_range = self.prop.value_range
         assert value_range is not None
         self._attr_native_min_value = value_range.min
@@ -56,5 +63,5 @@ class XiaomiNumber(XiaomiPropertyEntity, NumberEntity):
 
     @exception_handler
     async def async_set_native_value(self, value: float) -> None:
-        """Write the value; the spec check makes a whole float an integer, refuses a fraction."""
+        """Write the value on its nearest step; a whole float of an integer property is an int."""
         await self.write(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from homeassistant.const import CONF_HOST, CONF_NAME, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from homeassistant.util import slugify
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
@@ -31,6 +33,7 @@ from custom_components.xiaomi_aiot.const import (
 )
 from simulator import Simulator, VirtualDevice, load_home
 from simulator.cloud import CloudServer
+from tests.real_specs import REAL_SPEC_FILES
 
 DEMO_HOME = Path(__file__).parents[2] / "simulator" / "homes" / "demo.yaml"
 
@@ -208,3 +211,47 @@ async def later(hass: HomeAssistant, delta: timedelta = NEXT_POLL) -> None:
     """Let time pass so polls run, and wait for them."""
     async_fire_time_changed(hass, dt_util.utcnow() + delta)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+@pytest.fixture
+async def real_device(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
+    """A home of one real model (param), its simulated spec server, both on loopback."""
+    model = request.param
+    shutil.copy(REAL_SPEC_FILES / f"{model}.json", tmp_path / f"{model}.json")
+    home_data = {
+        "rooms": ["Room"],
+        "devices": [{"id": "it", "kind": "device", "model": model, "name": "It", "room": "Room"}],
+    }
+    home = await asyncio.get_running_loop().run_in_executor(None, load_home, home_data, tmp_path)
+    sim = Simulator(home, first_address=first_address(), seed=4)
+    await sim.start()
+    server = CloudServer(sim)
+    await server.start(port=0)
+    yield sim.devices["it"], server
+    await server.stop()
+    await sim.stop()
+
+
+async def add_by_hand(hass: HomeAssistant, device: VirtualDevice, spec_server: str) -> str:
+    """The address-and-token path of the config flow, with the spec server given."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "local"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"host": device.address, "token": device.token, "spec_server": spec_server},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    await hass.async_block_till_done()
+    entry = hass.config_entries.async_get_entry(result["result"].entry_id)
+    assert entry is not None
+    assert entry.state is ConfigEntryState.LOADED
+    return entry.entry_id
+
+
+def entity_of(hass: HomeAssistant, device: VirtualDevice, domain: str, key: str) -> str:
+    """The entity id of the device's entity with this unique-id key."""
+    found = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{device.did}-{key}")
+    assert found is not None, f"no {domain} {key}"
+    return found

@@ -192,20 +192,20 @@ async def test_temperature_outside_the_spec_range_is_refused(
     assert sim.devices["living-room-ac"].get(*TARGET) == 24
 
 
-async def test_temperature_off_the_spec_step_is_refused_with_a_translated_error(
-    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
+@pytest.mark.parametrize(("asked", "on_device"), [(24.3, 24.5), (24.2, 24.0), (25.74, 25.5)])
+async def test_temperature_off_the_spec_step_is_sent_as_its_nearest_step(
+    hass: HomeAssistant,
+    sim: Simulator,
+    set_up_device: SetUpDevice,
+    asked: float,
+    on_device: float,
 ) -> None:
-    """24.3 °C is within range but not on a half degree: the spec check refuses it."""
+    """A temperature within range but between the spec's half degrees: the nearest one."""
     await set_up_device("living-room-ac")
 
-    error = await translated_error(
-        call(hass, SERVICE_SET_TEMPERATURE, LIVING_ROOM, **{ATTR_TEMPERATURE: 24.3}),
-        ServiceValidationError,
-    )
+    await call(hass, SERVICE_SET_TEMPERATURE, LIVING_ROOM, **{ATTR_TEMPERATURE: asked})
 
-    assert error.translation_key == "invalid_value"
-    assert "24.3" in str(error)
-    assert sim.devices["living-room-ac"].get(*TARGET) == 24
+    assert sim.devices["living-room-ac"].get(*TARGET) == on_device
 
 
 @pytest.mark.parametrize("hvac_mode", [HVACMode.HEAT_COOL, HVACMode.AUTO])

@@ -94,13 +94,16 @@ def one_property_spec(fmt: str, access: list[str], **extra: object) -> MiotSpec:
         ("float", ["read", "write", "notify"], {"value-range": [16, 28, 0.5]}, Platform.NUMBER),
         ("int32", ["read", "write"], {}, Platform.SENSOR),
         ("uint8", ["read"], {"value-range": [16, 28, 1]}, Platform.SENSOR),
-        ("uint8", ["write"], {"value-range": [16, 28, 1]}, None),
+        # A write-only number is a command (a light's brightness step): it shows what was sent.
+        ("uint8", ["write"], {"value-range": [16, 28, 1]}, Platform.NUMBER),
+        ("int32", ["write"], {}, None),
     ],
 )
-def test_only_a_readable_writable_number_with_a_range_becomes_a_number(
+def test_only_a_writable_number_with_a_range_becomes_a_number(
     fmt: str, access: list[str], extra: dict[str, object], platform: Platform | None
 ) -> None:
-    """Without a range there is no slider; without write it is a sensor; unreadable, nothing."""
+    """Without a range there is no slider; without write it is a sensor; write-only without a
+    range, nothing."""
     spec = one_property_spec(fmt, access, **extra)
 
     assert generic_platform(spec.property(2, 1)) == platform
@@ -120,11 +123,12 @@ def test_no_demo_model_makes_a_number_but_the_humidifier_does() -> None:
 async def test_demo_home_numbers_are_the_air_conditioners_fan_percentage(
     hass: HomeAssistant, demo_entries: list[MockConfigEntry], entity_registry: er.EntityRegistry
 ) -> None:
-    """The air conditioner's spec has a writable fan percentage, 1..101; nothing else is one."""
+    """The air conditioner's spec has a writable fan percentage, 1..101; nothing else shown
+    is one (the lights' write-only brightness and colour temperature steps are disabled)."""
     numbers = sorted(
         (e.entity_id, e.unique_id.split("-", 1)[1])
         for e in entity_registry.entities.values()
-        if e.domain == NUMBER_DOMAIN
+        if e.domain == NUMBER_DOMAIN and not e.disabled_by
     )
     assert numbers == [
         ("number.bedroom_air_conditioner_fan_speed", "p-10-1"),
@@ -159,26 +163,20 @@ async def test_setting_the_number_writes_an_integer_to_the_device(
         assert float(hass.states.get(TARGET).state) == 60
 
 
-async def test_a_value_off_the_spec_step_is_refused_with_a_translated_error(
-    hass: HomeAssistant,
+@pytest.mark.parametrize(
+    ("value", "on_device"),
+    [(44, 40), (46, 50), (50.5, 50), (79.9, 80)],
+)
+async def test_a_value_off_the_spec_step_is_sent_as_its_nearest_step(
+    hass: HomeAssistant, value: float, on_device: int
 ) -> None:
-    """45 % is within range but not a step of 10: refused, not rounded or truncated."""
-    async with humidifier_device(hass, **{"target-humidity": 50}) as (device, _):
-        error = await translated_error(set_value(hass, 45), ServiceValidationError)
+    """Within range but off the steps of 10 (or a fraction for a uint8): the nearest step,
+    as an integer, reaches the device."""
+    async with humidifier_device(hass, **{"target-humidity": 60}) as (device, _):
+        await set_value(hass, value)
 
-        assert error.translation_key == "invalid_value"
-        assert device.get(*TARGET_PROPERTY) == 50
-
-
-async def test_a_fractional_value_for_an_integer_property_is_refused(
-    hass: HomeAssistant,
-) -> None:
-    """50.5 is no uint8: the user is told instead of getting 50."""
-    async with humidifier_device(hass, **{"target-humidity": 40}) as (device, _):
-        error = await translated_error(set_value(hass, 50.5), ServiceValidationError)
-
-        assert error.translation_key == "invalid_value"
-        assert device.get(*TARGET_PROPERTY) == 40
+        assert device.get(*TARGET_PROPERTY) == on_device
+        assert type(device.get(*TARGET_PROPERTY)) is int
 
 
 async def test_a_value_outside_the_range_is_refused_by_home_assistant(

@@ -7,26 +7,19 @@ makes the device's entities; a command changes the simulated device at the real 
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.xiaomi_aiot.const import DOMAIN
-from simulator import Simulator, VirtualDevice, load_home
+from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 from tests.real_specs import ABSENT, REAL_SPEC_FILES
 
-from .conftest import first_address, later
+from .conftest import add_by_hand, entity_of, later
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 
@@ -74,6 +67,15 @@ CASES = {
         {"is_volume_muted": True},
         (2, 2, True),
     ),
+    # Its volume is 6..99 in steps of 3: half of it is sent as the nearest step.
+    "speaker-in-steps": Case(
+        "xiaomi.wifispeaker.l06a",
+        "media_player",
+        "media_player-2",
+        "volume_set",
+        {"volume_level": 0.5},
+        (2, 1, 51),
+    ),
     "tv": Case(
         "xiaomi.tv.eanfv1",
         "media_player",
@@ -83,50 +85,6 @@ CASES = {
         (4, 2, True),
     ),
 }
-
-
-@pytest.fixture
-async def real_device(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
-    """A home of one real model (param), its simulated spec server, both on loopback."""
-    model = request.param
-    shutil.copy(REAL_SPEC_FILES / f"{model}.json", tmp_path / f"{model}.json")
-    home_data = {
-        "rooms": ["Room"],
-        "devices": [{"id": "it", "kind": "device", "model": model, "name": "It", "room": "Room"}],
-    }
-    home = await asyncio.get_running_loop().run_in_executor(None, load_home, home_data, tmp_path)
-    sim = Simulator(home, first_address=first_address(), seed=4)
-    await sim.start()
-    server = CloudServer(sim)
-    await server.start(port=0)
-    yield sim.devices["it"], server
-    await server.stop()
-    await sim.stop()
-
-
-async def add_by_hand(hass: HomeAssistant, device: VirtualDevice, spec_server: str) -> str:
-    """The address-and-token path of the config flow, with the spec server given."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "local"}
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {"host": device.address, "token": device.token, "spec_server": spec_server},
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY, result
-    await hass.async_block_till_done()
-    entry = hass.config_entries.async_get_entry(result["result"].entry_id)
-    assert entry is not None
-    assert entry.state is ConfigEntryState.LOADED
-    return entry.entry_id
-
-
-def entity_of(hass: HomeAssistant, device: VirtualDevice, domain: str, key: str) -> str:
-    """The entity id of the device's entity with this unique-id key."""
-    found = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{device.did}-{key}")
-    assert found is not None, f"no {domain} {key}"
-    return found
 
 
 @pytest.mark.parametrize(
@@ -219,3 +177,41 @@ async def test_a_real_air_monitor_shows_its_air_with_classes_and_units(
     pm25 = hass.states.get(entity_of(hass, device, "sensor", "p-3-4"))
     assert pm25.state == "35"
     assert pm25.attributes["unit_of_measurement"] == "µg/m³"
+
+
+COMMANDS = {
+    # Yeelight's brightness step, -100..100 %: the number shows what was sent last.
+    "step": Case(
+        "yeelink.light.ceila", "number", "p-4-11", "set_value", {"value": -20}, (4, 11, -20)
+    ),
+    # A plug timer's toggle flag: pressing sends true.
+    "flag": Case("chuangmi.plug.212a01", "button", "p-4-6", "press", {}, (4, 6, True)),
+}
+
+
+@pytest.mark.parametrize(
+    ("real_device", "case"),
+    [pytest.param(case.model, case, id=kind) for kind, case in COMMANDS.items()],
+    indirect=["real_device"],
+)
+async def test_a_write_only_command_is_an_entity_that_sends_it(
+    hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer], case: Case
+) -> None:
+    """Write-only properties that are commands are disabled by default; enabled, they work."""
+    device, server = real_device
+    entry_id = await add_by_hand(hass, device, server.url)
+    entity = entity_of(hass, device, case.domain, case.key)
+    registry = er.async_get(hass)
+    assert registry.async_get(entity).disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    registry.async_update_entity(entity, disabled_by=None)
+    await hass.config_entries.async_reload(entry_id)
+    await hass.async_block_till_done()
+
+    await hass.services.async_call(
+        case.domain, case.service, {"entity_id": entity, **case.data}, blocking=True
+    )
+
+    siid, piid, value = case.expected
+    assert device.get(siid, piid) == value
+    if case.domain == "number":
+        assert float(hass.states.get(entity).state) == value

@@ -131,6 +131,51 @@ def test_integer_formats_are_bounded() -> None:
     assert not prop.writable
 
 
+def _ranged(fmt: str, value_range: list[float]) -> Any:
+    """A property of a one-property spec with this format and value range."""
+    prop = {
+        "iid": 1,
+        "type": "urn:miot-spec-v2:property:p:0:m:1",
+        "format": fmt,
+        "access": ["read", "write"],
+        "value-range": value_range,
+    }
+    service = {"iid": 2, "type": "urn:miot-spec-v2:service:s:0:m:1", "properties": [prop]}
+    document = {"type": "urn:miot-spec-v2:device:x:0:m:1", "services": [service]}
+    return MiotSpec.from_dict(document).property(2, 1)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "value_range", "value", "snapped"),
+    [
+        ("uint8", [6, 99, 3], 50, 51),  # a real speaker's volume (xiaomi.wifispeaker.l06a)
+        ("uint8", [6, 99, 3], 49.5, 48),
+        ("uint8", [6, 99, 3], 6, 6),
+        ("uint8", [6, 99, 3], 99, 99),
+        ("uint8", [0, 100, 3], 100, 99),  # the last step within the range, not 102
+        ("float", [16, 31, 0.5], 24.3, 24.5),
+        ("float", [0, 1, 0.1], 0.29, 0.3),
+        ("uint8", [6, 99, 3], 200, 201),  # outside stays outside, for validate to refuse
+        ("uint8", [1, 100, 0], 37, 37),
+    ],
+)
+def test_numbers_snap_to_the_nearest_step(
+    fmt: str, value_range: list[float], value: float, snapped: float
+) -> None:
+    """A number written through an entity goes on its nearest valid step, in its own type."""
+    prop = _ranged(fmt, value_range)
+    result = prop.snap(value)
+    assert result == snapped
+    assert type(result) is type(snapped)
+
+
+def test_only_numbers_snap() -> None:
+    """Booleans and strings are left for validation to judge."""
+    prop = _ranged("uint8", [6, 99, 3])
+    assert prop.snap(True) is True
+    assert prop.snap("50") == "50"
+
+
 @pytest.mark.parametrize(
     ("siid", "aiid", "values"),
     [(5, 1, []), (5, 1, [5]), (5, 5, ["x"])],

@@ -58,6 +58,17 @@ class ValueRange:
         steps = (value - self.min) / self.step
         return math.isclose(steps, round(steps), abs_tol=1e-6)
 
+    def snap(self, value: float) -> float:
+        """The value on its nearest step, counted from the lowest; bounds are not applied,
+        except that a step past the highest is taken back to the last one within it."""
+        if self.step <= 0 or not math.isfinite(value):
+            return value
+        snapped = self.min + round((value - self.min) / self.step) * self.step
+        if snapped > self.max >= value:
+            snapped -= self.step
+        # Whole steps of a fractional step (0.5, 0.1) drift in binary: keep the step's digits.
+        return round(snapped, 9)
+
 
 @dataclass(frozen=True, slots=True)
 class ValueChoice:
@@ -121,6 +132,17 @@ class MiotProperty:
     def choice(self, value: int) -> ValueChoice | None:
         """The value-list entry for a value."""
         return next((c for c in self.value_list if c.value == value), None)
+
+    def snap(self, value: Value) -> Value:
+        """A number put on the property's nearest valid step (volume 50 on a 6..99 step 3
+        speaker is 51); any other value unchanged, for `validate` to judge."""
+        rng = self.value_range
+        if rng is None or isinstance(value, bool) or not isinstance(value, int | float):
+            return value
+        snapped = rng.snap(value)
+        if self.format in INTEGER_BOUNDS and snapped.is_integer():
+            return int(snapped)
+        return snapped
 
     def validate(self, value: Any) -> Value:
         """Check a value against format, range and list; return it in its canonical type."""
