@@ -507,7 +507,7 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     (ANY, "off-delay-time"): Traits(translation_key="off_delay", category=EntityCategory.CONFIG),
     (ANY, "alarm"): Traits(translation_key="beep", category=EntityCategory.CONFIG, enabled=False),
     (ANY, "horizontal-angle"): Traits(
-        translation_key="oscillation_angle", category=EntityCategory.CONFIG
+        translation_key="horizontal_angle", category=EntityCategory.CONFIG
     ),
     (ANY, "speed-level"): Traits(translation_key="speed_level"),
     (ANY, "brush-life-level"): Traits(
