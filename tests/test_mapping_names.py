@@ -22,21 +22,19 @@ from homeassistant.const import Platform
 from custom_components.xiaomi_aiot.mapping import (
     NUMBERED,
     UNITS,
-    ActionItem,
     DevicePlan,
-    EventItem,
     NameSource,
     PlannedItem,
-    PropertyItem,
     RoleItem,
     Traits,
     entity_name,
     name_source,
     plan_device,
     sensor_classes,
+    spec_element,
     traits_of,
 )
-from custom_components.xiaomi_aiot.miot.spec import MiotAction, MiotEvent, MiotProperty, MiotSpec
+from custom_components.xiaomi_aiot.miot.spec import MiotProperty, MiotSpec
 from tests.real_specs import REAL_SPEC_FILES, real_document, real_models
 
 COMPONENT = Path(__file__).resolve().parents[1] / "custom_components" / "xiaomi_aiot"
@@ -69,15 +67,8 @@ def entities(plan: DevicePlan) -> list[tuple[Platform, PlannedItem]]:
 
 def spec_text(item: PlannedItem) -> str:
     """The document's text an entity named by the spec shows."""
-    match item:
-        case PropertyItem():
-            element: MiotProperty | MiotAction | MiotEvent = item.prop
-        case ActionItem():
-            element = item.action
-        case EventItem():
-            element = item.event
-        case _:
-            raise AssertionError(item)
+    assert not isinstance(item, RoleItem)
+    element = spec_element(item)
     return element.description or element.name
 
 

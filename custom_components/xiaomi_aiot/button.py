@@ -48,7 +48,7 @@ class XiaomiButton(XiaomiEntity, ButtonEntity):
         action = item.action
         super().__init__(coordinator, f"a-{action.siid}-{action.aiid}")
         self.action = action
-        name_entity(self, item, action)
+        name_entity(self, item)
         self._attr_entity_category = item.traits.category
         self._attr_entity_registry_enabled_default = item.traits.enabled
 

@@ -16,7 +16,15 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURERS
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .mapping import ActionItem, EventItem, NameSource, PropertyItem, RoleItem, entity_name
+from .mapping import (
+    ActionItem,
+    EventItem,
+    NameSource,
+    PropertyItem,
+    RoleItem,
+    entity_name,
+    spec_element,
+)
 from .miot import (
     MiotAuthenticationError,
     MiotConnectionError,
@@ -73,17 +81,13 @@ def spec_name(coordinator: MiotCoordinator, element: MiotProperty | MiotAction |
     return coordinator.names.get(key) or element.description or element.name
 
 
-def name_entity(
-    entity: XiaomiEntity,
-    item: PropertyItem | ActionItem | EventItem,
-    element: MiotProperty | MiotAction | MiotEvent,
-) -> None:
+def name_entity(entity: XiaomiEntity, item: PropertyItem | ActionItem | EventItem) -> None:
     """Name an entity as its plan says: by translation key, device class or spec text, with
     its number where the name repeats on its device."""
     name = entity_name(item)
     placeholders = {} if name.index is None else {"index": str(name.index)}
     if name.source == NameSource.SPEC:
-        text = spec_name(entity.coordinator, element)
+        text = spec_name(entity.coordinator, spec_element(item))
         if name.index is None:
             entity._attr_name = text
         else:
@@ -103,7 +107,7 @@ class XiaomiPropertyEntity(XiaomiEntity):
         super().__init__(coordinator, f"p-{prop.siid}-{prop.piid}")
         self.prop: MiotProperty = prop
         traits = item.traits
-        name_entity(self, item, prop)
+        name_entity(self, item)
         self._attr_entity_category = traits.category
         self._attr_entity_registry_enabled_default = traits.enabled
 

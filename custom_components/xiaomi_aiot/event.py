@@ -42,7 +42,7 @@ class XiaomiEvent(XiaomiEntity, EventEntity):
         event = item.event
         super().__init__(coordinator, f"e-{event.siid}-{event.eiid}")
         self.item = item
-        name_entity(self, item, event)
+        name_entity(self, item)
         self._kind = item.kind
         self._attr_event_types = (
             [choice.name for choice in self._kind.value_list] if self._kind else [event.name]

@@ -338,6 +338,8 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ("wearing", "worn"): Traits(translation_key="worn"),
     # Names Xiaomi's documents share: a property, action or event name means the same in
     # whichever service it is (a fault, a mode, a filter's life), so most are keyed by name alone.
+    # A temperature is not: an outlet's, a kettle's water's, a fridge chamber's are named by
+    # the spec server, with their device class from their unit.
     ("brush-cleaner", "exception-occurred"): Traits(
         translation_key="brush_alert", category=EntityCategory.DIAGNOSTIC
     ),
@@ -350,6 +352,11 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ),
     ("indicator-light", "brightness"): Traits(
         translation_key="indicator_brightness", category=EntityCategory.CONFIG
+    ),
+    ("temperature-humidity-sensor", "temperature"): Traits(
+        translation_key="temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        state_class=SensorStateClass.MEASUREMENT,
     ),
     (ANY, "toggle"): Traits(translation_key="toggle"),
     (ANY, "start-charge"): Traits(translation_key="start_charge"),
@@ -454,11 +461,6 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     (ANY, "faults"): Traits(translation_key="fault", category=EntityCategory.DIAGNOSTIC),
     (ANY, "fan-level"): Traits(translation_key="fan_level"),
     (ANY, "brightness"): Traits(translation_key="brightness"),
-    (ANY, "temperature"): Traits(
-        translation_key="temperature",
-        device_class=SensorDeviceClass.TEMPERATURE,
-        state_class=SensorStateClass.MEASUREMENT,
-    ),
     (ANY, "filter-life-level"): Traits(
         translation_key="filter_life", state_class=SensorStateClass.MEASUREMENT, unit=PERCENTAGE
     ),
@@ -1609,14 +1611,21 @@ def _base_name(item: PlannedItem) -> EntityName:
     return EntityName(NameSource.SPEC)
 
 
-def _spec_text(item: PropertyItem | ActionItem | EventItem) -> str:
+def spec_element(
+    item: PropertyItem | ActionItem | EventItem,
+) -> MiotProperty | MiotAction | MiotEvent:
+    """The spec element a generic entity shows, calls or reports."""
     match item:
         case PropertyItem():
-            element: MiotProperty | MiotAction | MiotEvent = item.prop
+            return item.prop
         case ActionItem():
-            element = item.action
+            return item.action
         case EventItem():
-            element = item.event
+            return item.event
+
+
+def _spec_text(item: PropertyItem | ActionItem | EventItem) -> str:
+    element = spec_element(item)
     return element.description or element.name
 
 

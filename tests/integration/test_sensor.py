@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from unittest.mock import PropertyMock, patch
+from unittest.mock import patch
 
 import pytest
 from homeassistant.components.sensor import (
@@ -29,7 +29,12 @@ from syrupy.assertion import SnapshotAssertion
 from simulator import Simulator
 
 from .conftest import SetUpDevice
-from .platform_kit import assert_entities_match_snapshots, humidifier_device, next_poll
+from .platform_kit import (
+    all_entities_enabled,  # noqa: F401  (a fixture)
+    assert_entities_match_snapshots,
+    humidifier_device,
+    next_poll,
+)
 
 BATTERY = "sensor.front_door_lock_battery"
 LOCK_STATUS = "sensor.front_door_lock_lock_status"
@@ -45,18 +50,7 @@ def only_sensors() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def every_entity_enabled() -> Iterator[None]:
-    """Entities disabled by default (rare counters) are created too, to be snapshot."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
-
-
-@pytest.mark.usefixtures("every_entity_enabled")
+@pytest.mark.usefixtures("all_entities_enabled")
 async def test_sensors_match_their_snapshots(
     hass: HomeAssistant,
     set_up_device: SetUpDevice,
