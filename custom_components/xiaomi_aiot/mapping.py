@@ -8,7 +8,11 @@ one that is a part of the device (a car's lock, its cabin climate) is named by i
 key. Every other property becomes a generic entity chosen by its format and access (sensor,
 binary sensor, switch, number, select), every other action without inputs a button, and every
 event an event entity. `TRAITS` adds what the spec cannot say: translation keys, device and
-state classes, categories, and what is disabled by default.
+state classes, categories, and what is disabled by default, by (service, name) or, for names
+Xiaomi's documents share, by name in any service (`ANY`). A sensor's classes the tables do not
+give come from its unit and name (`sensor_classes`). A name that would repeat on a device (a
+switch's gangs) is numbered through translation placeholders; `name_source` tells where each
+planned entity's name comes from.
 """
 
 from __future__ import annotations
