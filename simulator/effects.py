@@ -56,6 +56,13 @@ def _lock_effects(action: str, status: str) -> tuple[Effect, ...]:
 
 ACTION_EFFECTS: dict[tuple[str, str], tuple[Effect, ...]] = {
     ("light", "toggle"): (Toggle("on"),),
+    ("fan", "toggle"): (Toggle("on"),),
+    ("air-purifier", "toggle"): (Toggle("on"),),
+    ("humidifier", "toggle"): (Toggle("on"),),
+    ("filter", "reset-filter-life"): (
+        SetTo("filter-life-level", 100),
+        SetTo("filter-used-time", 0),
+    ),
     ("television", "turn-off"): (SetTo("on", False),),
     ("television", "turn-on"): (SetTo("on", True),),
     ("play-control", "play"): (SetTo("playing-state", "Playing"),),

@@ -93,16 +93,22 @@ def primary_platforms(spec: MiotSpec, plan: DevicePlan) -> frozenset[Platform]:
         found.add(Platform.EVENT)
     if any(item.action.siid in own for item in plan.buttons):
         found.add(Platform.BUTTON)
+    if plan.lock_events:  # a lock's state, from its events
+        found.add(Platform.BINARY_SENSOR)
     return frozenset(found)
 
 
 def name_sources(plan: DevicePlan) -> Counter[str]:
     """Where each planned entity's name comes from (`mapping.name_source`)."""
-    return Counter(
+    sources = Counter(
         str(name_source(item))
         for group in (plan.roles, plan.properties, plan.buttons, plan.events)
         for item in group
     )
+    sources["key"] += len(plan.commands)
+    if plan.lock_events:
+        sources["key"] += 1
+    return sources
 
 
 def survey(model: str, document: object) -> DeviceSurvey:

@@ -49,6 +49,8 @@ PLATFORMS: list[Platform] = [
     Platform.CONVERSATION,
     Platform.DEVICE_TRACKER,
     Platform.EVENT,
+    Platform.FAN,
+    Platform.HUMIDIFIER,
     Platform.LIGHT,
     Platform.LOCK,
     Platform.MEDIA_PLAYER,

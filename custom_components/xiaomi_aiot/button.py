@@ -15,7 +15,7 @@ from .entity import (
     exception_handler,
     name_entity,
 )
-from .mapping import ActionItem
+from .mapping import ActionItem, CommandItem
 
 PARALLEL_UPDATES = 1
 
@@ -25,7 +25,7 @@ async def async_setup_entry(
     entry: XiaomiConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a button for each spare action without inputs."""
+    """Add a button for each spare action, write-only flag, and value of a tabled command."""
     add_device_entities(
         hass,
         entry,
@@ -36,6 +36,7 @@ async def async_setup_entry(
                 XiaomiCommandButton(coordinator, item)
                 for item in coordinator.plan.property_items(Platform.BUTTON)
             ),
+            *(XiaomiCommandValueButton(coordinator, item) for item in coordinator.plan.commands),
         ],
     )
 
@@ -48,6 +49,7 @@ class XiaomiButton(XiaomiEntity, ButtonEntity):
         action = item.action
         super().__init__(coordinator, f"a-{action.siid}-{action.aiid}")
         self.action = action
+        self.inputs = item.inputs
         name_entity(self, item)
         self._attr_entity_category = item.traits.category
         self._attr_entity_registry_enabled_default = item.traits.enabled
@@ -55,7 +57,24 @@ class XiaomiButton(XiaomiEntity, ButtonEntity):
     @exception_handler
     async def async_press(self) -> None:
         """Call the action."""
-        await self.coordinator.async_action(self.action.siid, self.action.aiid)
+        await self.coordinator.async_action(self.action.siid, self.action.aiid, self.inputs)
+
+
+class XiaomiCommandValueButton(XiaomiEntity, ButtonEntity):
+    """Writes one value of a write-only command property (a fan's "turn left")."""
+
+    def __init__(self, coordinator: MiotCoordinator, item: CommandItem) -> None:
+        """Name the button by the command's translation key."""
+        prop = item.prop
+        super().__init__(coordinator, f"c-{prop.siid}-{prop.piid}-{item.value}")
+        self.prop = prop
+        self.command = item.value
+        self._attr_translation_key = item.translation_key
+
+    @exception_handler
+    async def async_press(self) -> None:
+        """Write the command."""
+        await self.coordinator.async_write({self.prop.key: self.command})
 
 
 class XiaomiCommandButton(XiaomiPropertyEntity, ButtonEntity):

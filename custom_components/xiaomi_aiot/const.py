@@ -52,3 +52,7 @@ CONF_SPEC_SERVER: Final = "spec_server"
 
 SERVICE_SPEAK: Final = "speak"
 """The action that makes a Xiao Ai speaker say a text, through its spec's play-text."""
+
+DEVICE_EVENT: Final = f"{DOMAIN}_event"
+"""The bus event fired for each spec event that is a device trigger, with the device's id,
+the trigger type and the event type (a lock's opening method, say)."""

@@ -165,6 +165,16 @@ class XiaomiRoleEntity(XiaomiEntity):
         prop = self.role.prop(name)
         return None if prop is None else self.coordinator.value(prop.key)
 
+    def flag(self, name: str) -> bool | None:
+        """The value of one of the role's boolean properties; None when unknown or absent."""
+        value = self.value(name)
+        return None if value is None else bool(value)
+
+    def number(self, prop: MiotProperty | None) -> float | None:
+        """The value of a numeric property, the role's or another's (a room's humidity)."""
+        value = None if prop is None else self.coordinator.value(prop.key)
+        return None if value is None else float(value)
+
     def choice_name(self, name: str) -> str | None:
         """The value-list name of one of the role's properties."""
         prop = self.role.prop(name)

@@ -1,13 +1,19 @@
-"""Events: a spec event (a lock operation, say) fires when its arguments change."""
+"""Events: a spec event (a lock operation, say) fires when its arguments change.
+
+A spec event that is a device trigger (mapping's `TRIGGERS`) is fired on the bus as well,
+as `xiaomi_aiot_event` with the device's id, for `device_trigger.py`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.components.event import EventEntity
+from homeassistant.components.event import ATTR_EVENT_TYPE, EventEntity
+from homeassistant.const import CONF_DEVICE_ID, CONF_TYPE
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import DEVICE_EVENT
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
 from .entity import XiaomiEntity, add_device_entities, name_entity
 from .mapping import EVENT_ATTRIBUTES, EventItem
@@ -43,6 +49,8 @@ class XiaomiEvent(XiaomiEntity, EventEntity):
         super().__init__(coordinator, f"e-{event.siid}-{event.eiid}")
         self.item = item
         name_entity(self, item)
+        self._attr_entity_category = item.traits.category
+        self._attr_entity_registry_enabled_default = item.traits.enabled
         self._kind = item.kind
         self._attr_event_types = (
             [choice.name for choice in self._kind.value_list] if self._kind else [event.name]
@@ -93,5 +101,17 @@ class XiaomiEvent(XiaomiEntity, EventEntity):
                 shown = choice.name if choice else value
                 attributes[EVENT_ATTRIBUTES.get(prop.name, prop.name.replace("-", "_"))] = shown
         # A value the spec does not list gives no type to fire.
-        if event_type in self.event_types:
-            self._trigger_event(event_type, attributes)
+        if event_type not in self.event_types:
+            return
+        self._trigger_event(event_type, attributes)
+        entry = self.registry_entry
+        if self.item.trigger and entry is not None and entry.device_id is not None:
+            self.hass.bus.async_fire(
+                DEVICE_EVENT,
+                {
+                    CONF_DEVICE_ID: entry.device_id,
+                    CONF_TYPE: self.item.trigger,
+                    ATTR_EVENT_TYPE: event_type,
+                    **attributes,
+                },
+            )

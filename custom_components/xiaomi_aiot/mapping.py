@@ -47,7 +47,7 @@ from homeassistant.const import (
     UnitOfVolume,
 )
 
-from .miot.spec import INTEGER_BOUNDS, MiotAction, MiotEvent, MiotProperty, MiotSpec
+from .miot.spec import INTEGER_BOUNDS, MiotAction, MiotEvent, MiotProperty, MiotSpec, Value
 
 type SpecName = tuple[str, str]
 """(service name, element name) as in the spec's type URNs."""
@@ -68,6 +68,9 @@ class Role:
     required: tuple[str, ...] = ()
     """Names of `properties` the entity cannot be without (a light's on): a service lacking
     one (a gateway's light whose power has iid 0) makes generic entities instead."""
+    stand_ins: tuple[tuple[SpecName, str], ...] = ()
+    """Properties taken, under a role property's name, only where the spec lacks that one: a
+    humidifier without a mode list offers its fan levels as its modes."""
 
 
 PLAYBACK_ACTIONS: Final = tuple(
@@ -133,6 +136,45 @@ ROLES: Final = (
         # Xiaomi's door locks report their status and operations but have no action to lock
         # or unlock: no lock entity offers what they cannot do. The car has both.
         needs_action=True,
+    ),
+    # Fans and air purifiers: speed as a percentage of a stepless speed (a range), else of the
+    # fan levels; presets from the mode list. A fan's motor-control is a pair of buttons.
+    Role(
+        platform=Platform.FAN,
+        service="fan",
+        translation_key="fan",
+        properties=tuple(
+            ("fan", name) for name in ("on", "fan-level", "speed-level", "mode", "horizontal-swing")
+        ),
+        actions=(("fan", "toggle"),),
+        required=("on",),
+        stand_ins=(
+            (("custom-service", "speed-level"), "speed-level"),
+            (("custom-service", "stepless-fan-level"), "speed-level"),
+        ),
+    ),
+    Role(
+        platform=Platform.FAN,
+        service="air-purifier",
+        translation_key="air_purifier",
+        properties=tuple(
+            ("air-purifier", name) for name in ("on", "fan-level", "speed-level", "mode")
+        ),
+        actions=(("air-purifier", "toggle"),),
+        required=("on",),
+    ),
+    # Humidifiers and dehumidifiers: their modes from the mode list, else from the fan levels.
+    *(
+        Role(
+            platform=Platform.HUMIDIFIER,
+            service=service,
+            translation_key=service,
+            properties=tuple((service, name) for name in ("on", "target-humidity", "mode")),
+            actions=((service, "toggle"),),
+            required=("on",),
+            stand_ins=(((service, "fan-level"), "mode"),),
+        )
+        for service in ("humidifier", "dehumidifier")
     ),
     # A car's climate: on/off and a target temperature, without a mode list.
     Role(
@@ -253,6 +295,115 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ("lock", "lock-event"): Traits(translation_key="lock_event"),
     ("lock", "lock-opened"): Traits(translation_key="lock_opened"),
     ("lock", "exception-occurred"): Traits(translation_key="lock_alarm"),
+    ("lock", "lock-locked"): Traits(translation_key="lock_locked"),
+    ("lock", "back-locking"): Traits(translation_key="back_locking"),
+    ("battery", "low-battery"): Traits(translation_key="low_battery"),
+    ("door", "door-knocked"): Traits(translation_key="door_knocked"),
+    # A lock's door-state is the lock's: locked, unlocked, left open (lumi.lock.mcn002).
+    ("door", "door-state"): Traits(translation_key="door_lock_state"),
+    ("doorbell", "doorbell-ring"): Traits(translation_key="doorbell"),
+    ("magnet-sensor", "open"): Traits(translation_key="door_opened"),
+    ("magnet-sensor", "close"): Traits(translation_key="door_closed"),
+    ("magnet-sensor", "door-not-closed"): Traits(translation_key="door_left_open"),
+    ("switch-sensor", "click"): Traits(translation_key="click"),
+    ("switch-sensor", "double-click"): Traits(translation_key="double_click"),
+    ("switch-sensor", "long-press"): Traits(translation_key="long_press"),
+    # Fans, air purifiers, humidifiers and dehumidifiers: what their own entity leaves over.
+    **{
+        (service, "fault"): Traits(translation_key="fault", category=EntityCategory.DIAGNOSTIC)
+        for service in ("fan", "air-purifier", "humidifier", "dehumidifier", "motor-controller")
+    },
+    **{
+        (service, name): Traits(translation_key="off_delay", category=EntityCategory.CONFIG)
+        for service, name in (
+            ("fan", "off-delay-time"),
+            ("fan", "off-delay"),
+            ("off-delay-time", "off-delay-time"),
+            ("countdown", "countdown-time"),
+        )
+    },
+    # How wide a fan swings; dmaker.fan.p5 has both, its horizontal angle a write-only nudge.
+    ("fan", "horizontal-swing-included-angle"): Traits(
+        translation_key="swing_angle", category=EntityCategory.CONFIG
+    ),
+    ("fan", "horizontal-angle"): Traits(
+        translation_key="horizontal_angle", category=EntityCategory.CONFIG
+    ),
+    ("fan", "vertical-swing"): Traits(translation_key="vertical_swing"),
+    ("fan", "vertical-angle"): Traits(
+        translation_key="vertical_swing_angle", category=EntityCategory.CONFIG
+    ),
+    ("fan", "status"): Traits(
+        translation_key="status", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    # Fans keep their beep and indicator light in the fan service.
+    ("fan", "alarm"): Traits(translation_key="beep", category=EntityCategory.CONFIG, enabled=False),
+    ("fan", "brightness"): Traits(
+        translation_key="indicator_light", category=EntityCategory.CONFIG, enabled=False
+    ),
+    **{
+        (service, "anion"): Traits(translation_key="ionizer") for service in ("fan", "air-purifier")
+    },
+    ("indicator-light", "brightness"): Traits(
+        translation_key="indicator_brightness", category=EntityCategory.CONFIG
+    ),
+    ("screen", "brightness"): Traits(
+        translation_key="screen_brightness", category=EntityCategory.CONFIG
+    ),
+    ("physical-controls-locked", "current-physical-control-lock"): Traits(
+        category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    ("filter", "filter-life-level"): Traits(
+        translation_key="filter_life", state_class=SensorStateClass.MEASUREMENT
+    ),
+    ("filter", "filter-left-time"): Traits(
+        translation_key="filter_left_time",
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    ("filter", "filter-used-time"): Traits(
+        translation_key="filter_used_time",
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        category=EntityCategory.DIAGNOSTIC,
+    ),
+    ("filter", "reset-filter-life"): Traits(
+        translation_key="filter_reset", category=EntityCategory.CONFIG
+    ),
+    ("humidifier", "water-level"): Traits(
+        translation_key="water_level", state_class=SensorStateClass.MEASUREMENT
+    ),
+    ("humidifier", "dry"): Traits(translation_key="dry"),
+    ("humidifier", "low-water-level"): Traits(translation_key="low_water"),
+    **{
+        (service, "fan-level"): Traits(translation_key="fan_level")
+        for service in ("humidifier", "dehumidifier")
+    },
+    # A stepless motor speed beside the fan levels, a humidifier's operating time, buttons
+    # pressed on the device, a Fahrenheit copy of the temperature: for the curious.
+    **{
+        element: Traits(category=EntityCategory.DIAGNOSTIC, enabled=False)
+        for element in (
+            ("humidifier", "speed-level"),
+            ("humidifier", "use-time"),
+            ("humidifier", "button-pressed"),
+            ("environment", "fahrenheit"),
+            ("button", "button-pressed"),
+            ("button", "toggle"),
+            ("button", "toggle-mode"),
+            ("button", "child-lock-trigger"),
+            ("button", "cild-lock-trigger"),
+        )
+    },
+    ("custom", "water-shortage-fault"): Traits(
+        translation_key="water_shortage", device_class=BinarySensorDeviceClass.PROBLEM
+    ),
+    ("custom", "the-tank-filed"): Traits(
+        translation_key="water_tank", category=EntityCategory.DIAGNOSTIC
+    ),
+    ("custom-service", "favorite-level"): Traits(
+        translation_key="favorite_level", category=EntityCategory.CONFIG
+    ),
     # The car.
     ("vehicle", "driving-range"): Traits(
         translation_key="driving_range",
@@ -351,12 +502,6 @@ TRAITS: Final[dict[SpecName, Traits]] = {
         translation_key="filter_alert", category=EntityCategory.DIAGNOSTIC
     ),
     ("switch", "on"): Traits(translation_key="switch"),
-    ("screen", "brightness"): Traits(
-        translation_key="screen_brightness", category=EntityCategory.CONFIG
-    ),
-    ("indicator-light", "brightness"): Traits(
-        translation_key="indicator_brightness", category=EntityCategory.CONFIG
-    ),
     ("temperature-humidity-sensor", "temperature"): Traits(
         translation_key="temperature",
         device_class=SensorDeviceClass.TEMPERATURE,
@@ -448,7 +593,7 @@ TRAITS: Final[dict[SpecName, Traits]] = {
         translation_key="running_time", category=EntityCategory.DIAGNOSTIC, enabled=False
     ),
     (ANY, "filter-reset"): Traits(
-        translation_key="filter_reset", category=EntityCategory.DIAGNOSTIC
+        translation_key="filter_was_reset", category=EntityCategory.DIAGNOSTIC
     ),
     (ANY, "aqi-sensor-error"): Traits(
         translation_key="air_quality_sensor_error", category=EntityCategory.DIAGNOSTIC
@@ -1297,6 +1442,25 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     (ANY, "boost-value"): Traits(translation_key="boost"),
 }
 
+VENDOR_SERVICES: Final = frozenset(
+    {
+        "aqi",
+        "custom-service",
+        "dm",
+        "filter-time",
+        "motor-speed",
+        "other",
+        "others",
+        "rfid",
+        "use-time",
+    }
+)
+"""Vendors' own services of maintenance data and factory settings (a purifier's motor speeds
+per level, air-quality sampling state, RFID of its filter, reboot causes): their elements are
+diagnostic and disabled by default, unless `TRAITS` names them."""
+
+VENDOR_TRAITS: Final = Traits(category=EntityCategory.DIAGNOSTIC, enabled=False)
+
 DEVICE_TRAITS: Final[dict[tuple[str, SpecName], Traits]] = {
     (device_type, ("battery", "battery-level")): Traits(
         device_class=SensorDeviceClass.BATTERY, state_class=SensorStateClass.MEASUREMENT
@@ -1354,10 +1518,62 @@ STATE_ARGUMENTS: Final[frozenset[SpecName]] = frozenset({("battery", "battery-le
 They keep their own entity, and a change of them between polls is no event.
 """
 
+TRIGGERS: Final[dict[SpecName, str]] = {
+    ("lock", "lock-opened"): "lock_opened",
+    ("lock", "lock-locked"): "lock_locked",
+    ("lock", "back-locking"): "back_locking",
+    ("lock", "lock-event"): "lock_event",
+    ("lock", "exception-occurred"): "lock_alarm",
+    ("door", "exception-occurred"): "door_event",
+    ("door", "door-knocked"): "door_knocked",
+    ("doorbell", "doorbell-ring"): "doorbell_ring",
+    ("magnet-sensor", "open"): "door_opened",
+    ("magnet-sensor", "close"): "door_closed",
+    ("magnet-sensor", "door-not-closed"): "door_left_open",
+    ("switch-sensor", "click"): "click",
+    ("switch-sensor", "double-click"): "double_click",
+    ("switch-sensor", "long-press"): "long_press",
+}
+"""Spec events that are device triggers (lock operations, door events, button presses), and
+their trigger types, translated in strings.json's `device_automation`."""
+
+LOCK_EVENTS: Final[dict[SpecName, bool]] = {
+    ("lock", "lock-opened"): False,
+    ("lock", "lock-locked"): True,
+    ("lock", "back-locking"): True,
+}
+"""Events after which a lock is locked (True) or unlocked (False)."""
+
+LOCK_ACTIONS: Final[dict[str, bool]] = {
+    "lock": True,
+    "unlock": False,
+    "lifted_up_the_door_handle_from_outside_to_lock": True,
+    "locked_from_inside": True,
+    "released_lock_from_inside": False,
+}
+"""Value names of a lock event's `lock-action` after which the lock is locked (True) or
+unlocked (False); its other values (child lock, away mode) leave the lock as it was."""
+
 EVENT_TYPE_ARGUMENTS: Final = ("lock-action",)
 """Event arguments that say what happened, so their value names the event type.
 
 An event with none of them takes its type from its first argument with a value list.
+"""
+
+
+COMMANDS: Final[dict[SpecName, dict[str, str]]] = {
+    (service, "motor-control"): {"left": "move_left", "right": "move_right"}
+    for service in ("fan", "motor-controller")
+}
+"""Write-only properties that are commands: each value named here (by its value-list name, in
+lower case) becomes a button writing it, with this translation key. A fan turns left or right."""
+
+ACTION_INPUTS: Final[dict[SpecName, dict[str, Value]]] = {
+    ("filter", "reset-filter-life"): {"filter-used-time": 0},
+}
+"""Actions with inputs that are buttons all the same: their inputs' values, by property name.
+
+Some purifiers' filter reset takes the filter's used time, which a reset sets to zero.
 """
 
 
@@ -1374,12 +1590,22 @@ class PropertyItem:
 
 @dataclass(frozen=True, slots=True)
 class ActionItem:
-    """An action without inputs that becomes a button."""
+    """An action that becomes a button: one without inputs, or whose inputs are known."""
 
     action: MiotAction
     traits: Traits
+    inputs: tuple[Value, ...] = ()
     index: int | None = None
     """Its number among the device's entities that would otherwise have its name."""
+
+
+@dataclass(frozen=True, slots=True)
+class CommandItem:
+    """One value of a write-only command property, which becomes a button writing it."""
+
+    prop: MiotProperty
+    value: int
+    translation_key: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -1393,6 +1619,8 @@ class EventItem:
     traits: Traits
     polled: bool
     """Whether a change of its arguments between polls is the event: none is state of its own."""
+    trigger: str | None = None
+    """Its device trigger's type; None when it is no device trigger."""
     index: int | None = None
     """Its number among the device's entities that would otherwise have its name."""
 
@@ -1420,7 +1648,10 @@ class DevicePlan:
     roles: tuple[RoleItem, ...] = ()
     properties: tuple[PropertyItem, ...] = ()
     buttons: tuple[ActionItem, ...] = ()
+    commands: tuple[CommandItem, ...] = ()
     events: tuple[EventItem, ...] = ()
+    lock_events: tuple[EventItem, ...] = ()
+    """The events that say whether a lock without a lock entity is locked."""
     platforms: frozenset[Platform] = field(default_factory=frozenset)
 
     def role_items(self, platform: Platform) -> list[RoleItem]:
@@ -1436,12 +1667,17 @@ def traits_of(service: str, name: str, device_type: str = "") -> Traits:
     """The traits of a spec element; defaults for elements the tables do not know.
 
     The most precise entry wins: by device type, by (service, name), by name in any service.
+    A vendor's own service stays a disabled diagnostic, named by the shared name if any.
     """
-    return (
-        DEVICE_TRAITS.get((device_type, (service, name)))
-        or TRAITS.get((service, name))
-        or TRAITS.get((ANY, name), Traits())
-    )
+    vendor = service in VENDOR_SERVICES
+    default = VENDOR_TRAITS if vendor else Traits()
+    precise = DEVICE_TRAITS.get((device_type, (service, name))) or TRAITS.get((service, name))
+    if precise is not None:
+        return precise
+    shared = TRAITS.get((ANY, name))
+    if shared is None:
+        return default
+    return replace(shared, category=default.category, enabled=default.enabled) if vendor else shared
 
 
 def generic_platform(prop: MiotProperty) -> Platform | None:
@@ -1490,7 +1726,27 @@ def event_item(spec: MiotSpec, event: MiotEvent) -> EventItem:
     kind = next(preferred, next(iter(listed), None))
     traits = traits_of(event.service, event.name, spec.device_type)
     polled = not any((prop.service, prop.name) in STATE_ARGUMENTS for prop in arguments)
-    return EventItem(event, arguments, kind, traits, polled)
+    trigger = TRIGGERS.get((event.service, event.name))
+    return EventItem(event, arguments, kind, traits, polled, trigger)
+
+
+def action_inputs(spec: MiotSpec, action: MiotAction) -> tuple[Value, ...] | None:
+    """The inputs a button passes to an action; None when they are not all known."""
+    known = ACTION_INPUTS.get((action.service, action.name), {})
+    names = [spec.property(action.siid, piid).name for piid in action.inputs]
+    if not all(name in known for name in names):
+        return None
+    return tuple(known[name] for name in names)
+
+
+def command_items(prop: MiotProperty) -> tuple[CommandItem, ...]:
+    """The buttons of a write-only command property, one per value the table names."""
+    keys = COMMANDS.get((prop.service, prop.name), {})
+    return tuple(
+        CommandItem(prop, choice.value, keys[choice.name.lower()])
+        for choice in prop.value_list
+        if choice.name.lower() in keys
+    )
 
 
 UNIT_CLASSES: Final[dict[str, SensorDeviceClass]] = {
@@ -1674,9 +1930,9 @@ def name_source(item: PlannedItem) -> NameSource:
 
 
 def _numbered[T: (PropertyItem, ActionItem, EventItem)](
-    items: tuple[T, ...], counts: Counter[tuple[str, str]]
+    items: tuple[T, ...], counts: Counter[tuple[str, str]], seen: Counter[tuple[str, str]]
 ) -> tuple[T, ...]:
-    seen: Counter[tuple[str, str]] = Counter()
+    """Number the items whose name repeats on the device; `seen` counts across groups."""
     numbered = []
     for item in items:
         identity = name_identity(item)
@@ -1733,6 +1989,9 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
             if (prop := spec.find(service, name)) is not None
             and (service, name) not in taken_properties
         }
+        for (service, name), stands_for in role.stand_ins:
+            if stands_for not in found and (prop := spec.find(service, name)) is not None:
+                found[stands_for] = prop
         if any(name not in found for name in role.required):
             continue
         siid = next(s.siid for s in spec.services.values() if s.name == role.service)
@@ -1767,22 +2026,58 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
         if prop.service != "device-information"
         and (prop.service, prop.name) not in taken_properties
         and prop.key not in parameters
+        and (prop.service, prop.name) not in COMMANDS
         and (platform := generic_platform(prop)) is not None
     )
     buttons = tuple(
-        ActionItem(action, traits_of(action.service, action.name, spec.device_type))
+        ActionItem(action, traits_of(action.service, action.name, spec.device_type), inputs)
         for action in spec.actions()
-        if not action.inputs and (action.service, action.name) not in taken_actions
+        if (action.service, action.name) not in taken_actions
+        and (inputs := action_inputs(spec, action)) is not None
+    )
+    commands = tuple(
+        item
+        for prop in spec.properties()
+        if (prop.service, prop.name) not in taken_properties
+        for item in command_items(prop)
     )
     counts = Counter(
         name_identity(item) for group in (roles, properties, buttons, events) for item in group
     )
-    properties = _numbered(properties, counts)
-    buttons = _numbered(buttons, counts)
-    events = _numbered(events, counts)
+    seen: Counter[tuple[str, str]] = Counter()
+    properties = _numbered(properties, counts, seen)
+    buttons = _numbered(buttons, counts, seen)
+    events = _numbered(events, counts, seen)
     platforms = {item.role.platform for item in roles} | {item.platform for item in properties}
-    if buttons:
+    lock_events = () if Platform.LOCK in platforms else tuple(filter(tells_lock_state, events))
+    if buttons or commands:
         platforms.add(Platform.BUTTON)
     if events:
         platforms.add(Platform.EVENT)
-    return DevicePlan(tuple(roles), properties, buttons, events, frozenset(platforms))
+    if lock_events:
+        platforms.add(Platform.BINARY_SENSOR)
+    return DevicePlan(
+        tuple(roles), properties, buttons, commands, events, lock_events, frozenset(platforms)
+    )
+
+
+def tells_lock_state(item: EventItem) -> bool:
+    """Whether an event says the lock is locked or unlocked: by what it is or its lock-action."""
+    event = item.event
+    return (event.service, event.name) in LOCK_EVENTS or (
+        item.kind is not None and any(c.name in LOCK_ACTIONS for c in item.kind.value_list)
+    )
+
+
+def lock_state_after(item: EventItem, values: dict[int, Value]) -> bool | None:
+    """Whether the lock is locked after an event with these arguments (by piid); None when
+    the event does not say."""
+    known = LOCK_EVENTS.get((item.event.service, item.event.name))
+    if known is not None:
+        return known
+    kind = item.kind
+    value = None if kind is None else values.get(kind.piid)
+    if kind is None or not isinstance(value, int):
+        return None
+    choice = kind.choice(value)
+    return LOCK_ACTIONS.get(choice.name) if choice else None

@@ -7,6 +7,7 @@ Assistant as if it were bundled, so those platforms are tested over UDP like the
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -26,14 +27,28 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.xiaomi_aiot.const import DOMAIN
 from custom_components.xiaomi_aiot.miot import MiotSpec, bundled_models, load_bundled_spec
 from simulator import DeviceConfig, Home, Simulator, VirtualDevice
+from simulator.cloud import CloudServer
 from simulator.state import initial_state, parse_state
 
-from .conftest import VersionedSnapshotExtension, entry_for, first_address, later
+from .conftest import (
+    VersionedSnapshotExtension,
+    add_by_hand,
+    entity_of,
+    entry_for,
+    first_address,
+    later,
+)
 
 
 async def next_poll(hass: HomeAssistant) -> None:
     """Let the next poll happen (and any refresh a write scheduled), and wait for it."""
     await later(hass)
+
+
+async def pushed(hass: HomeAssistant) -> None:
+    """Give a device's reports time to arrive (real UDP), and Home Assistant to handle them."""
+    await asyncio.sleep(0.2)
+    await hass.async_block_till_done()
 
 
 async def assert_entities_match_snapshots(
@@ -46,6 +61,26 @@ async def assert_entities_match_snapshots(
     extended = snapshot.use_extension(VersionedSnapshotExtension)
     for entry in entries:
         await snapshot_platform(hass, entity_registry, extended, entry.entry_id)
+
+
+def assert_every_platform_matches_snapshots(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    entry_id: str,
+) -> None:
+    """Every entity of an entry, of all its platforms: registry entry, and state if enabled.
+
+    `snapshot_platform` takes one platform at a time; a real model's device spans several.
+    """
+    entries = sorted(
+        er.async_entries_for_config_entry(entity_registry, entry_id), key=lambda e: e.entity_id
+    )
+    assert entries
+    for entry in entries:
+        assert entry == snapshot(name=f"{entry.entity_id}-entry")
+        if entry.disabled_by is None:
+            assert hass.states.get(entry.entity_id) == snapshot(name=f"{entry.entity_id}-state")
 
 
 async def translated_error(
@@ -64,6 +99,36 @@ async def translated_error(
     assert message != caught.value.translation_key
     assert "{" not in message, f"placeholder left unfilled: {message}"
     return caught.value
+
+
+async def assert_a_refused_power_on_is_translated(
+    hass: HomeAssistant, device: VirtualDevice, domain: str, entity_id: str
+) -> None:
+    """The device refuses its main service's on property: turn_on fails with our words."""
+    assert device.spec is not None
+    on = device.resolve(f"{device.spec.device_type}.on")
+    device.apply_faults({"property_errors": {f"{on.siid}.{on.piid}": -4004}})
+    await translated_error(
+        hass.services.async_call(domain, "turn_on", {"entity_id": entity_id}, blocking=True)
+    )
+
+
+async def set_up_real(
+    hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer], domain: str, key: str
+) -> tuple[VirtualDevice, str]:
+    """A real model's device added by hand, and the entity id of one of its entities."""
+    device, server = real_device
+    await add_by_hand(hass, device, server.url)
+    return device, entity_of(hass, device, domain, key)
+
+
+async def changed_by_hand(
+    hass: HomeAssistant, device: VirtualDevice, values: dict[tuple[int, int], Any]
+) -> None:
+    """Properties changed at the device, by (siid, piid), and the poll that shows them."""
+    for (siid, piid), value in values.items():
+        device.set(siid, piid, value)
+    await later(hass)
 
 
 def spy_on_actions(device: VirtualDevice) -> list[tuple[int, int, list[Any]]]:
@@ -131,7 +196,8 @@ HUMIDIFIER_SPEC_DATA: dict[str, Any] = {
         },
         {
             "iid": 2,
-            "type": _urn("service", "humidifier"),
+            # A service type no role or trait knows, so every property is a generic entity.
+            "type": _urn("service", "mist-maker"),
             "description": "Humidifier",
             "properties": [
                 _prop(1, "on", "Switch Status", "bool", RW),
@@ -185,9 +251,9 @@ HUMIDIFIER_SPEC_DATA: dict[str, Any] = {
         },
     ],
 }
-"""A humidifier whose spec makes a select (fan level), a number (target humidity, step 10),
-a binary sensor (water shortage), sensors, a switch and a button (toggle); its write-only
-property makes nothing."""
+"""A humidifier of a service type no table knows, whose spec makes a select (fan level), a
+number (target humidity, step 10), a binary sensor (water shortage), sensors, a switch and a
+button (toggle); its write-only property makes nothing."""
 HUMIDIFIER_SPEC = MiotSpec.from_dict(HUMIDIFIER_SPEC_DATA)
 
 

@@ -6,8 +6,9 @@ reports them, never from a poll.
 
 from __future__ import annotations
 
-import asyncio
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from unittest.mock import patch
 
 import pytest
@@ -22,13 +23,16 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_track_state_change_event
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.xiaomi_aiot.mapping import EVENT_ATTRIBUTES, plan_device
+from custom_components.xiaomi_aiot.miot import MiotSpec
 from simulator import Simulator
+from tests.real_specs import real_document, real_models
 
 from .conftest import SetUpDevice
-from .platform_kit import assert_entities_match_snapshots, next_poll
+from .platform_kit import assert_entities_match_snapshots, next_poll, pushed
 
 LOCK_EVENT = "event.front_door_lock_lock_opened"
-DOOR_EVENT = "event.front_door_lock_door"
+DOOR_EVENT = "event.front_door_lock_door_event"
 LOW_BATTERY = "event.front_door_lock_low_battery"
 METHODS = ["ble_outdoor", "password", "fingerprint", "one_time_password"]
 
@@ -81,12 +85,6 @@ async def test_event_types_are_how_the_lock_was_opened(
         "open_over_time",
         "door_stuck",
     ]
-
-
-async def pushed(hass: HomeAssistant) -> None:
-    """Give the device's reports time to arrive (real UDP), and Home Assistant to handle them."""
-    await asyncio.sleep(0.2)
-    await hass.async_block_till_done()
 
 
 async def test_a_fingerprint_at_the_door_fires_with_its_method_and_key(
@@ -169,3 +167,35 @@ async def test_without_push_the_locks_operations_are_not_seen(
 
     assert events == []
     assert low_battery == []
+
+
+LANGUAGES = ["strings.json", "translations/zh-Hans.json"]
+COMPONENT = Path(__file__).parents[2] / "custom_components" / "xiaomi_aiot"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("model", [m for m in real_models() if m is None or ".lock." in m])
+def test_a_real_locks_events_are_translated_to_their_last_value(model: str, language: str) -> None:
+    """Every real lock's events: each type and each listed argument value has a name."""
+    events = json.loads((COMPONENT / language).read_text("utf-8"))["entity"]["event"]
+    plan = plan_device(MiotSpec.from_dict(real_document(model)))
+    missing = []
+    for item in plan.events:
+        key = item.traits.translation_key
+        assert key, f"{item.event.service}.{item.event.name} has no translation key"
+        attributes = events[key]["state_attributes"]
+        types = item.kind.value_list if item.kind else ()
+        names = [c.name for c in types] or [item.event.name]
+        missing += [f"{key}: {n}" for n in names if n not in attributes["event_type"]["state"]]
+        for prop in item.arguments:
+            if prop is item.kind:
+                continue
+            attribute = EVENT_ATTRIBUTES.get(prop.name, prop.name.replace("-", "_"))
+            if attribute not in attributes:
+                missing.append(f"{key}: {attribute}")
+                continue
+            states = attributes[attribute].get("state", {})
+            missing += [
+                f"{key}.{attribute}: {c.name}" for c in prop.value_list if c.name not in states
+            ]
+    assert missing == []

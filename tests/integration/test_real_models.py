@@ -48,8 +48,8 @@ CASES = {
         (2, 3, 24),
     ),
     "plug": Case("cuco.plug.cp1", "switch", "p-2-1", "turn_off", {}, (2, 1, False)),
-    "purifier": Case("zhimi.airpurifier.ma4", "switch", "p-2-2", "turn_off", {}, (2, 2, False)),
-    "fan": Case("dmaker.fan.p5", "switch", "p-2-2", "turn_on", {}, (2, 2, True)),
+    "purifier": Case("zhimi.airpurifier.ma4", "fan", "fan-2", "turn_off", {}, (2, 2, False)),
+    "fan": Case("dmaker.fan.p5", "fan", "fan-2", "oscillate", {"oscillating": True}, (2, 2, True)),
     "vacuum": Case(
         "roborock.vacuum.a15", "select", "p-2-4", "select_option", {"option": "strong"}, (2, 4, 103)
     ),
@@ -57,7 +57,12 @@ CASES = {
         "lumi.curtain.hagl05", "number", "p-2-7", "set_value", {"value": 30}, (2, 7, 30)
     ),
     "humidifier": Case(
-        "zhimi.humidifier.ca4", "number", "p-2-6", "set_value", {"value": 50}, (2, 6, 50)
+        "zhimi.humidifier.ca4",
+        "humidifier",
+        "humidifier-2",
+        "set_humidity",
+        {"humidity": 50},
+        (2, 6, 50),
     ),
     "speaker": Case(
         "xiaomi.wifispeaker.lx01",
