@@ -72,6 +72,13 @@ ACTION_EFFECTS: dict[tuple[str, str], tuple[Effect, ...]] = {
     ("lock", "unlock"): _lock_effects("Unlock", "Unlocked"),
     ("intelligent-speaker", "play-text"): (Speak("text-content"),),
     ("intelligent-speaker", "execute-text-directive"): (Speak("text-content"),),
+    # A bath heater stops heating, blowing and ventilating, and goes idle.
+    ("ptc-bath-heater", "stop-working"): (
+        SetTo("mode", "Idle"),
+        SetTo("heating", False),
+        SetTo("blow", False),
+        SetTo("ventilation", False),
+    ),
 }
 
 

@@ -91,6 +91,8 @@ def primary_platforms(spec: MiotSpec, plan: DevicePlan) -> frozenset[Platform]:
     found |= {item.platform for item in plan.properties if item.prop.siid in own}
     if any(item.event.siid in own for item in plan.events):
         found.add(Platform.EVENT)
+    if any(item.siid in own for item in plan.event_sensors):
+        found.add(Platform.BINARY_SENSOR)
     if any(item.action.siid in own for item in plan.buttons):
         found.add(Platform.BUTTON)
     if plan.lock_events:  # a lock's state, from its events
@@ -105,6 +107,7 @@ def name_sources(plan: DevicePlan) -> Counter[str]:
         for group in (plan.roles, plan.properties, plan.buttons, plan.events)
         for item in group
     )
+    sources["class"] += len(plan.event_sensors)
     sources["key"] += len(plan.commands)
     if plan.lock_events:
         sources["key"] += 1

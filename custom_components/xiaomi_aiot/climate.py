@@ -1,4 +1,5 @@
-"""Air conditioners and a car's cabin climate: HVAC modes, temperatures, fan and swing."""
+"""Air conditioners, heaters, bath heaters and a car's cabin climate: HVAC modes,
+temperatures, presets, fan and swing."""
 
 from __future__ import annotations
 
@@ -14,14 +15,18 @@ from homeassistant.components.climate.const import (
     ClimateEntityFeature,
     HVACMode,
 )
-from homeassistant.const import ATTR_TEMPERATURE, Platform, UnitOfTemperature
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.const import ATTR_TEMPERATURE, Platform
 
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities, exception_handler, invalid_option
+from .coordinator import MiotCoordinator
+from .entity import (
+    XiaomiRoleEntity,
+    exception_handler,
+    invalid_option,
+    set_up_roles,
+    temperature_unit,
+)
 from .mapping import RoleItem
-from .miot.spec import Value
+from .miot.spec import Value, ValueChoice
 
 PARALLEL_UPDATES = 1
 
@@ -32,37 +37,28 @@ HVAC_MODES: Final = {
     "heat": HVACMode.HEAT,
     "fan": HVACMode.FAN_ONLY,
     "fan_only": HVACMode.FAN_ONLY,
+    # A bath heater's: heating fast, or clearing the mirror with warm air; idle is off.
+    "quick_heat": HVACMode.HEAT,
+    "defog": HVACMode.HEAT,
+    "quick_defog": HVACMode.HEAT,
+    "idle": HVACMode.OFF,
 }
-"""Names in a mode value list and the HVAC modes they are."""
+"""Names in a mode value list and the HVAC modes they are. Where several names are one HVAC
+mode, the one first here is what that mode sets, and all of them are presets."""
 
-ON_MODE: Final = HVACMode.HEAT_COOL
-"""The mode of a climate without a mode list when it is on: it heats or cools to its target.
+ON_MODES: Final = {"heater": HVACMode.HEAT}
+"""The mode of a climate without a mode list when it is on, by its role's service.
 
-A car's cabin climate is one: like Tesla's in Home Assistant, it is off or heat/cool.
+A space heater heats. Otherwise it heats or cools to its target: a car's cabin climate is
+one, like Tesla's in Home Assistant, off or heat/cool.
 """
+ON_MODE: Final = HVACMode.HEAT_COOL
 
 SWING_PROPERTIES: Final = {
     SWING_VERTICAL: ("vertical-swing",),
     SWING_HORIZONTAL: ("horizontal-swing",),
     SWING_BOTH: ("vertical-swing", "horizontal-swing"),
 }
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: XiaomiConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a climate entity for each air-conditioner or cabin-climate service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiClimate(coordinator, item)
-            for item in coordinator.plan.role_items(Platform.CLIMATE)
-        ],
-    )
 
 
 class XiaomiClimate(XiaomiRoleEntity, ClimateEntity):
@@ -74,27 +70,40 @@ class XiaomiClimate(XiaomiRoleEntity, ClimateEntity):
         features = ClimateEntityFeature(0)
         # Each mode and its value in the mode list; None where the spec has no mode list.
         self._modes: dict[HVACMode, int | None] = {}
+        # The HVAC mode of each value of the mode list that is one.
+        self._hvac_of: dict[int, HVACMode] = {}
+        by_hvac: dict[HVACMode, list[ValueChoice]] = {}
         if mode := item.prop("mode"):
             for choice in mode.value_list:
-                if (hvac := HVAC_MODES.get(choice.name)) and hvac not in self._modes:
-                    self._modes[hvac] = choice.value
+                if hvac := HVAC_MODES.get(choice.name):
+                    self._hvac_of[choice.value] = hvac
+                    by_hvac.setdefault(hvac, []).append(choice)
+            order = list(HVAC_MODES)
+            self._modes = {
+                hvac: min(choices, key=lambda c: order.index(c.name)).value
+                for hvac, choices in by_hvac.items()
+            }
         elif item.prop("on"):
-            self._modes[ON_MODE] = None
-        hvac_modes = list(self._modes)
-        if item.prop("on"):
+            self._modes[ON_MODES.get(item.role.service, ON_MODE)] = None
+        hvac_modes: list[HVACMode] = [hvac for hvac in self._modes if hvac != HVACMode.OFF]
+        if item.prop("on") or HVACMode.OFF in self._modes:
             hvac_modes.insert(0, HVACMode.OFF)
-            features |= ClimateEntityFeature.TURN_ON | ClimateEntityFeature.TURN_OFF
+            features |= ClimateEntityFeature.TURN_OFF
+        if item.prop("on"):
+            features |= ClimateEntityFeature.TURN_ON
         self._attr_hvac_modes = hvac_modes
+        presets = [
+            choice.name for choices in by_hvac.values() if len(choices) > 1 for choice in choices
+        ]
+        if presets:
+            features |= ClimateEntityFeature.PRESET_MODE
+            self._attr_preset_modes = presets
         if (target := item.prop("target-temperature")) and target.value_range:
             features |= ClimateEntityFeature.TARGET_TEMPERATURE
             self._attr_min_temp = target.value_range.min
             self._attr_max_temp = target.value_range.max
             self._attr_target_temperature_step = target.value_range.step
-        self._attr_temperature_unit = (
-            UnitOfTemperature.FAHRENHEIT
-            if target and target.unit == "fahrenheit"
-            else UnitOfTemperature.CELSIUS
-        )
+        self._attr_temperature_unit = temperature_unit(target)
         if fan := item.prop("fan-level"):
             features |= ClimateEntityFeature.FAN_MODE
             self._attr_fan_modes = [choice.name for choice in fan.value_list]
@@ -119,9 +128,15 @@ class XiaomiClimate(XiaomiRoleEntity, ClimateEntity):
         if on is False:
             return HVACMode.OFF
         if self.role.prop("mode") is None:
-            return ON_MODE if on else None
+            return next(iter(self._modes)) if on else None
         mode = self.value("mode")
-        return next((hvac for hvac, value in self._modes.items() if value == mode), None)
+        return None if mode is None else self._hvac_of.get(int(mode))
+
+    @property
+    def preset_mode(self) -> str | None:
+        """The mode's name, where the mode is one of several of its HVAC mode."""
+        name = self.choice_name("mode")
+        return name if name in (self._attr_preset_modes or ()) else None
 
     @property
     def current_temperature(self) -> float | None:
@@ -160,8 +175,19 @@ class XiaomiClimate(XiaomiRoleEntity, ClimateEntity):
 
     @exception_handler
     async def async_turn_off(self) -> None:
-        """Power off."""
-        await self.write({"on": False})
+        """Power off, or go idle where the mode list says so."""
+        await self.write(self._hvac_values(HVACMode.OFF))
+
+    @exception_handler
+    async def async_set_preset_mode(self, preset_mode: str) -> None:
+        """Set the mode by name."""
+        if preset_mode not in (self._attr_preset_modes or ()):
+            raise invalid_option(preset_mode, self._attr_preset_modes or ())
+        value = self.choice_value("mode", preset_mode)
+        values: dict[str, Value] = {"mode": value} if value is not None else {}
+        if self.role.prop("on"):
+            values["on"] = True
+        await self.write(values)
 
     @exception_handler
     async def async_set_temperature(self, **kwargs: Any) -> None:
@@ -204,3 +230,7 @@ class XiaomiClimate(XiaomiRoleEntity, ClimateEntity):
         if self.role.prop("on"):
             values["on"] = True
         return values
+
+
+async_setup_entry = set_up_roles(Platform.CLIMATE, XiaomiClimate)
+"""Add a climate entity for each of its services on every device."""

@@ -170,6 +170,13 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
             if prop.readable and prop.service != "device-information"
         )
         self._polled_set = frozenset(self.polled)
+        self._kept: frozenset[PropertyKey] = frozenset(
+            prop.key
+            for prop in device.spec.properties()
+            if not prop.readable and (prop.writable or prop.notifies)
+        )
+        """Properties no poll reads (a water heater's write-only target temperature): their
+        last written or reported values are kept until the next write or report."""
         self._changes = 0
         self._refusals = 0
         self._changed_at: dict[PropertyKey, int] = {}
@@ -221,6 +228,8 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         if self.push is not None:
             await self.push.async_maintain()
         self._plan_next_poll()
+        if self.data is not None:
+            results = {**{k: v for k, v in self.data.items() if k in self._kept}, **results}
         if self.data is not None and self._changes != started:
             newer = {k: self.data[k] for k, at in self._changed_at.items() if at > started}
             results = {**results, **{k: v for k, v in newer.items() if k in results}}
@@ -272,7 +281,11 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         The next poll keeps its time: a device that reports often is still polled, which
         renews its subscription and reads what it does not report.
         """
-        known = {k: PropertyResult(0, v) for k, v in changes.items() if k in self._polled_set}
+        known = {
+            k: PropertyResult(0, v)
+            for k, v in changes.items()
+            if k in self._polled_set or k in self._kept
+        }
         if known and self.data is not None:
             self.data = self._newer(known)
             self.async_update_listeners()

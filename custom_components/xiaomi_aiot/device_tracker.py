@@ -6,11 +6,10 @@ from typing import Final
 
 from homeassistant.components.device_tracker import SourceType, TrackerEntity
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.core import callback
 
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities
+from .coordinator import MiotCoordinator
+from .entity import XiaomiRoleEntity, set_up_roles
 from .mapping import DATUMS, Datum, RoleItem
 from .miot.geo import gcj02_to_wgs84
 from .miot.spec import Value
@@ -19,23 +18,6 @@ PARALLEL_UPDATES = 0
 
 DECIMALS: Final = 6
 """Degrees are shown to a micro-degree (about 0.1 m), the precision devices report them in."""
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: XiaomiConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a device tracker for each location service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiTracker(coordinator, item)
-            for item in coordinator.plan.role_items(Platform.DEVICE_TRACKER)
-        ],
-    )
 
 
 def wgs84_position(
@@ -74,3 +56,7 @@ class XiaomiTracker(XiaomiRoleEntity, TrackerEntity):
         self._attr_location_accuracy = (
             round(accuracy) if isinstance(accuracy, int | float) and position else 0
         )
+
+
+async_setup_entry = set_up_roles(Platform.DEVICE_TRACKER, XiaomiTracker)
+"""Add a device tracker for each location service."""

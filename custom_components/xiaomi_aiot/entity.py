@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any
 
+from homeassistant.const import Platform, UnitOfTemperature
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
@@ -149,6 +150,34 @@ def add_device_entities(
     )
 
 
+type PlatformSetup = Callable[
+    [HomeAssistant, XiaomiConfigEntry, AddConfigEntryEntitiesCallback], Coroutine[Any, Any, None]
+]
+
+
+def set_up_roles(
+    platform: Platform, entity: Callable[[MiotCoordinator, RoleItem], Entity]
+) -> PlatformSetup:
+    """A role platform's `async_setup_entry`: one entity for each of its role items."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: XiaomiConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        """Add an entity for each of the platform's role items, on every device."""
+        add_device_entities(
+            hass,
+            entry,
+            async_add_entities,
+            lambda coordinator: [
+                entity(coordinator, item) for item in coordinator.plan.role_items(platform)
+            ],
+        )
+
+    return async_setup_entry
+
+
 class XiaomiRoleEntity(XiaomiEntity):
     """A rich entity made of several properties and actions of a role."""
 
@@ -219,6 +248,13 @@ class XiaomiRoleEntity(XiaomiEntity):
                 if name in self.role.properties
             },
         )
+
+
+def temperature_unit(prop: MiotProperty | None) -> str:
+    """The unit of a temperature property: Fahrenheit where the spec says so, else Celsius."""
+    if prop is not None and prop.unit == "fahrenheit":
+        return UnitOfTemperature.FAHRENHEIT
+    return UnitOfTemperature.CELSIUS
 
 
 def invalid_option(option: str, options: Iterable[str]) -> ServiceValidationError:

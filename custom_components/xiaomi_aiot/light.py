@@ -13,32 +13,19 @@ from homeassistant.components.light import (
 )
 from homeassistant.components.light.const import ColorMode, LightEntityFeature
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util.color import brightness_to_value, value_to_brightness
 
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities, exception_handler, invalid_option
+from .coordinator import MiotCoordinator
+from .entity import (
+    XiaomiRoleEntity,
+    exception_handler,
+    invalid_option,
+    set_up_roles,
+)
 from .mapping import RoleItem
 from .miot.spec import Value
 
 PARALLEL_UPDATES = 1
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: XiaomiConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a light for each light service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiLight(coordinator, item) for item in coordinator.plan.role_items(Platform.LIGHT)
-        ],
-    )
 
 
 class XiaomiLight(XiaomiRoleEntity, LightEntity):
@@ -130,3 +117,7 @@ class XiaomiLight(XiaomiRoleEntity, LightEntity):
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn off."""
         await self.write({"on": False})
+
+
+async_setup_entry = set_up_roles(Platform.LIGHT, XiaomiLight)
+"""Add a light for each light service."""

@@ -6,32 +6,13 @@ from typing import Any, Final
 
 from homeassistant.components.lock import LockEntity
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities, exception_handler
+from .entity import XiaomiRoleEntity, exception_handler, set_up_roles
 
 PARALLEL_UPDATES = 1
 
 LOCKED: Final = "locked"
 UNLOCKED: Final = "unlocked"
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: XiaomiConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a lock for each lock service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiLock(coordinator, item) for item in coordinator.plan.role_items(Platform.LOCK)
-        ],
-    )
 
 
 class XiaomiLock(XiaomiRoleEntity, LockEntity):
@@ -56,3 +37,7 @@ class XiaomiLock(XiaomiRoleEntity, LockEntity):
     def _status_effect(self, name: str) -> dict[str, Any]:
         value = self.choice_value("status", name)
         return {} if value is None else {"status": value}
+
+
+async_setup_entry = set_up_roles(Platform.LOCK, XiaomiLock)
+"""Add a lock for each lock service."""

@@ -18,7 +18,9 @@ planned entity's name comes from.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from enum import StrEnum
 from typing import Final
 
@@ -68,6 +70,8 @@ class Role:
     required: tuple[str, ...] = ()
     """Names of `properties` the entity cannot be without (a light's on): a service lacking
     one (a gateway's light whose power has iid 0) makes generic entities instead."""
+    main_for: frozenset[str] = frozenset()
+    """Device types, beside the service's own, that the entity is: it carries their name."""
     stand_ins: tuple[tuple[SpecName, str], ...] = ()
     """Properties taken, under a role property's name, only where the spec lacks that one: a
     humidifier without a mode list offers its fan levels as its modes."""
@@ -136,6 +140,39 @@ ROLES: Final = (
         # Xiaomi's door locks report their status and operations but have no action to lock
         # or unlock: no lock entity offers what they cannot do. The car has both.
         needs_action=True,
+    ),
+    Role(
+        platform=Platform.WATER_HEATER,
+        service="water-heater",
+        translation_key="water_heater",
+        properties=tuple(
+            ("water-heater", name) for name in ("on", "target-temperature", "temperature", "mode")
+        ),
+    ),
+    # Space heaters: on/off and a target temperature; the room's temperature comes from the
+    # environment service.
+    Role(
+        platform=Platform.CLIMATE,
+        service="heater",
+        translation_key="heater",
+        properties=(
+            ("heater", "on"),
+            ("heater", "mode"),
+            ("heater", "target-temperature"),
+            ("fan-control", "fan-level"),
+        ),
+    ),
+    # A bath heater has no power switch: its mode list says idle, dry or heat. Its light is a
+    # light of its own.
+    Role(
+        platform=Platform.CLIMATE,
+        service="ptc-bath-heater",
+        translation_key="bath_heater",
+        main_for=frozenset({"bath-heater"}),
+        properties=(
+            ("ptc-bath-heater", "mode"),
+            ("ptc-bath-heater", "target-temperature"),
+        ),
     ),
     # Fans and air purifiers: speed as a percentage of a stepless speed (a range), else of the
     # fan levels; presets from the mode list. A fan's motor-control is a pair of buttons.
@@ -240,6 +277,18 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ("air-conditioner", "dryer"): Traits(translation_key="dryer"),
     ("air-conditioner", "sleep-mode"): Traits(translation_key="sleep_mode"),
     ("air-conditioner", "soft-wind"): Traits(translation_key="soft_wind"),
+    ("heater", "fault"): Traits(translation_key="fault", category=EntityCategory.DIAGNOSTIC),
+    ("water-heater", "fault"): Traits(translation_key="fault", category=EntityCategory.DIAGNOSTIC),
+    ("water-heater", "status"): Traits(translation_key="water_heater_status"),
+    ("motion-sensor", "no-motion-duration"): Traits(translation_key="no_motion_duration"),
+    # A bath heater's functions, each a switch beside its climate entity's modes.
+    ("ptc-bath-heater", "heating"): Traits(translation_key="heating"),
+    ("ptc-bath-heater", "blow"): Traits(translation_key="blow"),
+    ("ptc-bath-heater", "ventilation"): Traits(translation_key="ventilation"),
+    ("ptc-bath-heater", "stop-working"): Traits(translation_key="stop_working"),
+    ("ptc-bath-heater", "temperature"): Traits(
+        device_class=SensorDeviceClass.TEMPERATURE, state_class=SensorStateClass.MEASUREMENT
+    ),
     ("indicator-light", "on"): Traits(
         translation_key="indicator_light", category=EntityCategory.CONFIG, enabled=False
     ),
@@ -1473,6 +1522,70 @@ A lock's battery is maintenance, a diagnostic; a car's, a phone's or a watch's i
 owner looks at first.
 """
 
+
+@dataclass(frozen=True, kw_only=True)
+class TwoStates:
+    """A read-only property that is a two-state sensor: its device class, and what means on."""
+
+    device_class: BinarySensorDeviceClass
+    on: frozenset[str | bool] = frozenset({True})
+    """The values that mean on: value-list names, or True / False for a boolean."""
+
+
+TWO_STATES: Final[dict[SpecName, TwoStates]] = {
+    # A magnet in contact with its sensor is a closed door: contact is "off" for HA's door.
+    ("magnet-sensor", "contact-state"): TwoStates(
+        device_class=BinarySensorDeviceClass.DOOR, on=frozenset({False})
+    ),
+    ("motion-sensor", "motion-state"): TwoStates(device_class=BinarySensorDeviceClass.MOTION),
+    ("magnet-sensor", "illumination"): TwoStates(
+        device_class=BinarySensorDeviceClass.LIGHT, on=frozenset({"strong"})
+    ),
+    ("motion-sensor", "illumination"): TwoStates(
+        device_class=BinarySensorDeviceClass.LIGHT, on=frozenset({"strong"})
+    ),
+    # A smoke sensor's "busy" is its alarm.
+    ("smoke-sensor", "status"): TwoStates(
+        device_class=BinarySensorDeviceClass.SMOKE, on=frozenset({"busy"})
+    ),
+    ("washer", "door-state"): TwoStates(
+        device_class=BinarySensorDeviceClass.DOOR, on=frozenset({"open"})
+    ),
+    ("battery-service", "status-low-energy"): TwoStates(
+        device_class=BinarySensorDeviceClass.BATTERY, on=frozenset({"low_energy"})
+    ),
+}
+"""Properties whose two states are a binary sensor with a device class, by spec name."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventStates:
+    """A sensor that says what it senses only by events: the events that turn it on and off."""
+
+    device_class: BinarySensorDeviceClass
+    on: frozenset[str]
+    off: frozenset[str] = frozenset()
+    off_after: timedelta | None = None
+    """For a sensor that reports only the start (motion): how long it is on after each."""
+
+
+EVENT_STATES: Final[dict[str, EventStates]] = {
+    # Aqara's leak sensor has no property: it reports water and its drying off as events.
+    "submersion-sensor": EventStates(
+        device_class=BinarySensorDeviceClass.MOISTURE,
+        on=frozenset({"submersion-detected"}),
+        off=frozenset({"no-submersion"}),
+    ),
+    # Aqara's motion sensor reports motion, never its end; two minutes is the shortest
+    # "no motion for" it knows.
+    "motion-sensor": EventStates(
+        device_class=BinarySensorDeviceClass.MOTION,
+        on=frozenset({"motion-detected"}),
+        off_after=timedelta(minutes=2),
+    ),
+}
+"""Services whose events are a binary sensor's state, by service name."""
+
 UNITS: Final[dict[str, str]] = {
     "celsius": UnitOfTemperature.CELSIUS,
     "fahrenheit": UnitOfTemperature.FAHRENHEIT,
@@ -1626,6 +1739,17 @@ class EventItem:
 
 
 @dataclass(frozen=True, slots=True)
+class EventSensorItem:
+    """A service whose events are a binary sensor's state, with their ids."""
+
+    siid: int
+    states: EventStates
+    on: frozenset[int]
+    off: frozenset[int]
+    """The events' eiids that turn the sensor on, and off."""
+
+
+@dataclass(frozen=True, slots=True)
 class RoleItem:
     """A service that became a rich entity, with the spec elements it found."""
 
@@ -1650,6 +1774,7 @@ class DevicePlan:
     buttons: tuple[ActionItem, ...] = ()
     commands: tuple[CommandItem, ...] = ()
     events: tuple[EventItem, ...] = ()
+    event_sensors: tuple[EventSensorItem, ...] = ()
     lock_events: tuple[EventItem, ...] = ()
     """The events that say whether a lock without a lock entity is locked."""
     platforms: frozenset[Platform] = field(default_factory=frozenset)
@@ -1680,10 +1805,42 @@ def traits_of(service: str, name: str, device_type: str = "") -> Traits:
     return replace(shared, category=default.category, enabled=default.enabled) if vendor else shared
 
 
+def two_states_of(prop: MiotProperty) -> TwoStates | None:
+    """The two states a read-only boolean or value-list property is; None for others (a
+    gateway's illumination in lux is a measurement, not Weak / Strong)."""
+    if prop.writable or (prop.format != "bool" and not prop.value_list):
+        return None
+    return TWO_STATES.get((prop.service, prop.name))
+
+
+def property_traits(prop: MiotProperty, device_type: str = "") -> Traits:
+    """The traits of a property; a two-state sensor's device class where no table gives one."""
+    traits = command_traits(prop, device_type)
+    two_states = two_states_of(prop)
+    if two_states is None or traits.device_class is not None:
+        return traits
+    return replace(traits, device_class=two_states.device_class)
+
+
+def event_sensor_items(spec: MiotSpec) -> Iterator[EventSensorItem]:
+    """The binary sensors a spec's events make: one per service of `EVENT_STATES`."""
+    for service in spec.services.values():
+        states = EVENT_STATES.get(service.name)
+        if states is None:
+            continue
+        events = service.events.values()
+        on = frozenset(event.eiid for event in events if event.name in states.on)
+        off = frozenset(event.eiid for event in events if event.name in states.off)
+        if on:
+            yield EventSensorItem(service.siid, states, on, off)
+
+
 def generic_platform(prop: MiotProperty) -> Platform | None:
     """The platform of a property no role represents, by its format and access."""
     if not prop.readable:
         return command_platform(prop)
+    if two_states_of(prop) is not None:
+        return Platform.BINARY_SENSOR
     if prop.format == "bool":
         return Platform.SWITCH if prop.writable else Platform.BINARY_SENSOR
     if prop.value_list:
@@ -1960,8 +2117,10 @@ def fitted_traits(platform: Platform, prop: MiotProperty, traits: Traits) -> Tra
     if traits.device_class and (
         classes is None or traits.device_class not in {str(c) for c in classes}
     ):
-        # A name shared across services may land on a platform its device class is not of.
-        traits = replace(traits, device_class=None)
+        # A name shared across services may land on a platform its device class is not of
+        # (an illumination in lux, or Weak / Strong): a two-state sensor's class then.
+        two_states = two_states_of(prop) if platform == Platform.BINARY_SENSOR else None
+        traits = replace(traits, device_class=two_states.device_class if two_states else None)
     return traits
 
 
@@ -1995,7 +2154,8 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
         if any(name not in found for name in role.required):
             continue
         siid = next(s.siid for s in spec.services.values() if s.name == role.service)
-        roles.append(RoleItem(role, siid, found, actions, role.service == spec.device_type))
+        main = spec.device_type in {role.service, *role.main_for}
+        roles.append(RoleItem(role, siid, found, actions, main))
         taken_properties.update((p.service, p.name) for p in found.values())
         taken_services.update(service for service, _ in role.properties)
         taken_actions.update((a.service, a.name) for a in actions.values())
@@ -2020,7 +2180,7 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
         PropertyItem(
             platform,
             prop,
-            fitted_traits(platform, prop, command_traits(prop, spec.device_type)),
+            fitted_traits(platform, prop, property_traits(prop, spec.device_type)),
         )
         for prop in spec.properties()
         if prop.service != "device-information"
@@ -2041,6 +2201,7 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
         if (prop.service, prop.name) not in taken_properties
         for item in command_items(prop)
     )
+    event_sensors = tuple(event_sensor_items(spec))
     counts = Counter(
         name_identity(item) for group in (roles, properties, buttons, events) for item in group
     )
@@ -2050,14 +2211,21 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
     events = _numbered(events, counts, seen)
     platforms = {item.role.platform for item in roles} | {item.platform for item in properties}
     lock_events = () if Platform.LOCK in platforms else tuple(filter(tells_lock_state, events))
+    if event_sensors or lock_events:
+        platforms.add(Platform.BINARY_SENSOR)
     if buttons or commands:
         platforms.add(Platform.BUTTON)
     if events:
         platforms.add(Platform.EVENT)
-    if lock_events:
-        platforms.add(Platform.BINARY_SENSOR)
     return DevicePlan(
-        tuple(roles), properties, buttons, commands, events, lock_events, frozenset(platforms)
+        roles=tuple(roles),
+        properties=properties,
+        buttons=buttons,
+        commands=commands,
+        events=events,
+        event_sensors=event_sensors,
+        lock_events=lock_events,
+        platforms=frozenset(platforms),
     )
 
 

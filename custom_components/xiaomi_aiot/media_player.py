@@ -11,11 +11,15 @@ from typing import Final
 from homeassistant.components.media_player import MediaPlayerDeviceClass, MediaPlayerEntity
 from homeassistant.components.media_player.const import MediaPlayerEntityFeature, MediaPlayerState
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.core import callback
 
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiRoleEntity, add_device_entities, exception_handler, invalid_option
+from .coordinator import MiotCoordinator
+from .entity import (
+    XiaomiRoleEntity,
+    exception_handler,
+    invalid_option,
+    set_up_roles,
+)
 from .mapping import RoleItem
 
 PARALLEL_UPDATES = 1
@@ -34,23 +38,6 @@ ACTION_FEATURES: Final = {
     "turn-on": MediaPlayerEntityFeature.TURN_ON,
 }
 POWER_ACTIONS: Final = ("turn-off", "turn-on")
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: XiaomiConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a media player for each television or speaker service."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiMediaPlayer(coordinator, item)
-            for item in coordinator.plan.role_items(Platform.MEDIA_PLAYER)
-        ],
-    )
 
 
 class XiaomiMediaPlayer(XiaomiRoleEntity, MediaPlayerEntity):
@@ -188,3 +175,7 @@ class XiaomiMediaPlayer(XiaomiRoleEntity, MediaPlayerEntity):
     def _playing_effect(self, name: str) -> dict[str, int]:
         value = self.choice_value("playing-state", name)
         return {} if value is None else {"playing-state": value}
+
+
+async_setup_entry = set_up_roles(Platform.MEDIA_PLAYER, XiaomiMediaPlayer)
+"""Add a media player for each television or speaker service."""

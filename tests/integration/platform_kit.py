@@ -15,6 +15,7 @@ from typing import Any
 from unittest.mock import PropertyMock, patch
 
 import pytest
+from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
@@ -111,15 +112,6 @@ async def assert_a_refused_power_on_is_translated(
     await translated_error(
         hass.services.async_call(domain, "turn_on", {"entity_id": entity_id}, blocking=True)
     )
-
-
-async def set_up_real(
-    hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer], domain: str, key: str
-) -> tuple[VirtualDevice, str]:
-    """A real model's device added by hand, and the entity id of one of its entities."""
-    device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    return device, entity_of(hass, device, domain, key)
 
 
 async def changed_by_hand(
@@ -313,3 +305,32 @@ async def humidifier_device(
             await hass.async_block_till_done()
     finally:
         await sim.stop()
+
+
+async def call_service(
+    hass: HomeAssistant, domain: str, service: str, entity_id: str, **data: Any
+) -> None:
+    """Call an entity service and wait for it."""
+    await hass.services.async_call(
+        domain, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
+    )
+
+
+async def set_up_real(
+    hass: HomeAssistant,
+    real_device: tuple[VirtualDevice, CloudServer],
+    domain: str,
+    key: str | None = None,
+) -> tuple[VirtualDevice, str]:
+    """A real model (the `real_device` fixture) added by hand; the entity id of its entity
+    of `domain` with this unique-id key, or of its only one."""
+    device, server = real_device
+    await add_by_hand(hass, device, server.url)
+    if key is not None:
+        return device, entity_of(hass, device, domain, key)
+    (entity,) = [
+        entry.entity_id
+        for entry in er.async_get(hass).entities.values()
+        if entry.domain == domain and entry.unique_id.startswith(f"{device.did}-")
+    ]
+    return device, entity

@@ -67,11 +67,11 @@ def one_property_spec(fmt: str, access: list[str], **extra: object) -> MiotSpec:
     """A spec with a single property in a service no role claims."""
     return MiotSpec.from_dict(
         {
-            "type": "urn:miot-spec-v2:device:heater:0000A01A:test:1",
+            "type": "urn:miot-spec-v2:device:kettle:0000A009:test:1",
             "services": [
                 {
                     "iid": 2,
-                    "type": "urn:miot-spec-v2:service:heater:00007802:test:1",
+                    "type": "urn:miot-spec-v2:service:kettle:00007813:test:1",
                     "properties": [
                         {
                             "iid": 1,

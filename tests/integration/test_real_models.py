@@ -89,6 +89,30 @@ CASES = {
         {"is_volume_muted": True},
         (4, 2, True),
     ),
+    "water-heater": Case(
+        "viomi.waterheater.e1",
+        "water_heater",
+        "water_heater-2",
+        "set_temperature",
+        {"temperature": 50},
+        (2, 1, 50),
+    ),
+    "heater": Case(
+        "zhimi.heater.za2",
+        "climate",
+        "climate-2",
+        "set_hvac_mode",
+        {"hvac_mode": "heat"},
+        (2, 2, True),
+    ),
+    "bath-heater": Case(
+        "yeelink.bhf_light.v5",
+        "climate",
+        "climate-3",
+        "set_hvac_mode",
+        {"hvac_mode": "dry"},
+        (3, 1, 1),
+    ),
 }
 
 
