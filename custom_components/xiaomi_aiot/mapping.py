@@ -933,7 +933,6 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     (ANY, "cleaning-area"): Traits(translation_key="cleaned_area"),
     (ANY, "clean-area"): Traits(translation_key="cleaned_area"),
     (ANY, "sweep-type"): Traits(translation_key="sweep_type"),
-    (ANY, "contact-state"): Traits(translation_key="contact"),
     (ANY, "effective-time"): Traits(
         translation_key="active_period", category=EntityCategory.CONFIG, enabled=False
     ),
@@ -1236,7 +1235,6 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     (ANY, "upload-video"): Traits(
         translation_key="upload_video", category=EntityCategory.DIAGNOSTIC, enabled=False
     ),
-    (ANY, "motion-state"): Traits(translation_key="motion"),
     (ANY, "no-motion-duration"): Traits(translation_key="no_motion_time"),
     (ANY, "current-physical-control-lock"): Traits(
         translation_key="child_lock", category=EntityCategory.DIAGNOSTIC
@@ -2118,9 +2116,12 @@ def fitted_traits(platform: Platform, prop: MiotProperty, traits: Traits) -> Tra
         classes is None or traits.device_class not in {str(c) for c in classes}
     ):
         # A name shared across services may land on a platform its device class is not of
-        # (an illumination in lux, or Weak / Strong): a two-state sensor's class then.
+        # (an illumination in lux, or Weak / Strong): a two-state sensor is then named and
+        # classed by its two states ("Light").
         two_states = two_states_of(prop) if platform == Platform.BINARY_SENSOR else None
-        traits = replace(traits, device_class=two_states.device_class if two_states else None)
+        if two_states is None:
+            return replace(traits, device_class=None)
+        return replace(traits, device_class=two_states.device_class, translation_key=None)
     return traits
 
 
