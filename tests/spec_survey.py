@@ -13,7 +13,7 @@ from typing import Final
 
 from homeassistant.const import EntityCategory, Platform
 
-from custom_components.xiaomi_aiot.mapping import DevicePlan, plan_device
+from custom_components.xiaomi_aiot.mapping import DevicePlan, name_source, plan_device
 from custom_components.xiaomi_aiot.miot.spec import MiotSpec
 
 NATURAL: Final[dict[str, frozenset[Platform]]] = {
@@ -113,24 +113,12 @@ def primary_platforms(spec: MiotSpec, plan: DevicePlan) -> frozenset[Platform]:
 
 
 def name_sources(plan: DevicePlan) -> Counter[str]:
-    """Where each planned entity's name comes from."""
-    sources: Counter[str] = Counter()
-    for role in plan.roles:
-        sources["device" if role.main else "key"] += 1
-    for prop in plan.properties:
-        traits = prop.traits
-        if traits.translation_key:
-            sources["key"] += 1
-        elif traits.device_class is not None and (
-            prop.platform is Platform.BINARY_SENSOR or not prop.prop.value_list
-        ):
-            # A sensor of a value list is an enumeration, named by the spec; a binary sensor
-            # of two states is named by its class.
-            sources["class"] += 1
-        else:
-            sources["spec"] += 1
-    for element in (*plan.buttons, *plan.events):
-        sources["key" if element.traits.translation_key else "spec"] += 1
+    """Where each planned entity's name comes from (`mapping.name_source`)."""
+    sources = Counter(
+        str(name_source(item))
+        for group in (plan.roles, plan.properties, plan.buttons, plan.events)
+        for item in group
+    )
     sources["class"] += len(plan.event_sensors)
     sources["key"] += len(plan.commands)
     if plan.lock_events:

@@ -13,7 +13,7 @@ from .entity import (
     XiaomiPropertyEntity,
     add_device_entities,
     exception_handler,
-    spec_name,
+    name_entity,
 )
 from .mapping import ActionItem, CommandItem
 
@@ -50,10 +50,7 @@ class XiaomiButton(XiaomiEntity, ButtonEntity):
         super().__init__(coordinator, f"a-{action.siid}-{action.aiid}")
         self.action = action
         self.inputs = item.inputs
-        if item.traits.translation_key:
-            self._attr_translation_key = item.traits.translation_key
-        else:
-            self._attr_name = spec_name(coordinator, action)
+        name_entity(self, item)
         self._attr_entity_category = item.traits.category
         self._attr_entity_registry_enabled_default = item.traits.enabled
 

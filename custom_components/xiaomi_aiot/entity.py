@@ -6,7 +6,6 @@ import functools
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any
 
-from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import Platform, UnitOfTemperature
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -18,7 +17,15 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURERS
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .mapping import PropertyItem, RoleItem
+from .mapping import (
+    ActionItem,
+    EventItem,
+    NameSource,
+    PropertyItem,
+    RoleItem,
+    entity_name,
+    spec_element,
+)
 from .miot import (
     MiotAuthenticationError,
     MiotConnectionError,
@@ -75,6 +82,23 @@ def spec_name(coordinator: MiotCoordinator, element: MiotProperty | MiotAction |
     return coordinator.names.get(key) or element.description or element.name
 
 
+def name_entity(entity: XiaomiEntity, item: PropertyItem | ActionItem | EventItem) -> None:
+    """Name an entity as its plan says: by translation key, device class or spec text, with
+    its number where the name repeats on its device."""
+    name = entity_name(item)
+    placeholders = {} if name.index is None else {"index": str(name.index)}
+    if name.source == NameSource.SPEC:
+        text = spec_name(entity.coordinator, spec_element(item))
+        if name.index is None:
+            entity._attr_name = text
+        else:
+            placeholders["name"] = text
+    if name.translation_key:
+        entity._attr_translation_key = name.translation_key
+    if placeholders:
+        entity._attr_translation_placeholders = placeholders
+
+
 class XiaomiPropertyEntity(XiaomiEntity):
     """An entity showing one property, named and classed by the mapping's traits."""
 
@@ -84,10 +108,7 @@ class XiaomiPropertyEntity(XiaomiEntity):
         super().__init__(coordinator, f"p-{prop.siid}-{prop.piid}")
         self.prop: MiotProperty = prop
         traits = item.traits
-        if traits.translation_key:
-            self._attr_translation_key = traits.translation_key
-        elif traits.device_class in (None, SensorDeviceClass.ENUM):
-            self._attr_name = spec_name(coordinator, prop)
+        name_entity(self, item)
         self._attr_entity_category = traits.category
         self._attr_entity_registry_enabled_default = traits.enabled
 

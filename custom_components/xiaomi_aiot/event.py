@@ -15,7 +15,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DEVICE_EVENT
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiEntity, add_device_entities, spec_name
+from .entity import XiaomiEntity, add_device_entities, name_entity
 from .mapping import EVENT_ATTRIBUTES, EventItem
 
 PARALLEL_UPDATES = 0
@@ -48,10 +48,7 @@ class XiaomiEvent(XiaomiEntity, EventEntity):
         event = item.event
         super().__init__(coordinator, f"e-{event.siid}-{event.eiid}")
         self.item = item
-        if item.traits.translation_key:
-            self._attr_translation_key = item.traits.translation_key
-        else:
-            self._attr_name = spec_name(coordinator, event)
+        name_entity(self, item)
         self._attr_entity_category = item.traits.category
         self._attr_entity_registry_enabled_default = item.traits.enabled
         self._kind = item.kind

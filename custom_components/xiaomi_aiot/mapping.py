@@ -8,11 +8,16 @@ one that is a part of the device (a car's lock, its cabin climate) is named by i
 key. Every other property becomes a generic entity chosen by its format and access (sensor,
 binary sensor, switch, number, select), every other action without inputs a button, and every
 event an event entity. `TRAITS` adds what the spec cannot say: translation keys, device and
-state classes, categories, and what is disabled by default.
+state classes, categories, and what is disabled by default, by (service, name) or, for names
+Xiaomi's documents share, by name in any service (`ANY`). A sensor's classes the tables do not
+give come from its unit and name (`sensor_classes`). A name that would repeat on a device (a
+switch's gangs) is numbered through translation placeholders; `name_source` tells where each
+planned entity's name comes from.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -20,13 +25,20 @@ from enum import StrEnum
 from typing import Final
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+from homeassistant.components.number import NumberDeviceClass
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.components.sensor.const import DEVICE_CLASS_UNITS
 from homeassistant.const import (
+    CONCENTRATION_MICROGRAMS_PER_CUBIC_METER,
+    CONCENTRATION_MILLIGRAMS_PER_CUBIC_METER,
+    CONCENTRATION_PARTS_PER_MILLION,
     DEGREE,
     LIGHT_LUX,
     PERCENTAGE,
     EntityCategory,
     Platform,
+    UnitOfElectricCurrent,
+    UnitOfElectricPotential,
     UnitOfEnergy,
     UnitOfLength,
     UnitOfPower,
@@ -34,6 +46,7 @@ from homeassistant.const import (
     UnitOfSpeed,
     UnitOfTemperature,
     UnitOfTime,
+    UnitOfVolume,
 )
 
 from .miot.spec import INTEGER_BOUNDS, MiotAction, MiotEvent, MiotProperty, MiotSpec, Value
@@ -289,6 +302,12 @@ class Traits:
     state_class: SensorStateClass | None = None
     category: EntityCategory | None = None
     enabled: bool = True
+    unit: str | None = None
+    """The Home Assistant unit where the spec gives none (Xiaomi's PM2.5 often has none)."""
+
+
+ANY: Final = "*"
+"""The service of a `TRAITS` key that matches an element name in any service."""
 
 
 WHEELS: Final = ("front-left", "front-right", "rear-left", "rear-right")
@@ -332,8 +351,11 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ("environment", "relative-humidity"): Traits(
         device_class=SensorDeviceClass.HUMIDITY, state_class=SensorStateClass.MEASUREMENT
     ),
+    # Xiaomi's plugs count energy without a unit: kilowatt-hours, as the energy dashboard takes.
     ("power-consumption", "power-consumption"): Traits(
-        device_class=SensorDeviceClass.ENERGY, state_class=SensorStateClass.TOTAL_INCREASING
+        device_class=SensorDeviceClass.ENERGY,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        unit=UnitOfEnergy.KILO_WATT_HOUR,
     ),
     ("door", "status"): Traits(translation_key="door_status", device_class=SensorDeviceClass.ENUM),
     ("door", "exception-occurred"): Traits(translation_key="door_event"),
@@ -343,6 +365,17 @@ TRAITS: Final[dict[SpecName, Traits]] = {
         state_class=SensorStateClass.MEASUREMENT,
         category=EntityCategory.DIAGNOSTIC,
     ),
+    # A battery's voltage is in millivolts where the spec says none (the mains' in volts).
+    **{
+        (service, "voltage"): Traits(
+            translation_key="voltage",
+            device_class=SensorDeviceClass.VOLTAGE,
+            state_class=SensorStateClass.MEASUREMENT,
+            unit=UnitOfElectricPotential.MILLIVOLT,
+            category=EntityCategory.DIAGNOSTIC,
+        )
+        for service in ("battery", "battery-service")
+    },
     ("intelligent-speaker", "wake-up"): Traits(translation_key="wake_up"),
     # Yeelight's relative steps: -100..100 % of brightness or colour temperature at once.
     # Home Assistant's own brightness step does the first from the light entity.
@@ -554,6 +587,953 @@ TRAITS: Final[dict[SpecName, Traits]] = {
         state_class=SensorStateClass.MEASUREMENT,
     ),
     ("wearing", "worn"): Traits(translation_key="worn"),
+    # Names Xiaomi's documents share: a property, action or event name means the same in
+    # whichever service it is (a fault, a mode, a filter's life), so most are keyed by name alone.
+    # A temperature is not: an outlet's, a kettle's water's, a fridge chamber's are named by
+    # the spec server, with their device class from their unit.
+    ("brush-cleaner", "exception-occurred"): Traits(
+        translation_key="brush_alert", category=EntityCategory.DIAGNOSTIC
+    ),
+    ("filter", "exception-occurred"): Traits(
+        translation_key="filter_alert", category=EntityCategory.DIAGNOSTIC
+    ),
+    ("switch", "on"): Traits(translation_key="switch"),
+    ("temperature-humidity-sensor", "temperature"): Traits(
+        translation_key="temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    (ANY, "toggle"): Traits(translation_key="toggle"),
+    (ANY, "start-charge"): Traits(translation_key="start_charge"),
+    (ANY, "start-sweep"): Traits(translation_key="start_sweep"),
+    (ANY, "stop-sweeping"): Traits(translation_key="stop_sweeping"),
+    (ANY, "identify"): Traits(translation_key="identify", category=EntityCategory.DIAGNOSTIC),
+    (ANY, "reset-filter-life"): Traits(
+        translation_key="reset_filter_life", category=EntityCategory.CONFIG
+    ),
+    (ANY, "format"): Traits(
+        translation_key="format_memory_card", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "pop-up"): Traits(
+        translation_key="eject_memory_card", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "start-p2p-stream"): Traits(
+        translation_key="start_stream", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "stop-stream"): Traits(
+        translation_key="stop_stream", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "toggle-mode"): Traits(translation_key="next_mode"),
+    (ANY, "reset-brush-life"): Traits(
+        translation_key="reset_brush_life", category=EntityCategory.CONFIG
+    ),
+    (ANY, "get-stream-configuration"): Traits(
+        translation_key="stream_configuration", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "stop-clean"): Traits(translation_key="stop_sweeping"),
+    (ANY, "position"): Traits(translation_key="locate"),
+    (ANY, "play-sound"): Traits(
+        translation_key="play_sound", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "start-sweep-mop"): Traits(translation_key="start_sweep_mop"),
+    (ANY, "start-mop"): Traits(translation_key="start_mop"),
+    (ANY, "turn-off"): Traits(translation_key="turn_off"),
+    (ANY, "stop"): Traits(translation_key="stop"),
+    (ANY, "set-default"): Traits(
+        translation_key="save_as_default", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "ct-increase"): Traits(translation_key="color_temperature_up", enabled=False),
+    (ANY, "ct-decrease"): Traits(translation_key="color_temperature_down", enabled=False),
+    (ANY, "toggle-fan-leve"): Traits(translation_key="next_fan_level"),
+    (ANY, "low-battery"): Traits(translation_key="low_battery"),
+    (ANY, "childlock-trigger"): Traits(
+        translation_key="child_lock_pressed", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "child-lock-trigger"): Traits(
+        translation_key="child_lock_pressed", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "back-locking"): Traits(translation_key="back_locking"),
+    (ANY, "fault-motor-stuck"): Traits(
+        translation_key="motor_stuck", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "door-opened"): Traits(translation_key="door_opened"),
+    (ANY, "filter-exhausted"): Traits(translation_key="filter_exhausted"),
+    (ANY, "finish-clean"): Traits(translation_key="cleaning_finished"),
+    (ANY, "lock-locked"): Traits(translation_key="lock_locked"),
+    (ANY, "error"): Traits(translation_key="error", category=EntityCategory.DIAGNOSTIC),
+    (ANY, "status-report"): Traits(
+        translation_key="status_report", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "statusreport"): Traits(
+        translation_key="status_report", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "lack-of-water"): Traits(translation_key="out_of_water"),
+    (ANY, "bring-water-tank"): Traits(translation_key="water_tank_needed"),
+    (ANY, "cleanup-completed"): Traits(translation_key="cleaning_finished"),
+    (ANY, "finish-withwaternox"): Traits(translation_key="cleaning_finished_with_water_tank"),
+    (ANY, "event-unbind"): Traits(
+        translation_key="unbound", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "filtertest"): Traits(
+        translation_key="filter_test", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "examine-result"): Traits(
+        translation_key="self_test_result", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "clean-result"): Traits(
+        translation_key="cleaning_result", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "button-pressed"): Traits(translation_key="button_pressed"),
+    (ANY, "button-released"): Traits(translation_key="button_released"),
+    (ANY, "running-duration"): Traits(
+        translation_key="running_time", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "filter-reset"): Traits(
+        translation_key="filter_was_reset", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "aqi-sensor-error"): Traits(
+        translation_key="air_quality_sensor_error", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "top-grille"): Traits(translation_key="top_grille", category=EntityCategory.DIAGNOSTIC),
+    (ANY, "filter-door-opened"): Traits(translation_key="filter_door_opened"),
+    (ANY, "eeprom-exce"): Traits(
+        translation_key="memory_error", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "on"): Traits(translation_key="power"),
+    (ANY, "mode"): Traits(translation_key="mode"),
+    (ANY, "status"): Traits(translation_key="status"),
+    (ANY, "fault"): Traits(translation_key="fault", category=EntityCategory.DIAGNOSTIC),
+    (ANY, "faults"): Traits(translation_key="fault", category=EntityCategory.DIAGNOSTIC),
+    (ANY, "fan-level"): Traits(translation_key="fan_level"),
+    (ANY, "brightness"): Traits(translation_key="brightness"),
+    (ANY, "filter-life-level"): Traits(
+        translation_key="filter_life", state_class=SensorStateClass.MEASUREMENT, unit=PERCENTAGE
+    ),
+    (ANY, "pm2.5-density"): Traits(
+        translation_key="pm25",
+        device_class=SensorDeviceClass.PM25,
+        state_class=SensorStateClass.MEASUREMENT,
+        unit=CONCENTRATION_MICROGRAMS_PER_CUBIC_METER,
+    ),
+    (ANY, "pm10-density"): Traits(
+        translation_key="pm10",
+        device_class=SensorDeviceClass.PM10,
+        state_class=SensorStateClass.MEASUREMENT,
+        unit=CONCENTRATION_MICROGRAMS_PER_CUBIC_METER,
+    ),
+    (ANY, "co2-density"): Traits(
+        translation_key="co2",
+        device_class=SensorDeviceClass.CO2,
+        state_class=SensorStateClass.MEASUREMENT,
+        unit=CONCENTRATION_PARTS_PER_MILLION,
+    ),
+    (ANY, "tvoc-density"): Traits(translation_key="tvoc", state_class=SensorStateClass.MEASUREMENT),
+    (ANY, "hcho-density"): Traits(
+        translation_key="formaldehyde",
+        state_class=SensorStateClass.MEASUREMENT,
+        unit=CONCENTRATION_MILLIGRAMS_PER_CUBIC_METER,
+    ),
+    (ANY, "horizontal-swing"): Traits(translation_key="oscillation"),
+    (ANY, "filter-left-time"): Traits(
+        translation_key="filter_time_left",
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    (ANY, "volume"): Traits(translation_key="volume", category=EntityCategory.CONFIG),
+    (ANY, "target-temperature"): Traits(translation_key="target_temperature"),
+    (ANY, "current-position"): Traits(translation_key="current_position"),
+    (ANY, "target-position"): Traits(translation_key="target_position"),
+    (ANY, "filter-used-time"): Traits(
+        translation_key="filter_used_time",
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        category=EntityCategory.DIAGNOSTIC,
+    ),
+    (ANY, "start-time"): Traits(translation_key="start_time", category=EntityCategory.CONFIG),
+    (ANY, "end-time"): Traits(translation_key="end_time", category=EntityCategory.CONFIG),
+    (ANY, "off-delay-time"): Traits(translation_key="off_delay", category=EntityCategory.CONFIG),
+    (ANY, "alarm"): Traits(translation_key="beep", category=EntityCategory.CONFIG, enabled=False),
+    (ANY, "horizontal-angle"): Traits(
+        translation_key="horizontal_angle", category=EntityCategory.CONFIG
+    ),
+    (ANY, "speed-level"): Traits(translation_key="speed_level"),
+    (ANY, "brush-life-level"): Traits(
+        translation_key="brush_life", state_class=SensorStateClass.MEASUREMENT, unit=PERCENTAGE
+    ),
+    (ANY, "aqi-updata-heartbeat"): Traits(
+        translation_key="air_quality_interval", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "time-zone"): Traits(
+        translation_key="time_zone", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "image-rollover"): Traits(
+        translation_key="image_rotation", category=EntityCategory.CONFIG
+    ),
+    (ANY, "night-shot"): Traits(translation_key="night_vision", category=EntityCategory.CONFIG),
+    (ANY, "recording-mode"): Traits(
+        translation_key="recording_mode", category=EntityCategory.CONFIG
+    ),
+    (ANY, "time-watermark"): Traits(
+        translation_key="time_watermark", category=EntityCategory.CONFIG
+    ),
+    (ANY, "electric-power"): Traits(
+        translation_key="electric_power",
+        device_class=SensorDeviceClass.POWER,
+        state_class=SensorStateClass.MEASUREMENT,
+        unit=UnitOfPower.WATT,
+    ),
+    (ANY, "brush-left-time"): Traits(
+        translation_key="brush_time_left",
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    (ANY, "timer"): Traits(translation_key="timer", category=EntityCategory.CONFIG),
+    (ANY, "total-clean-time"): Traits(
+        translation_key="total_cleaning_time",
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        category=EntityCategory.DIAGNOSTIC,
+    ),
+    (ANY, "country-code"): Traits(
+        translation_key="country_code", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "use-time"): Traits(
+        translation_key="use_time", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "voltage"): Traits(
+        translation_key="voltage",
+        device_class=SensorDeviceClass.VOLTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        unit=UnitOfElectricPotential.VOLT,
+        category=EntityCategory.DIAGNOSTIC,
+    ),
+    (ANY, "electric-current"): Traits(
+        translation_key="current",
+        device_class=SensorDeviceClass.CURRENT,
+        state_class=SensorStateClass.MEASUREMENT,
+        unit=UnitOfElectricCurrent.MILLIAMPERE,
+    ),
+    (ANY, "relative-humidity"): Traits(
+        translation_key="humidity",
+        device_class=SensorDeviceClass.HUMIDITY,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    (ANY, "stream-status"): Traits(
+        translation_key="stream_status", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "total-clean-area"): Traits(
+        translation_key="total_cleaning_area",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        category=EntityCategory.DIAGNOSTIC,
+    ),
+    (ANY, "illumination"): Traits(
+        translation_key="illuminance",
+        device_class=SensorDeviceClass.ILLUMINANCE,
+        state_class=SensorStateClass.MEASUREMENT,
+        unit=LIGHT_LUX,
+    ),
+    (ANY, "water-level"): Traits(translation_key="water_level"),
+    (ANY, "moto-speed-rpm"): Traits(
+        translation_key="motor_speed", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "motor-speed"): Traits(
+        translation_key="motor_speed", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "favorite-speed"): Traits(
+        translation_key="favorite_speed", category=EntityCategory.CONFIG
+    ),
+    (ANY, "buttom-door"): Traits(translation_key="bottom_door", category=EntityCategory.DIAGNOSTIC),
+    (ANY, "reboot-cause"): Traits(
+        translation_key="reboot_cause", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "manual-level"): Traits(translation_key="manual_level"),
+    (ANY, "purify-volume"): Traits(
+        translation_key="purified_volume", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "average-aqi"): Traits(translation_key="average_aqi"),
+    (ANY, "aqi-state"): Traits(
+        translation_key="aqi_state", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "rfid-tag"): Traits(
+        translation_key="rfid_tag", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "rfid-factory-id"): Traits(
+        translation_key="rfid_factory_id", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "rfid-product-id"): Traits(
+        translation_key="rfid_product_id", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "rfid-time"): Traits(
+        translation_key="rfid_time", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "rfid-serial-num"): Traits(
+        translation_key="rfid_serial_number", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "wdr-mode"): Traits(translation_key="wdr", category=EntityCategory.CONFIG),
+    (ANY, "glimmer-full-color"): Traits(
+        translation_key="low_light_color", category=EntityCategory.CONFIG
+    ),
+    (ANY, "motion-tracking"): Traits(
+        translation_key="motion_tracking", category=EntityCategory.CONFIG
+    ),
+    (ANY, "storage-total-space"): Traits(
+        translation_key="storage_total", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "storage-free-space"): Traits(
+        translation_key="storage_free", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "storage-used-space"): Traits(
+        translation_key="storage_used", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "default-power-on-state"): Traits(
+        translation_key="power_on_behavior", category=EntityCategory.CONFIG
+    ),
+    (ANY, "left-time"): Traits(translation_key="time_left"),
+    (ANY, "target-humidity"): Traits(translation_key="target_humidity"),
+    (ANY, "countdown-time"): Traits(translation_key="countdown", category=EntityCategory.CONFIG),
+    (ANY, "motor-reverse"): Traits(translation_key="motor_reverse", category=EntityCategory.CONFIG),
+    (ANY, "total-clean-times"): Traits(
+        translation_key="total_cleaning_count",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        category=EntityCategory.DIAGNOSTIC,
+    ),
+    (ANY, "enable"): Traits(translation_key="enabled", category=EntityCategory.CONFIG),
+    (ANY, "door-state"): Traits(translation_key="door"),
+    (ANY, "ac-state"): Traits(translation_key="mains_power", category=EntityCategory.DIAGNOSTIC),
+    (ANY, "fan-percent"): Traits(translation_key="fan_speed"),
+    (ANY, "anion"): Traits(translation_key="ionizer"),
+    (ANY, "motor-set-speed"): Traits(
+        translation_key="motor_target_speed", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "iic-error-count"): Traits(
+        translation_key="bus_error_count", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "i2c-error-count"): Traits(
+        translation_key="bus_error_count", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "battery-level"): Traits(
+        translation_key="battery",
+        device_class=SensorDeviceClass.BATTERY,
+        state_class=SensorStateClass.MEASUREMENT,
+        unit=PERCENTAGE,
+        category=EntityCategory.DIAGNOSTIC,
+    ),
+    (ANY, "motion-detection"): Traits(
+        translation_key="motion_detection", category=EntityCategory.CONFIG
+    ),
+    (ANY, "alarm-interval"): Traits(
+        translation_key="alarm_interval", category=EntityCategory.CONFIG
+    ),
+    (ANY, "detection-sensitivity"): Traits(
+        translation_key="detection_sensitivity", category=EntityCategory.CONFIG
+    ),
+    (ANY, "motion-detection-start-time"): Traits(
+        translation_key="detection_start_time", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "motion-detection-end-time"): Traits(
+        translation_key="detection_end_time", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "working-time"): Traits(translation_key="working_time"),
+    (ANY, "work-mode"): Traits(translation_key="work_mode"),
+    (ANY, "mop-mode"): Traits(translation_key="mop_mode"),
+    (ANY, "waterbox-status"): Traits(translation_key="water_tank"),
+    (ANY, "task-status"): Traits(translation_key="task_status", category=EntityCategory.DIAGNOSTIC),
+    (ANY, "break-point-restart"): Traits(
+        translation_key="resume_after_charge", category=EntityCategory.CONFIG
+    ),
+    (ANY, "carpet-press"): Traits(translation_key="carpet_boost", category=EntityCategory.CONFIG),
+    (ANY, "serial-number"): Traits(
+        translation_key="serial_number", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "clean-rags-tip"): Traits(
+        translation_key="mop_reminder", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "keep-sweeper-time"): Traits(
+        translation_key="sweeper_time", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "nation-matched"): Traits(
+        translation_key="region_matched", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "relocation-status"): Traits(
+        translation_key="relocation_status", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "mult-map-state"): Traits(
+        translation_key="multiple_maps", category=EntityCategory.CONFIG
+    ),
+    (ANY, "mult-map-info"): Traits(
+        translation_key="map_info", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "voice-packet-id"): Traits(
+        translation_key="voice_pack", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "voice-change-state"): Traits(
+        translation_key="voice_pack_state", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "timer-clean"): Traits(
+        translation_key="scheduled_cleaning", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "first-clean-time"): Traits(
+        translation_key="first_cleaning", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "cleaning-time"): Traits(translation_key="cleaning_time"),
+    (ANY, "clean-time"): Traits(translation_key="cleaning_time"),
+    (ANY, "cleaning-area"): Traits(translation_key="cleaned_area"),
+    (ANY, "clean-area"): Traits(translation_key="cleaned_area"),
+    (ANY, "sweep-type"): Traits(translation_key="sweep_type"),
+    (ANY, "effective-time"): Traits(
+        translation_key="active_period", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "progress"): Traits(
+        translation_key="progress", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "timing"): Traits(translation_key="timer", category=EntityCategory.CONFIG),
+    (ANY, "electricity"): Traits(
+        translation_key="energy",
+        device_class=SensorDeviceClass.ENERGY,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        unit=UnitOfEnergy.KILO_WATT_HOUR,
+    ),
+    (ANY, "elec-count"): Traits(
+        translation_key="energy_count", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "clean"): Traits(translation_key="self_clean"),
+    (ANY, "play-loop-mode"): Traits(translation_key="loop_mode"),
+    (ANY, "ringtone"): Traits(translation_key="ringtone", category=EntityCategory.CONFIG),
+    (ANY, "init-power-opt"): Traits(
+        translation_key="power_on_behavior", category=EntityCategory.CONFIG
+    ),
+    (ANY, "save-state"): Traits(translation_key="remember_state", category=EntityCategory.CONFIG),
+    (ANY, "night-time"): Traits(
+        translation_key="night_light_period", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "miio-lib-version"): Traits(
+        translation_key="library_version", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "favorite-level"): Traits(
+        translation_key="favorite_level", category=EntityCategory.CONFIG
+    ),
+    (ANY, "filter-max-time"): Traits(
+        translation_key="filter_lifetime", category=EntityCategory.CONFIG
+    ),
+    (ANY, "favorite-fan-level"): Traits(
+        translation_key="favorite_fan_level", category=EntityCategory.CONFIG
+    ),
+    (ANY, "average-aqi-cnt"): Traits(
+        translation_key="average_aqi_count", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "aqi-zone"): Traits(
+        translation_key="aqi_zone", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "sensor-state"): Traits(
+        translation_key="sensor_state", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "aqi-goodh"): Traits(
+        translation_key="aqi_good_threshold", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "aqi-runstate"): Traits(
+        translation_key="aqi_run_state", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "main-channel"): Traits(
+        translation_key="main_channel", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "slave-channel"): Traits(
+        translation_key="secondary_channel", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "cola"): Traits(
+        translation_key="cola", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "hw-version"): Traits(
+        translation_key="hardware_version", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "surge-power"): Traits(
+        translation_key="surge_power",
+        device_class=SensorDeviceClass.POWER,
+        state_class=SensorStateClass.MEASUREMENT,
+        unit=UnitOfPower.WATT,
+        category=EntityCategory.DIAGNOSTIC,
+    ),
+    (ANY, "atmospheric-pressure"): Traits(
+        translation_key="atmospheric_pressure",
+        device_class=SensorDeviceClass.ATMOSPHERIC_PRESSURE,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    (ANY, "smoke-concentration"): Traits(translation_key="smoke_density"),
+    (ANY, "tds-out"): Traits(translation_key="tds_out"),
+    (ANY, "water-consumption"): Traits(
+        translation_key="water_consumption", state_class=SensorStateClass.TOTAL_INCREASING
+    ),
+    (ANY, "power-consumption"): Traits(
+        translation_key="energy",
+        device_class=SensorDeviceClass.ENERGY,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        unit=UnitOfEnergy.KILO_WATT_HOUR,
+    ),
+    (ANY, "saturability"): Traits(translation_key="saturation"),
+    (ANY, "desiccant-left-time"): Traits(
+        translation_key="desiccant_time_left",
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    (ANY, "remaining-time"): Traits(translation_key="time_left"),
+    (ANY, "input-water-temp"): Traits(translation_key="inlet_water_temperature"),
+    (ANY, "on-off-count"): Traits(
+        translation_key="switch_count", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "mac"): Traits(translation_key="mac", category=EntityCategory.DIAGNOSTIC, enabled=False),
+    (ANY, "firmware-version"): Traits(
+        translation_key="firmware_version", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "physical-controls-locked"): Traits(
+        translation_key="child_lock", category=EntityCategory.CONFIG
+    ),
+    (ANY, "dnd-enable"): Traits(translation_key="do_not_disturb", category=EntityCategory.CONFIG),
+    (ANY, "total-clean-count"): Traits(
+        translation_key="total_cleaning_count",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        category=EntityCategory.DIAGNOSTIC,
+    ),
+    (ANY, "total-clean-areas"): Traits(
+        translation_key="total_cleaning_area", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "clean-counts"): Traits(
+        translation_key="total_cleaning_count", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "station-type"): Traits(
+        translation_key="station_type", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "side-brush-life"): Traits(translation_key="side_brush_life"),
+    (ANY, "side-brush-hours"): Traits(translation_key="side_brush_time_left"),
+    (ANY, "main-brush-life"): Traits(translation_key="main_brush_life"),
+    (ANY, "main-brush-hours"): Traits(translation_key="main_brush_time_left"),
+    (ANY, "mop-life"): Traits(translation_key="mop_life"),
+    (ANY, "mop-hours"): Traits(translation_key="mop_time_left"),
+    (ANY, "hypa-life"): Traits(translation_key="hepa_filter_life"),
+    (ANY, "hypa-hours"): Traits(translation_key="hepa_filter_time_left"),
+    (ANY, "suction-state"): Traits(translation_key="suction"),
+    (ANY, "water-state"): Traits(translation_key="water_flow"),
+    (ANY, "repeat-state"): Traits(
+        translation_key="repeat_cleaning", category=EntityCategory.CONFIG
+    ),
+    (ANY, "cloth-state"): Traits(translation_key="mop_state"),
+    (ANY, "cleaning-mode"): Traits(translation_key="cleaning_mode"),
+    (ANY, "life-sieve"): Traits(translation_key="filter_life"),
+    (ANY, "life-brush-side"): Traits(translation_key="side_brush_life"),
+    (ANY, "life-brush-main"): Traits(translation_key="main_brush_life"),
+    (ANY, "auto-collect"): Traits(translation_key="auto_empty", category=EntityCategory.CONFIG),
+    (ANY, "light-mode"): Traits(translation_key="light_mode"),
+    (ANY, "sleep-mode"): Traits(translation_key="sleep_mode"),
+    (ANY, "vertical-swing"): Traits(translation_key="vertical_swing"),
+    (ANY, "dryer"): Traits(translation_key="dryer"),
+    (ANY, "heater"): Traits(translation_key="heater"),
+    (ANY, "eco"): Traits(translation_key="eco"),
+    (ANY, "color-temperature"): Traits(translation_key="color_temperature"),
+    (ANY, "delay"): Traits(translation_key="delay", category=EntityCategory.CONFIG),
+    (ANY, "press-back"): Traits(translation_key="press_back"),
+    (ANY, "press-down"): Traits(translation_key="press_down"),
+    (ANY, "press-home"): Traits(translation_key="press_home"),
+    (ANY, "press-left"): Traits(translation_key="press_left"),
+    (ANY, "press-menu"): Traits(translation_key="press_menu"),
+    (ANY, "press-ok"): Traits(translation_key="press_ok"),
+    (ANY, "press-pause"): Traits(translation_key="press_pause"),
+    (ANY, "press-play"): Traits(translation_key="press_play"),
+    (ANY, "press-play-pause"): Traits(translation_key="press_play_pause"),
+    (ANY, "press-right"): Traits(translation_key="press_right"),
+    (ANY, "press-settings"): Traits(translation_key="press_settings"),
+    (ANY, "press-up"): Traits(translation_key="press_up"),
+    (ANY, "press-volume-down"): Traits(translation_key="press_volume_down"),
+    (ANY, "press-volume-up"): Traits(translation_key="press_volume_up"),
+    (ANY, "state-playing"): Traits(translation_key="playing"),
+    (ANY, "back-to-dock-nearby"): Traits(translation_key="docked_nearby"),
+    (ANY, "back-to-origin-fail"): Traits(translation_key="return_to_start_failed"),
+    (ANY, "back-to-origin-succ"): Traits(translation_key="returned_to_start"),
+    (ANY, "bin-full"): Traits(translation_key="dustbin_full"),
+    (ANY, "charge-dust-collect"): Traits(translation_key="dust_collection_on_charge"),
+    (ANY, "clean-completed"): Traits(translation_key="cleaning_finished"),
+    (ANY, "clean-with-new-map"): Traits(translation_key="cleaning_with_new_map"),
+    (ANY, "consumable-reminder"): Traits(translation_key="consumable_reminder"),
+    (ANY, "fan-power-downgraded"): Traits(translation_key="suction_lowered"),
+    (ANY, "low-power-back"): Traits(translation_key="low_battery_return"),
+    (ANY, "schedule-canceled"): Traits(translation_key="schedule_canceled"),
+    (ANY, "schedule-completed"): Traits(translation_key="schedule_completed"),
+    (ANY, "schedule-started"): Traits(translation_key="schedule_started"),
+    (ANY, "seg-clean-completed"): Traits(translation_key="room_cleaning_finished"),
+    (ANY, "seg-clean-failed"): Traits(translation_key="room_cleaning_failed"),
+    (ANY, "seg-clean-part-done"): Traits(translation_key="room_cleaning_partly_done"),
+    (ANY, "water-short-reminder"): Traits(translation_key="water_low"),
+    (ANY, "zone-clean-completed"): Traits(translation_key="zone_cleaning_finished"),
+    (ANY, "zone-clean-failed"): Traits(translation_key="zone_cleaning_failed"),
+    (ANY, "zone-clean-part-done"): Traits(translation_key="zone_cleaning_partly_done"),
+    (ANY, "click"): Traits(translation_key="click"),
+    (ANY, "double-click"): Traits(translation_key="double_click"),
+    (ANY, "long-press"): Traits(translation_key="long_press"),
+    (ANY, "motion-detected"): Traits(translation_key="motion_detected"),
+    (ANY, "no-submersion"): Traits(translation_key="no_leak"),
+    (ANY, "submersion-detected"): Traits(translation_key="leak_detected"),
+    (ANY, "open"): Traits(translation_key="opened"),
+    (ANY, "close"): Traits(translation_key="closed"),
+    (ANY, "door-not-closed"): Traits(translation_key="door_left_open"),
+    (ANY, "high-concentration-of-smoke-detected"): Traits(translation_key="smoke_detected"),
+    (ANY, "door-knocked"): Traits(translation_key="door_knocked"),
+    (ANY, "doorbell-ring"): Traits(translation_key="doorbell"),
+    (ANY, "low-water-level"): Traits(translation_key="water_low"),
+    (ANY, "network-changed"): Traits(
+        translation_key="network_changed", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "cooking-finished"): Traits(translation_key="cooking_finished"),
+    (ANY, "preheat-finished"): Traits(translation_key="preheating_finished"),
+    (ANY, "wash-end"): Traits(translation_key="washing_finished"),
+    (ANY, "clean-finished"): Traits(translation_key="cleaning_finished"),
+    (ANY, "clean-end"): Traits(translation_key="cleaning_finished"),
+    (ANY, "collect-dust-done"): Traits(translation_key="dust_collection_finished"),
+    (ANY, "collect-dust-full"): Traits(translation_key="dust_bag_full"),
+    (ANY, "collect-dust-no-bag"): Traits(translation_key="dust_bag_missing"),
+    (ANY, "collect-dust-start"): Traits(translation_key="dust_collection_started"),
+    (ANY, "low-bat-warn"): Traits(translation_key="low_battery"),
+    (ANY, "mop-plug-in"): Traits(translation_key="mop_inserted"),
+    (ANY, "mop-plug-out"): Traits(translation_key="mop_removed"),
+    (ANY, "take-down-mop"): Traits(translation_key="remove_mop"),
+    (ANY, "water-box-off"): Traits(translation_key="water_tank_removed"),
+    (ANY, "reboot"): Traits(
+        translation_key="rebooted", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "shutdown"): Traits(
+        translation_key="shut_down", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "resume-task"): Traits(translation_key="task_resumed"),
+    (ANY, "warn-brush-main"): Traits(
+        translation_key="main_brush_alert", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "warn-brush-side"): Traits(
+        translation_key="side_brush_alert", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "warn-duster"): Traits(
+        translation_key="duster_alert", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "warn-sensor"): Traits(
+        translation_key="sensor_alert", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "warn-sieve"): Traits(translation_key="filter_alert", category=EntityCategory.DIAGNOSTIC),
+    (ANY, "filter-eof"): Traits(translation_key="filter_exhausted"),
+    (ANY, "stuck"): Traits(translation_key="motor_stuck", category=EntityCategory.DIAGNOSTIC),
+    (ANY, "temp-exce"): Traits(translation_key="overheat", category=EntityCategory.DIAGNOSTIC),
+    (ANY, "temperature-exce"): Traits(
+        translation_key="overheat", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "over-day-push"): Traits(translation_key="daily_energy_exceeded"),
+    (ANY, "over-month-push"): Traits(translation_key="monthly_energy_exceeded"),
+    (ANY, "power-alarm-prompt"): Traits(
+        translation_key="power_alarm", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "temp-alarm-prompt"): Traits(
+        translation_key="temperature_alarm", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "baby-cry"): Traits(translation_key="baby_crying"),
+    (ANY, "event-motion"): Traits(translation_key="motion_detected"),
+    (ANY, "people-motion"): Traits(translation_key="person_detected"),
+    (ANY, "map-change"): Traits(
+        translation_key="map_changed", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "map-update"): Traits(
+        translation_key="map_updated", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "using-water"): Traits(translation_key="water_in_use"),
+    (ANY, "stop-using-water"): Traits(translation_key="water_use_stopped"),
+    (ANY, "timer-cancel"): Traits(translation_key="schedule_canceled"),
+    (ANY, "pause-sweeping"): Traits(translation_key="pause_cleaning"),
+    (ANY, "pause"): Traits(translation_key="pause"),
+    (ANY, "start-only-sweep"): Traits(translation_key="start_sweep_only"),
+    (ANY, "start-clean"): Traits(translation_key="start_sweep"),
+    (ANY, "start-charging"): Traits(translation_key="start_charge"),
+    (ANY, "stop-charging"): Traits(translation_key="stop_charging"),
+    (ANY, "find-robot"): Traits(translation_key="locate"),
+    (ANY, "continue-sweep"): Traits(translation_key="resume_cleaning"),
+    (ANY, "start-collect"): Traits(translation_key="empty_dustbin"),
+    (ANY, "start-dust"): Traits(translation_key="empty_dustbin"),
+    (ANY, "reset-map"): Traits(
+        translation_key="reset_map", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "reset-desiccant-life"): Traits(
+        translation_key="reset_desiccant", category=EntityCategory.CONFIG
+    ),
+    (ANY, "cancel-cooking"): Traits(translation_key="cancel_cooking"),
+    (ANY, "stop-working"): Traits(translation_key="stop"),
+    (ANY, "brightness-up"): Traits(translation_key="brightness_up"),
+    (ANY, "brightness-down"): Traits(translation_key="brightness_down"),
+    (ANY, "bright-increase"): Traits(translation_key="brightness_up", enabled=False),
+    (ANY, "bright-decrease"): Traits(translation_key="brightness_down", enabled=False),
+    (ANY, "brightness-decrease"): Traits(translation_key="brightness_down", enabled=False),
+    (ANY, "birghtness-increase"): Traits(translation_key="brightness_up", enabled=False),
+    (ANY, "bright-add"): Traits(translation_key="brightness_up", enabled=False),
+    (ANY, "bright-less"): Traits(translation_key="brightness_down", enabled=False),
+    (ANY, "brightness-cycle"): Traits(translation_key="next_brightness", enabled=False),
+    (ANY, "bright-circle"): Traits(translation_key="next_brightness", enabled=False),
+    (ANY, "ct-cycle"): Traits(translation_key="next_color_temperature", enabled=False),
+    (ANY, "ct-circle"): Traits(translation_key="next_color_temperature", enabled=False),
+    (ANY, "fan-gears-cycle"): Traits(translation_key="next_fan_level"),
+    (ANY, "loop-gear"): Traits(translation_key="next_fan_level"),
+    (ANY, "restart-device"): Traits(
+        translation_key="restart", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "reset"): Traits(translation_key="reset", category=EntityCategory.CONFIG, enabled=False),
+    (ANY, "reset-carbon-dioxide"): Traits(
+        translation_key="calibrate_co2", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "tv-switchon"): Traits(translation_key="turn_on"),
+    (ANY, "upload-video"): Traits(
+        translation_key="upload_video", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "no-motion-duration"): Traits(translation_key="no_motion_time"),
+    (ANY, "current-physical-control-lock"): Traits(
+        translation_key="child_lock", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "pet-food-left-level"): Traits(translation_key="food_level"),
+    (ANY, "target-water-level"): Traits(translation_key="water_flow"),
+    (ANY, "spin-speed"): Traits(translation_key="spin_speed"),
+    (ANY, "rinsh-times"): Traits(translation_key="rinse_count"),
+    (ANY, "drying-time"): Traits(translation_key="drying_time"),
+    (ANY, "hot-water-recirculation"): Traits(translation_key="hot_water_recirculation"),
+    (ANY, "blow"): Traits(translation_key="blow"),
+    (ANY, "heating"): Traits(translation_key="heating"),
+    (ANY, "ventilation"): Traits(translation_key="ventilation"),
+    (ANY, "auto-keep-warm"): Traits(translation_key="auto_keep_warm"),
+    (ANY, "temperature-display-unit"): Traits(
+        translation_key="temperature_unit", category=EntityCategory.CONFIG
+    ),
+    (ANY, "temperature-unit"): Traits(
+        translation_key="temperature_unit", category=EntityCategory.CONFIG
+    ),
+    (ANY, "tempature-unit"): Traits(
+        translation_key="temperature_unit", category=EntityCategory.CONFIG
+    ),
+    (ANY, "language"): Traits(translation_key="language", category=EntityCategory.CONFIG),
+    (ANY, "wifi-ssid"): Traits(
+        translation_key="wifi_ssid", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "device-serial-number"): Traits(
+        translation_key="serial_number", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "current-color-mode"): Traits(
+        translation_key="color_mode", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "flow"): Traits(translation_key="color_flow"),
+    (ANY, "flex-switch"): Traits(translation_key="flex_switch", category=EntityCategory.CONFIG),
+    (ANY, "off-delay"): Traits(translation_key="off_delay", category=EntityCategory.CONFIG),
+    (ANY, "vertical-angle"): Traits(
+        translation_key="vertical_angle", category=EntityCategory.CONFIG
+    ),
+    (ANY, "horizontal-swing-included-angle"): Traits(
+        translation_key="oscillation_angle", category=EntityCategory.CONFIG
+    ),
+    (ANY, "fahrenheit"): Traits(
+        translation_key="temperature_fahrenheit", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "mop-status"): Traits(translation_key="mop_state"),
+    (ANY, "sweep-mode"): Traits(translation_key="sweep_type"),
+    (ANY, "mop-route"): Traits(translation_key="mop_route", category=EntityCategory.CONFIG),
+    (ANY, "map-memory"): Traits(translation_key="map_memory", category=EntityCategory.CONFIG),
+    (ANY, "remember-state"): Traits(translation_key="map_memory", category=EntityCategory.CONFIG),
+    (ANY, "edge-sweep"): Traits(translation_key="edge_cleaning", category=EntityCategory.CONFIG),
+    (ANY, "double-clean"): Traits(
+        translation_key="double_cleaning", category=EntityCategory.CONFIG
+    ),
+    (ANY, "auto-boost"): Traits(translation_key="carpet_boost", category=EntityCategory.CONFIG),
+    (ANY, "led-switch"): Traits(
+        translation_key="indicator_light", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "station-led"): Traits(
+        translation_key="station_light", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "area"): Traits(translation_key="cleaned_area"),
+    (ANY, "not-disturb-switch"): Traits(
+        translation_key="do_not_disturb", category=EntityCategory.CONFIG
+    ),
+    (ANY, "dry"): Traits(translation_key="dry"),
+    (ANY, "heat-preservation"): Traits(translation_key="keep_warm"),
+    (ANY, "indicator-brightness"): Traits(
+        translation_key="indicator_brightness", category=EntityCategory.CONFIG
+    ),
+    (ANY, "monitoring-frequency"): Traits(
+        translation_key="monitoring_frequency", category=EntityCategory.CONFIG
+    ),
+    (ANY, "screen-off"): Traits(translation_key="screen_off", category=EntityCategory.CONFIG),
+    (ANY, "device-off"): Traits(translation_key="auto_off", category=EntityCategory.CONFIG),
+    (ANY, "screensaver-time"): Traits(
+        translation_key="screensaver_time", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "screensaver-type"): Traits(
+        translation_key="screensaver_type", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "auto-slideing-time"): Traits(
+        translation_key="slide_interval", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "arming-mode"): Traits(translation_key="arming_mode"),
+    (ANY, "target-arming-mode"): Traits(
+        translation_key="target_arming_mode", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "alarm-volume-away"): Traits(
+        translation_key="alarm_volume_away", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "alarm-volume-basic"): Traits(
+        translation_key="alarm_volume_basic", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "alarm-volume-home"): Traits(
+        translation_key="alarm_volume_home", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "alarm-volume-sleep"): Traits(
+        translation_key="alarm_volume_sleep", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "alarm-duration-away"): Traits(
+        translation_key="alarm_duration_away", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "alarm-duration-basic"): Traits(
+        translation_key="alarm_duration_basic", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "alarm-duration-home"): Traits(
+        translation_key="alarm_duration_home", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "alarm-duration-sleep"): Traits(
+        translation_key="alarm_duration_sleep", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "delay-time-away"): Traits(
+        translation_key="arming_delay_away", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "delay-time-basic"): Traits(
+        translation_key="arming_delay_basic", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "delay-time-home"): Traits(
+        translation_key="arming_delay_home", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "delay-time-sleep"): Traits(
+        translation_key="arming_delay_sleep", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "motor-favorite"): Traits(
+        translation_key="motor_speed_favorite", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "motor-high"): Traits(
+        translation_key="motor_speed_high", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "motor-low"): Traits(
+        translation_key="motor_speed_low", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "motor-med"): Traits(
+        translation_key="motor_speed_medium", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "motor-med-l"): Traits(
+        translation_key="motor_speed_medium_low", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "motor-silent"): Traits(
+        translation_key="motor_speed_silent", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "motor-strong"): Traits(
+        translation_key="motor_speed_strong", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "motor1-speed"): Traits(
+        translation_key="motor_speed", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "motor1-set-speed"): Traits(
+        translation_key="motor_target_speed", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "stepless-fan-level"): Traits(translation_key="fan_speed"),
+    (ANY, "fan-speed"): Traits(translation_key="fan_speed"),
+    (ANY, "h-swing-back"): Traits(
+        translation_key="horizontal_swing_return", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "v-swing-back"): Traits(
+        translation_key="vertical_swing_return", category=EntityCategory.CONFIG, enabled=False
+    ),
+    (ANY, "speed-now"): Traits(
+        translation_key="motor_speed", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "battery-state"): Traits(
+        translation_key="battery_installed", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "charging-status"): Traits(
+        translation_key="charging_state", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "status-low-energy"): Traits(
+        translation_key="battery_low", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "dnd-start-hour"): Traits(
+        translation_key="dnd_start_hour", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "dnd-start-minute"): Traits(
+        translation_key="dnd_start_minute", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "dnd-end-hour"): Traits(
+        translation_key="dnd_end_hour", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "dnd-end-minute"): Traits(
+        translation_key="dnd_end_minute", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "stop-time"): Traits(translation_key="end_time", category=EntityCategory.CONFIG),
+    (ANY, "delay-time"): Traits(translation_key="delay", category=EntityCategory.CONFIG),
+    (ANY, "delay-off-enable"): Traits(translation_key="delay_off", category=EntityCategory.CONFIG),
+    (ANY, "sleep-delay-off"): Traits(
+        translation_key="sleep_off_delay", category=EntityCategory.CONFIG
+    ),
+    (ANY, "fan-init-power-opt"): Traits(
+        translation_key="fan_power_on_behavior", category=EntityCategory.CONFIG
+    ),
+    (ANY, "smart-switch-en"): Traits(
+        translation_key="smart_switch", category=EntityCategory.CONFIG
+    ),
+    (ANY, "scene-mode"): Traits(translation_key="scene"),
+    (ANY, "brightness-with-zero"): Traits(translation_key="brightness"),
+    (ANY, "quick-cool-enable"): Traits(translation_key="quick_cool"),
+    (ANY, "ac-mode"): Traits(translation_key="ac_mode"),
+    (ANY, "ac-work-mode"): Traits(translation_key="ac_mode"),
+    (ANY, "power-enable"): Traits(
+        translation_key="power_on_enabled", category=EntityCategory.CONFIG
+    ),
+    (ANY, "task-switch"): Traits(translation_key="timer_enabled", category=EntityCategory.CONFIG),
+    (ANY, "on-duration"): Traits(translation_key="on_duration", category=EntityCategory.CONFIG),
+    (ANY, "off-duration"): Traits(translation_key="off_duration", category=EntityCategory.CONFIG),
+    (ANY, "countdown"): Traits(translation_key="countdown", category=EntityCategory.CONFIG),
+    (ANY, "countdown-info"): Traits(
+        translation_key="countdown_active", category=EntityCategory.DIAGNOSTIC
+    ),
+    (ANY, "duration"): Traits(translation_key="duration", category=EntityCategory.CONFIG),
+    (ANY, "protect-time"): Traits(
+        translation_key="protection_time", category=EntityCategory.CONFIG
+    ),
+    (ANY, "over-ele-day"): Traits(
+        translation_key="daily_energy_limit", category=EntityCategory.CONFIG
+    ),
+    (ANY, "over-ele-month"): Traits(
+        translation_key="monthly_energy_limit", category=EntityCategory.CONFIG
+    ),
+    (ANY, "off-memory"): Traits(translation_key="remember_state", category=EntityCategory.CONFIG),
+    (ANY, "babycry-switch"): Traits(
+        translation_key="baby_cry_detection", category=EntityCategory.CONFIG
+    ),
+    (ANY, "baby-wake-switch"): Traits(
+        translation_key="baby_wake_detection", category=EntityCategory.CONFIG
+    ),
+    (ANY, "voice-packets"): Traits(
+        translation_key="voice_pack", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "water-pump-volt"): Traits(
+        translation_key="pump_voltage", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "discharge-water"): Traits(
+        translation_key="discharge_water", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "firmware-upgrade"): Traits(
+        translation_key="firmware_upgrade", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "button-press"): Traits(
+        translation_key="last_button", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "key-value"): Traits(
+        translation_key="last_button", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "key-time"): Traits(
+        translation_key="button_press_time", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "model"): Traits(
+        translation_key="model", category=EntityCategory.DIAGNOSTIC, enabled=False
+    ),
+    (ANY, "boost-value"): Traits(translation_key="boost"),
 }
 
 VENDOR_SERVICES: Final = frozenset(
@@ -821,6 +1801,15 @@ UNITS: Final[dict[str, str]] = {
     "hour": UnitOfTime.HOURS,
     "days": UnitOfTime.DAYS,
     "lux": LIGHT_LUX,
+    "pascal": UnitOfPressure.PA,
+    "L": UnitOfVolume.LITERS,
+    "mv": UnitOfElectricPotential.MILLIVOLT,
+    "mV": UnitOfElectricPotential.MILLIVOLT,
+    "ppm": CONCENTRATION_PARTS_PER_MILLION,
+    # Xiaomi writes the Greek letter mu; Home Assistant the micro sign.
+    "\u03bcg/m3": CONCENTRATION_MICROGRAMS_PER_CUBIC_METER,
+    "\u00b5g/m3": CONCENTRATION_MICROGRAMS_PER_CUBIC_METER,
+    "mg/m3": CONCENTRATION_MILLIGRAMS_PER_CUBIC_METER,
     "arcdegrees": DEGREE,
     "bpm": "bpm",  # Home Assistant has no constant for beats per minute; its integrations use this
 }
@@ -904,6 +1893,8 @@ class PropertyItem:
     platform: Platform
     prop: MiotProperty
     traits: Traits
+    index: int | None = None
+    """Its number among the device's entities that would otherwise have its name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -913,6 +1904,8 @@ class ActionItem:
     action: MiotAction
     traits: Traits
     inputs: tuple[Value, ...] = ()
+    index: int | None = None
+    """Its number among the device's entities that would otherwise have its name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -937,6 +1930,8 @@ class EventItem:
     """Whether a change of its arguments between polls is the event: none is state of its own."""
     trigger: str | None = None
     """Its device trigger's type; None when it is no device trigger."""
+    index: int | None = None
+    """Its number among the device's entities that would otherwise have its name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -990,13 +1985,24 @@ class DevicePlan:
 
 
 def traits_of(service: str, name: str, device_type: str = "") -> Traits:
-    """The traits of a spec element; defaults for elements the tables do not know."""
-    return (
-        DEVICE_TRAITS.get((device_type, (service, name)))
-        or TRAITS.get((service, name))
-        or SERVICE_TRAITS.get((device_type, service))
-        or (VENDOR_TRAITS if service in VENDOR_SERVICES else Traits())
+    """The traits of a spec element; defaults for elements the tables do not know.
+
+    The most precise entry wins: by device type, by (service, name), by name in any service.
+    A vendor's own service, or a service a device type keeps out of sight (a vacuum's maps),
+    stays a disabled diagnostic, named by the shared name if any.
+    """
+    precise = DEVICE_TRAITS.get((device_type, (service, name))) or TRAITS.get((service, name))
+    if precise is not None:
+        return precise
+    hidden = SERVICE_TRAITS.get((device_type, service)) or (
+        VENDOR_TRAITS if service in VENDOR_SERVICES else None
     )
+    shared = TRAITS.get((ANY, name))
+    if shared is None:
+        return hidden or Traits()
+    if hidden is None:
+        return shared
+    return replace(shared, category=hidden.category, enabled=hidden.enabled)
 
 
 def two_states_of(prop: MiotProperty) -> TwoStates | None:
@@ -1064,7 +2070,7 @@ def command_traits(prop: MiotProperty, device_type: str) -> Traits:
     """A property's traits; a write-only one the tables do not know is disabled by default
     (commands meant for other voice assistants or the vendor's app, rarely a user's)."""
     traits = traits_of(prop.service, prop.name, device_type)
-    if prop.readable or (prop.service, prop.name) in TRAITS:
+    if prop.readable or (prop.service, prop.name) in TRAITS or (ANY, prop.name) in TRAITS:
         return traits
     return replace(traits, enabled=False)
 
@@ -1098,6 +2104,227 @@ def command_items(prop: MiotProperty) -> tuple[CommandItem, ...]:
         for choice in prop.value_list
         if choice.name.lower() in keys
     )
+
+
+UNIT_CLASSES: Final[dict[str, SensorDeviceClass]] = {
+    **dict.fromkeys(("celsius", "fahrenheit", "kelvin"), SensorDeviceClass.TEMPERATURE),
+    **dict.fromkeys(("seconds", "minutes", "hours", "hour", "days"), SensorDeviceClass.DURATION),
+    **dict.fromkeys(("watt", "kW"), SensorDeviceClass.POWER),
+    **dict.fromkeys(("pascal", "kPa", "bar"), SensorDeviceClass.PRESSURE),
+    **dict.fromkeys(("mv", "mV"), SensorDeviceClass.VOLTAGE),
+    "kWh": SensorDeviceClass.ENERGY,
+    "lux": SensorDeviceClass.ILLUMINANCE,
+    "L": SensorDeviceClass.VOLUME_STORAGE,
+    "km": SensorDeviceClass.DISTANCE,
+    "km/h": SensorDeviceClass.SPEED,
+}
+"""Device classes a sensor's unit implies where the tables give none."""
+
+UNMEASURED_UNITS: Final = frozenset({"arcdegrees"})
+"""Units whose values have no meaningful mean: the mean of 359° and 1° is not 180°."""
+
+COUNTER_NAMES: Final = (("total-",), ("-count", "-counts", "-times", "-used-time", "use-time"))
+"""Name prefixes and suffixes of counters: they only grow, until the device resets them."""
+
+COUNTING_CLASSES: Final = frozenset({SensorDeviceClass.ENERGY, SensorDeviceClass.WATER})
+"""Device classes whose values are totals, never a measurement."""
+
+
+@dataclass(frozen=True, slots=True)
+class SensorClasses:
+    """A sensor's device class, state class and unit."""
+
+    device_class: SensorDeviceClass | None = None
+    state_class: SensorStateClass | None = None
+    unit: str | None = None
+
+
+def numeric(prop: MiotProperty) -> bool:
+    """Whether a property holds a number (not a value list)."""
+    return not prop.value_list and (prop.format == "float" or prop.format in INTEGER_BOUNDS)
+
+
+def sensor_classes(prop: MiotProperty, traits: Traits) -> SensorClasses:
+    """What a sensor is: the tables' classes, else what its unit and name say.
+
+    Every numeric, read-only property with a range and a unit that measures gets a state
+    class, mapped or not: counters are `total_increasing`, the rest `measurement`.
+    """
+    if prop.value_list:
+        return SensorClasses(SensorDeviceClass.ENUM)
+    if not numeric(prop):
+        return SensorClasses()
+    unit = UNITS.get(prop.unit or "") or traits.unit
+    device_class = (
+        SensorDeviceClass(traits.device_class)
+        if traits.device_class
+        else UNIT_CLASSES.get(prop.unit or "")
+    )
+    if device_class is not None and unit not in DEVICE_CLASS_UNITS.get(device_class, {unit}):
+        # A unit the class does not take (or none where it needs one): Home Assistant would
+        # warn of the class; the value stays, without it.
+        device_class = None
+    state_class = SensorStateClass(traits.state_class) if traits.state_class else None
+    if state_class is None and prop.value_range is not None and not prop.writable:
+        prefixes, suffixes = COUNTER_NAMES
+        if (
+            device_class in COUNTING_CLASSES
+            or prop.name.startswith(prefixes)
+            or (prop.name.endswith(suffixes))
+        ):
+            state_class = SensorStateClass.TOTAL_INCREASING
+        elif unit is not None and (prop.unit or "") not in UNMEASURED_UNITS:
+            state_class = SensorStateClass.MEASUREMENT
+    return SensorClasses(device_class, state_class, unit)
+
+
+class NameSource(StrEnum):
+    """Where an entity's name comes from."""
+
+    DEVICE = "device"
+    """The device's own name: the entity is what the device is."""
+    TRANSLATION_KEY = "key"
+    DEVICE_CLASS = "class"
+    """Home Assistant's name of the entity's device class."""
+    SPEC = "spec"
+    """The spec's own text: the spec server's translated name, else the document's."""
+
+
+NUMBERED: Final = "numbered"
+"""The translation key of a spec-named entity whose name repeats on its device."""
+NUMBERED_SUFFIX: Final = "_numbered"
+"""Added to a translation key whose name repeats on a device: its string takes `{index}`."""
+
+NAMED_BY_CLASS: Final = frozenset({Platform.SENSOR, Platform.BINARY_SENSOR, Platform.NUMBER})
+"""Platforms whose entities Home Assistant names by their device class when nothing else does."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntityName:
+    """How an entity is named: its source, translation key and number on its device."""
+
+    source: NameSource
+    translation_key: str | None = None
+    index: int | None = None
+
+
+type PlannedItem = RoleItem | PropertyItem | ActionItem | EventItem
+
+
+def _base_name(item: PlannedItem) -> EntityName:
+    match item:
+        case RoleItem():
+            if item.main:
+                return EntityName(NameSource.DEVICE)
+            return EntityName(NameSource.TRANSLATION_KEY, item.role.translation_key)
+        case _ if item.traits.translation_key:
+            return EntityName(NameSource.TRANSLATION_KEY, item.traits.translation_key)
+        case PropertyItem() if (
+            item.platform in NAMED_BY_CLASS
+            and item.traits.device_class not in (None, SensorDeviceClass.ENUM)
+            and not (item.platform == Platform.SENSOR and item.prop.value_list)
+        ):
+            return EntityName(NameSource.DEVICE_CLASS)
+    return EntityName(NameSource.SPEC)
+
+
+def spec_element(
+    item: PropertyItem | ActionItem | EventItem,
+) -> MiotProperty | MiotAction | MiotEvent:
+    """The spec element a generic entity shows, calls or reports."""
+    match item:
+        case PropertyItem():
+            return item.prop
+        case ActionItem():
+            return item.action
+        case EventItem():
+            return item.event
+
+
+def _spec_text(item: PropertyItem | ActionItem | EventItem) -> str:
+    element = spec_element(item)
+    return element.description or element.name
+
+
+def name_identity(item: PlannedItem) -> tuple[str, str]:
+    """What two entities of a device must not share: the name they would show.
+
+    A device class's name counts as the translation key of the same name ("temperature").
+    """
+    base = _base_name(item)
+    if base.source == NameSource.DEVICE:
+        return (str(NameSource.DEVICE), "")
+    if base.source == NameSource.SPEC:
+        assert not isinstance(item, RoleItem)
+        return (str(NameSource.SPEC), _spec_text(item))
+    return (str(NameSource.TRANSLATION_KEY), _name_key(item, base))
+
+
+def _name_key(item: PlannedItem, base: EntityName) -> str:
+    if base.source == NameSource.DEVICE_CLASS and not isinstance(item, RoleItem):
+        return str(item.traits.device_class)
+    return base.translation_key or ""
+
+
+def entity_name(item: PlannedItem) -> EntityName:
+    """How a planned entity is named; one whose name repeats on its device is numbered."""
+    base = _base_name(item)
+    index = None if isinstance(item, RoleItem) else item.index
+    if index is None:
+        return base
+    if base.source == NameSource.SPEC:
+        return EntityName(NameSource.SPEC, NUMBERED, index)
+    # A device class's name repeated is numbered by a translation key of the class's name.
+    return EntityName(
+        NameSource.TRANSLATION_KEY, f"{_name_key(item, base)}{NUMBERED_SUFFIX}", index
+    )
+
+
+def name_source(item: PlannedItem) -> NameSource:
+    """Where a planned entity's name comes from: the device, a translation key, a device
+    class, or the spec's text (the spec server's translated names count as spec text)."""
+    return entity_name(item).source
+
+
+def _numbered[T: (PropertyItem, ActionItem, EventItem)](
+    items: tuple[T, ...], counts: Counter[tuple[str, str]], seen: Counter[tuple[str, str]]
+) -> tuple[T, ...]:
+    """Number the items whose name repeats on the device; `seen` counts across groups."""
+    numbered = []
+    for item in items:
+        identity = name_identity(item)
+        if counts[identity] > 1:
+            seen[identity] += 1
+        numbered.append(replace(item, index=seen[identity]) if counts[identity] > 1 else item)
+    return tuple(numbered)
+
+
+def fitted_traits(platform: Platform, prop: MiotProperty, traits: Traits) -> Traits:
+    """Traits as a platform can take them: a read-only entity is no configuration.
+
+    A writable setting no writable platform can show (a text) is a diagnostic sensor.
+    """
+    read_only = platform in (Platform.SENSOR, Platform.BINARY_SENSOR)
+    if read_only and (
+        traits.category == EntityCategory.CONFIG or (prop.writable and traits.category is None)
+    ):
+        traits = replace(traits, category=EntityCategory.DIAGNOSTIC)
+    classes = {
+        Platform.SENSOR: SensorDeviceClass,
+        Platform.BINARY_SENSOR: BinarySensorDeviceClass,
+        Platform.NUMBER: NumberDeviceClass,
+    }.get(platform)
+    if traits.device_class and (
+        classes is None or traits.device_class not in {str(c) for c in classes}
+    ):
+        # A name shared across services may land on a platform its device class is not of
+        # (an illumination in lux, or Weak / Strong): a two-state sensor is then named and
+        # classed by its two states ("Light").
+        two_states = two_states_of(prop) if platform == Platform.BINARY_SENSOR else None
+        if two_states is None:
+            return replace(traits, device_class=None)
+        return replace(traits, device_class=two_states.device_class, translation_key=None)
+    return traits
 
 
 def plan_device(spec: MiotSpec) -> DevicePlan:
@@ -1157,7 +2384,11 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
         if not (prop := spec.property(action.siid, piid)).readable
     }
     properties = tuple(
-        PropertyItem(platform, prop, property_traits(prop, spec.device_type))
+        PropertyItem(
+            platform,
+            prop,
+            fitted_traits(platform, prop, property_traits(prop, spec.device_type)),
+        )
         for prop in spec.properties()
         if prop.service != "device-information"
         and (prop.service, prop.name) not in taken_properties
@@ -1178,6 +2409,13 @@ def plan_device(spec: MiotSpec) -> DevicePlan:
         for item in command_items(prop)
     )
     event_sensors = tuple(event_sensor_items(spec))
+    counts = Counter(
+        name_identity(item) for group in (roles, properties, buttons, events) for item in group
+    )
+    seen: Counter[tuple[str, str]] = Counter()
+    properties = _numbered(properties, counts, seen)
+    buttons = _numbered(buttons, counts, seen)
+    events = _numbered(events, counts, seen)
     platforms = {item.role.platform for item in roles} | {item.platform for item in properties}
     lock_events = () if Platform.LOCK in platforms else tuple(filter(tells_lock_state, events))
     if event_sensors or lock_events:

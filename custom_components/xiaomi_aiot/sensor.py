@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
+from homeassistant.components.sensor import SensorEntity
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
 from .entity import XiaomiPropertyEntity, add_device_entities
-from .mapping import UNITS, PropertyItem
+from .mapping import PropertyItem, sensor_classes
 from .miot.spec import Value
 
 PARALLEL_UPDATES = 0
@@ -38,15 +38,12 @@ class XiaomiSensor(XiaomiPropertyEntity, SensorEntity):
     def __init__(self, coordinator: MiotCoordinator, item: PropertyItem) -> None:
         """Set class, unit and options from the spec and the traits."""
         super().__init__(coordinator, item)
-        traits = item.traits
+        classes = sensor_classes(self.prop, item.traits)
+        self._attr_device_class = classes.device_class
+        self._attr_state_class = classes.state_class
+        self._attr_native_unit_of_measurement = classes.unit
         if self.prop.value_list:
-            self._attr_device_class = SensorDeviceClass.ENUM
             self._attr_options = [choice.name for choice in self.prop.value_list]
-        else:
-            if isinstance(traits.device_class, SensorDeviceClass):
-                self._attr_device_class = traits.device_class
-            self._attr_state_class = traits.state_class
-            self._attr_native_unit_of_measurement = UNITS.get(self.prop.unit or "")
 
     @property
     def native_value(self) -> Value | None:

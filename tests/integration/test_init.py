@@ -116,7 +116,7 @@ async def test_one_property_error_makes_only_that_entity_unknown(
 ) -> None:
     """A property that answers an error code is unknown; the device stays available."""
     await set_up_device("living-room-ac")
-    electricity = "sensor.living_room_air_conditioner_electricity"
+    electricity = "sensor.living_room_air_conditioner_energy"
     temperature = "sensor.living_room_air_conditioner_temperature"
     assert hass.states.get(electricity).state == "0.0"
     sim.devices["living-room-ac"].apply_faults({"property_errors": {"8.1": -4004}})

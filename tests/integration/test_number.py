@@ -131,10 +131,10 @@ async def test_demo_home_numbers_are_the_air_conditioners_fan_percentage(
         if e.domain == NUMBER_DOMAIN and not e.disabled_by
     )
     assert numbers == [
-        ("number.bedroom_air_conditioner_fan_percent", "p-10-1"),
-        ("number.living_room_air_conditioner_fan_percent", "p-10-1"),
+        ("number.bedroom_air_conditioner_fan_speed", "p-10-1"),
+        ("number.living_room_air_conditioner_fan_speed", "p-10-1"),
     ]
-    state = hass.states.get("number.living_room_air_conditioner_fan_percent")
+    state = hass.states.get("number.living_room_air_conditioner_fan_speed")
     assert (state.attributes[ATTR_MIN], state.attributes[ATTR_MAX]) == (1, 101)
 
 
@@ -145,7 +145,7 @@ async def test_number_matches_its_snapshot(
     async with humidifier_device(hass) as (_, entry):
         await assert_entities_match_snapshots(hass, entity_registry, snapshot, [entry])
         state = hass.states.get(TARGET)
-        assert state.attributes[ATTR_FRIENDLY_NAME] == "Bedroom Humidifier Target Humidity"
+        assert state.attributes[ATTR_FRIENDLY_NAME] == "Bedroom Humidifier Target humidity"
         assert (state.attributes[ATTR_MIN], state.attributes[ATTR_MAX]) == (30, 80)
         assert state.attributes[ATTR_STEP] == 10
         assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == PERCENTAGE

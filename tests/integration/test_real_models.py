@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from syrupy.assertion import SnapshotAssertion
 
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
@@ -178,6 +179,43 @@ async def test_a_real_lock_reports_its_operations(
     await later(hass)
 
     assert hass.states.get(entity).state != before
+
+
+@pytest.mark.parametrize("real_device", ["cgllc.airm.cgdn1"], indirect=True)
+async def test_a_real_air_monitor_shows_its_air_with_classes_and_units(
+    hass: HomeAssistant,
+    real_device: tuple[VirtualDevice, CloudServer],
+    versioned_snapshot: SnapshotAssertion,
+) -> None:
+    """PM2.5 and PM10 in µg/m³, CO2 in ppm, temperature, humidity and battery: device classes
+    and state classes for statistics, the battery's voltage a diagnostic; a change shows."""
+    device, server = real_device
+    await add_by_hand(hass, device, server.url)
+    registry = er.async_get(hass)
+    sensors = {
+        entry.unique_id.split("-", 1)[1]: entry
+        for entry in registry.entities.values()
+        if entry.domain == "sensor" and entry.unique_id.startswith(f"{device.did}-")
+    }
+    shown = {
+        key: {
+            "name": hass.states.get(entry.entity_id).attributes.get("friendly_name"),
+            "translation_key": entry.translation_key,
+            "device_class": entry.original_device_class,
+            "state_class": (entry.capabilities or {}).get("state_class"),
+            "unit": entry.unit_of_measurement,
+            "category": entry.entity_category,
+        }
+        for key, entry in sorted(sensors.items())
+        if hass.states.get(entry.entity_id) is not None
+    }
+    assert shown == versioned_snapshot
+
+    device.set(3, 4, 35)
+    await later(hass)
+    pm25 = hass.states.get(entity_of(hass, device, "sensor", "p-3-4"))
+    assert pm25.state == "35"
+    assert pm25.attributes["unit_of_measurement"] == "µg/m³"
 
 
 COMMANDS = {

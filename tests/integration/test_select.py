@@ -131,7 +131,7 @@ async def test_select_matches_its_snapshot(
     async with humidifier_device(hass) as (_, entry):
         await assert_entities_match_snapshots(hass, entity_registry, snapshot, [entry])
         state = hass.states.get(FAN_LEVEL)
-        assert state.attributes[ATTR_FRIENDLY_NAME] == "Bedroom Humidifier Fan Level"
+        assert state.attributes[ATTR_FRIENDLY_NAME] == "Bedroom Humidifier Fan level"
         assert state.attributes[ATTR_OPTIONS] == ["auto", "level1", "level2", "level3"]
         assert state.state == "auto"
 

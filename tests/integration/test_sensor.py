@@ -19,6 +19,7 @@ from homeassistant.const import (
     PERCENTAGE,
     EntityCategory,
     Platform,
+    UnitOfEnergy,
     UnitOfTemperature,
 )
 from homeassistant.core import HomeAssistant
@@ -28,7 +29,12 @@ from syrupy.assertion import SnapshotAssertion
 from simulator import Simulator
 
 from .conftest import SetUpDevice
-from .platform_kit import assert_entities_match_snapshots, humidifier_device, next_poll
+from .platform_kit import (
+    all_entities_enabled,  # noqa: F401  (a fixture)
+    assert_entities_match_snapshots,
+    humidifier_device,
+    next_poll,
+)
 
 BATTERY = "sensor.front_door_lock_battery"
 LOCK_STATUS = "sensor.front_door_lock_lock_status"
@@ -44,6 +50,7 @@ def only_sensors() -> Iterator[None]:
         yield
 
 
+@pytest.mark.usefixtures("all_entities_enabled")
 async def test_sensors_match_their_snapshots(
     hass: HomeAssistant,
     set_up_device: SetUpDevice,
@@ -122,35 +129,37 @@ async def test_air_conditioner_sensors_have_units_and_state_classes(
     set_up_device: SetUpDevice,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """Temperature in °C is a measurement; the unit's spec has no humidity, fault or energy."""
+    """Temperature in °C is a measurement; the unit's spec has no humidity or fault."""
     await set_up_device("living-room-ac")
 
     temperature = hass.states.get(f"{AC}_temperature")
     assert temperature.state == "28.5"
     assert temperature.attributes[ATTR_UNIT_OF_MEASUREMENT] == UnitOfTemperature.CELSIUS
     assert temperature.attributes[ATTR_STATE_CLASS] == SensorStateClass.MEASUREMENT
-    for missing in ("humidity", "fault", "energy"):
+    for missing in ("humidity", "fault"):
         assert entity_registry.async_get(f"{AC}_{missing}") is None
 
 
 async def test_electricity_counted_by_the_air_conditioner_shows_at_the_next_poll(
     hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
 ) -> None:
-    """The vendor's electricity counter has no unit in the spec: shown as the number it is."""
+    """The vendor's electricity counter has no unit in the spec: kWh, for the energy dashboard."""
     await set_up_device("living-room-ac")
 
     sim.devices["living-room-ac"].set(*AC_ELECTRICITY, 12.34)
     await next_poll(hass)
 
-    electricity = hass.states.get(f"{AC}_electricity")
-    assert electricity.state == "12.34"
-    assert ATTR_UNIT_OF_MEASUREMENT not in electricity.attributes
+    energy = hass.states.get(f"{AC}_energy")
+    assert energy.state == "12.34"
+    assert energy.attributes[ATTR_UNIT_OF_MEASUREMENT] == UnitOfEnergy.KILO_WATT_HOUR
+    assert energy.attributes[ATTR_DEVICE_CLASS] == SensorDeviceClass.ENERGY
+    assert energy.attributes[ATTR_STATE_CLASS] == SensorStateClass.TOTAL_INCREASING
 
 
-async def test_a_model_without_traits_names_its_sensors_from_the_spec(
+async def test_a_shared_property_name_names_the_sensor_in_any_service(
     hass: HomeAssistant, entity_registry: er.EntityRegistry
 ) -> None:
-    """A property the tables do not know is a plain sensor named by its spec description."""
+    """A water level is named by the shared names table, whichever service it is in."""
     async with humidifier_device(hass, **{"water-level": 90}) as (device, entry):
         entities = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
         assert sorted(entity.entity_id for entity in entities) == [
@@ -159,7 +168,7 @@ async def test_a_model_without_traits_names_its_sensors_from_the_spec(
         ]
         water = hass.states.get("sensor.bedroom_humidifier_water_level")
         assert water.state == "90"
-        assert water.attributes[ATTR_FRIENDLY_NAME] == "Bedroom Humidifier Water Level"
+        assert water.attributes[ATTR_FRIENDLY_NAME] == "Bedroom Humidifier Water level"
         assert ATTR_UNIT_OF_MEASUREMENT not in water.attributes
         # The table knows environment/relative-humidity: named by its device class.
         humidity = hass.states.get("sensor.bedroom_humidifier_humidity")

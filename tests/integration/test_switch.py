@@ -165,14 +165,12 @@ async def test_a_switch_the_device_refuses_is_a_translated_device_error(
     assert hass.states.get(ECO).state == STATE_OFF
 
 
-async def test_a_model_without_traits_names_its_switch_from_the_spec(
+async def test_a_services_on_property_is_a_power_switch(
     hass: HomeAssistant, entity_registry: er.EntityRegistry
 ) -> None:
-    """A boolean the tables do not know is a switch named by its spec description."""
+    """A boolean "on" of any service is a switch named by the shared names table: Power."""
     async with humidifier_device(hass) as (device, entry):
         entities = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
-        assert [entity.entity_id for entity in entities] == [
-            "switch.bedroom_humidifier_switch_status"
-        ]
-        await call(hass, SERVICE_TURN_ON, "switch.bedroom_humidifier_switch_status")
+        assert [entity.entity_id for entity in entities] == ["switch.bedroom_humidifier_power"]
+        await call(hass, SERVICE_TURN_ON, "switch.bedroom_humidifier_power")
         assert device.get(2, 1) is True
