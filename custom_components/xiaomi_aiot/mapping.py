@@ -1578,7 +1578,7 @@ def _consumable_traits() -> dict[SpecName, Traits]:
             category=EntityCategory.DIAGNOSTIC,
         )
         found[service, left] = Traits(
-            translation_key=f"{key}_left_time",
+            translation_key=f"{key}_time_left",
             device_class=SensorDeviceClass.DURATION,
             state_class=SensorStateClass.MEASUREMENT,
             category=EntityCategory.DIAGNOSTIC,
