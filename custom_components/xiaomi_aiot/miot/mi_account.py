@@ -31,7 +31,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
-from urllib.parse import quote, urljoin
+from urllib.parse import urljoin
 
 import aiohttp
 from yarl import URL
@@ -175,6 +175,14 @@ def _code(answer: Mapping[str, Any]) -> int | None:
     return code if isinstance(code, int) and not isinstance(code, bool) else None
 
 
+@dataclass(frozen=True, slots=True)
+class _Reply:
+    status: int
+    cookies: dict[str, str]
+    location: str | None
+    body: bytes
+
+
 class MiAccount:
     """The account server of Xiaomi, spoken to as the Mi Home app does."""
 
@@ -213,10 +221,11 @@ class MiAccount:
         if captcha is not None:
             form["captCode"] = captcha.code
             cookies["ick"] = captcha.ick
-        status, _, text = await self._request(
-            "POST", f"{self._account_url}/pass/serviceLoginAuth2", cookies, form=form
+        answer = self._answer(
+            await self._request(
+                "POST", f"{self._account_url}/pass/serviceLoginAuth2", cookies, form=form
+            )
         )
-        answer = self._answer(status, text)
         self._raise_refusal(answer)
         return await self._finish(answer)
 
@@ -240,13 +249,13 @@ class MiAccount:
 
     async def fetch_captcha(self, captcha_url: str) -> CaptchaImage:
         """The captcha image of a `MiCaptchaRequiredError` and its ``ick`` cookie."""
-        status, cookies, body = await self._request_bytes("GET", captcha_url, {})
-        if status != 200 or not body:
-            raise MiotProtocolError(f"captcha image not served (HTTP {status})")
-        ick = cookies.get("ick")
+        reply = await self._request("GET", captcha_url, {})
+        if reply.status != 200 or not reply.body:
+            raise MiotProtocolError(f"captcha image not served (HTTP {reply.status})")
+        ick = reply.cookies.get("ick")
         if not ick:
             raise MiotProtocolError("captcha image came without its ick cookie")
-        return CaptchaImage(body, "image/jpeg", ick)
+        return CaptchaImage(reply.body, "image/jpeg", ick)
 
     async def start_qr(self) -> QrLogin:
         """Ask for a QR code to be confirmed in the Mi Home app."""
@@ -261,8 +270,7 @@ class MiAccount:
             "_dc": str(int(time.time() * 1000)),
         }
         url = str(URL(f"{self._account_url}/longPolling/loginUrl").with_query(query))
-        status, _, text = await self._request("GET", url, {"deviceId": self._device_id})
-        answer = self._answer(status, text)
+        answer = self._answer(await self._request("GET", url, {"deviceId": self._device_id}))
         if _code(answer) != 0:
             raise MiSignInError("the account server gave no QR code", _code(answer))
         timeout = answer.get("timeout")
@@ -278,14 +286,14 @@ class MiAccount:
     async def wait_qr(self, qr: QrLogin) -> MiTokens:
         """Wait until the QR code is confirmed; `MiQrExpiredError` when it never is."""
         try:
-            status, _, text = await self._request(
+            reply = await self._request(
                 "GET", qr.lp_url, {"deviceId": self._device_id}, wait=qr.timeout
             )
         except MiotConnectionError as err:
             if isinstance(err.__cause__, TimeoutError):
                 raise MiQrExpiredError("the QR code was not confirmed in time") from err
             raise
-        answer = self._answer(status, text)
+        answer = self._answer(reply)
         if _code(answer) != 0:
             raise MiQrExpiredError("the QR code expired", _code(answer))
         return await self._finish(answer)
@@ -293,17 +301,17 @@ class MiAccount:
     async def _service_login(self, cookies: Mapping[str, str]) -> dict[str, Any]:
         url = f"{self._account_url}/pass/serviceLogin?sid={SID}&_json=true"
         sent = {"sdkVersion": SDK_VERSION, "deviceId": self._device_id, **cookies}
-        status, _, text = await self._request("GET", url, sent)
-        return self._answer(status, text)
+        return self._answer(await self._request("GET", url, sent))
 
-    def _answer(self, status: int, text: str) -> dict[str, Any]:
+    def _answer(self, reply: _Reply) -> dict[str, Any]:
+        status = reply.status
         if status == 429:
             raise MiRateLimitedError("too many sign-in attempts (HTTP 429)")
         if status >= 500:
             raise MiotConnectionError(f"the account server failed (HTTP {status})")
         if status != 200:
             raise MiotProtocolError(f"unexpected HTTP status {status} from the account server")
-        return parse_start_json(text)
+        return parse_start_json(reply.body.decode(errors="replace"))
 
     def _raise_refusal(self, answer: Mapping[str, Any]) -> None:
         code = _code(answer)
@@ -345,32 +353,18 @@ class MiAccount:
         """Follow ``location`` (and its redirects) until the ``serviceToken`` cookie is set."""
         url = location
         for _ in range(MAX_REDIRECTS):
-            status, cookies, headers = await self._head_request(url)
-            if token := cookies.get("serviceToken"):
+            reply = await self._request("GET", url, {"deviceId": self._device_id})
+            status = reply.status
+            if token := reply.cookies.get("serviceToken"):
                 return token
             if status in (401, 403):
                 raise MiotAuthenticationError(f"the service token was refused (HTTP {status})")
             if status >= 500:
                 raise MiotConnectionError(f"the token service failed (HTTP {status})")
-            next_url = headers.get("Location")
-            if status not in (301, 302, 303, 307, 308) or not next_url:
+            if status not in (301, 302, 303, 307, 308) or not reply.location:
                 break
-            url = urljoin(url, next_url)
+            url = urljoin(url, reply.location)
         raise MiotProtocolError("the sign-in location set no serviceToken")
-
-    async def _head_request(self, url: str) -> tuple[int, dict[str, str], Mapping[str, str]]:
-        try:
-            async with asyncio.timeout(self._timeout):
-                async with self._session.get(
-                    URL(url, encoded=True),
-                    headers=self._headers({"deviceId": self._device_id}),
-                    allow_redirects=False,
-                ) as response:
-                    await response.read()
-                    cookies = {key: morsel.value for key, morsel in response.cookies.items()}
-                    return response.status, cookies, dict(response.headers)
-        except (TimeoutError, aiohttp.ClientError) as err:
-            raise MiotConnectionError(f"the token service could not be reached: {err}") from err
 
     def _headers(self, cookies: Mapping[str, str]) -> dict[str, str]:
         headers = {"User-Agent": USER_AGENT}
@@ -386,43 +380,22 @@ class MiAccount:
         *,
         form: Mapping[str, str] | None = None,
         wait: float | None = None,
-    ) -> tuple[int, dict[str, str], str]:
-        status, received, body = await self._request_bytes(
-            method, url, cookies, form=form, wait=wait
-        )
-        return status, received, body.decode(errors="replace")
-
-    async def _request_bytes(
-        self,
-        method: str,
-        url: str,
-        cookies: Mapping[str, str],
-        *,
-        form: Mapping[str, str] | None = None,
-        wait: float | None = None,
-    ) -> tuple[int, dict[str, str], bytes]:
+    ) -> _Reply:
+        """One request, redirects not followed; the cookies it set read from its own headers."""
         _LOGGER.debug("account %s %s", method, URL(url).with_query(None))
+        # A form is URL-encoded by aiohttp, as requests does it for micloud.
+        data = None if form is None else dict(form)
         try:
             async with asyncio.timeout(self._timeout if wait is None else wait):
                 async with self._session.request(
                     method,
                     URL(url, encoded=True),
-                    data=None
-                    if form is None
-                    else "&".join(
-                        f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in form.items()
-                    ),
-                    headers={
-                        **self._headers(cookies),
-                        **(
-                            {"Content-Type": "application/x-www-form-urlencoded"}
-                            if form is not None
-                            else {}
-                        ),
-                    },
+                    data=data,
+                    headers=self._headers(cookies),
+                    allow_redirects=False,
                 ) as response:
                     body = await response.read()
                     received = {key: morsel.value for key, morsel in response.cookies.items()}
-                    return response.status, received, body
+                    return _Reply(response.status, received, response.headers.get("Location"), body)
         except (TimeoutError, aiohttp.ClientError) as err:
             raise MiotConnectionError(f"the account server could not be reached: {err}") from err

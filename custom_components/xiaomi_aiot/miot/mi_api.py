@@ -15,7 +15,6 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
-from urllib.parse import quote
 
 import aiohttp
 
@@ -102,12 +101,11 @@ class MiAppClient:
         fields = encrypt_params(
             "POST", path, ssecurity, {"data": jsonio.dumps(data).decode()}, nonce
         )
-        body = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in fields.items())
         _LOGGER.debug("app API POST %s", path)
         try:
             async with asyncio.timeout(self._timeout):
                 async with self._session.post(
-                    self._base + path, data=body, headers=self._headers()
+                    self._base + path, data=fields, headers=self._headers()
                 ) as response:
                     status, payload = response.status, await response.read()
         except (TimeoutError, aiohttp.ClientError) as err:
@@ -146,7 +144,6 @@ class MiAppClient:
             "User-Agent": USER_AGENT,
             "Accept-Encoding": "identity",
             "x-xiaomi-protocal-flag-cli": "PROTOCAL-HTTP2",
-            "Content-Type": "application/x-www-form-urlencoded",
             "MIOT-ENCRYPT-ALGORITHM": "ENCRYPT-RC4",
             "Cookie": "; ".join(f"{key}={value}" for key, value in cookies.items()),
         }
