@@ -88,6 +88,10 @@ class Xiaomi:
         app.router.add_get("/longPolling/loginUrl", self.qr)
         app.router.add_get("/lp", self.long_poll)
         app.router.add_post("/{country}/app/{path:.*}", self.api_call)
+        self.fleet = [
+            {"did": str(n), "name": f"Plug {n}", "model": "cuco.plug.v3", "isOnline": n % 2 == 0}
+            for n in range(1, 6)
+        ]
         return app
 
     async def service_login(self, request: web.Request) -> web.Response:
@@ -249,6 +253,12 @@ class Xiaomi:
             },
             "miotspec/action": {"code": 0, "out": [1]},
         }
+        if path == "v2/home/device_list_page":
+            first = next(i for i, d in enumerate(self.fleet) if d["did"] >= data["start_did"])
+            page = self.fleet[first : first + data["limit"]]
+            more = first + data["limit"] < len(self.fleet)
+            next_did = self.fleet[first + data["limit"]]["did"] if more else ""
+            results[path] = {"list": page, "has_more": more, "next_start_did": next_did}
         if path == "miotspec/prop/get":
             results[path] = [{**p, "code": 0, "value": True} for p in data["params"]]
         if path == "miotspec/prop/set":
@@ -417,6 +427,15 @@ async def test_app_api_lists_homes_devices_and_reads_writes_acts(xiaomi: Any) ->
     ]
     assert state.seen[3]["data"] == {"params": [{"did": "1", "siid": 2, "piid": 1, "value": False}]}
     assert state.seen[4]["data"] == {"params": {"did": "1", "siid": 5, "aiid": 1, "in": [3]}}
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 5, 200])
+async def test_a_large_account_is_listed_page_by_page(xiaomi: Any, page_size: int) -> None:
+    state, _, session = xiaomi
+    devices = await client(state, session).get_devices_paged(page_size)
+    assert [d.did for d in devices] == ["1", "2", "3", "4", "5"]
+    assert [d.online for d in devices] == [False, True, False, True, False]
+    assert len(state.seen) == -(-5 // page_size)
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,8 @@ DEFAULT_TIMEOUT: Final = 10.0
 
 HOMES_PATH: Final = "/v2/homeroom/gethome"
 DEVICES_PATH: Final = "/home/device_list"
+DEVICE_PAGES_PATH: Final = "/v2/home/device_list_page"
+PAGE_SIZE: Final = 200
 PROP_GET_PATH: Final = "/miotspec/prop/get"
 PROP_SET_PATH: Final = "/miotspec/prop/set"
 ACTION_PATH: Final = "/miotspec/action"
@@ -167,6 +169,24 @@ class MiAppClient:
             },
         )
         return list(parse_device_page(result).devices)
+
+    async def get_devices_paged(self, page_size: int = PAGE_SIZE) -> list[CloudDevice]:
+        """Every device of a large account, page by page (``start_did`` / ``next_start_did``)."""
+        devices: list[CloudDevice] = []
+        start, seen = "", set[str]()
+        while True:
+            page = parse_device_page(
+                await self.request(
+                    DEVICE_PAGES_PATH,
+                    {"limit": page_size, "get_split_device": True, "start_did": start},
+                )
+            )
+            devices.extend(page.devices)
+            if not page.has_more or page.next_start_did is None:
+                return devices
+            if page.next_start_did in seen:
+                raise MiotProtocolError("the device list pages loop")
+            seen.add(start := page.next_start_did)
 
     async def get_properties(
         self, properties: Sequence[tuple[str, int, int]]
