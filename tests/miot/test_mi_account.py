@@ -28,7 +28,7 @@ from custom_components.xiaomi_aiot.miot import (
     MiotDeviceOfflineError,
     MiotProtocolError,
 )
-from custom_components.xiaomi_aiot.miot.cloud_models import CloudProperty
+from custom_components.xiaomi_aiot.miot.cloud_models import AccessTokenExpiredError, CloudProperty
 from custom_components.xiaomi_aiot.miot.mi_account import (
     START,
     CaptchaAnswer,
@@ -448,7 +448,7 @@ async def test_a_large_account_is_listed_page_by_page(xiaomi: Any, page_size: in
         pytest.param("binary", MiotProtocolError, id="binary"),
         pytest.param("500", MiotConnectionError, id="5xx"),
         pytest.param("timeout", MiotConnectionError, id="timeout"),
-        pytest.param("401", MiotAuthenticationError, id="expired-401"),
+        pytest.param("401", AccessTokenExpiredError, id="expired-401"),
         pytest.param("403", MiotAuthenticationError, id="refused-403"),
         pytest.param("plainerror", MiotDeviceError, id="plain-error"),
         pytest.param("offline", MiotDeviceOfflineError, id="offline"),

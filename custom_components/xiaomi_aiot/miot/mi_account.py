@@ -56,9 +56,10 @@ QR_TIMEOUT: Final = 300.0
 MAX_REDIRECTS: Final = 5
 
 WRONG_PASSWORD_CODE: Final = 70016
+"""``RESULT_CODE_AUTHENTICATE_FAILED`` (0x11180) of Xiaomi's account SDK."""
 WRONG_CAPTCHA_CODE: Final = 87001
-RATE_LIMIT_CODES: Final = frozenset({70022, 70039})
-"""Codes taken as "too many attempts / locked"; an HTTP 429 is taken the same way."""
+RATE_LIMIT_CODES: Final = frozenset({70022})
+"""``RESULT_CODE_ERROR_REACH_LIMIT`` (0x11186) of Xiaomi's account SDK; HTTP 429 counts too."""
 
 
 class MiSignInError(MiotAuthenticationError):
