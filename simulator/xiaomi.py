@@ -1,0 +1,364 @@
+"""Xiaomi's real sign-in and app API, served on the cloud's port and told apart by ``Host``.
+
+``account.xiaomi.com`` signs in (``/pass/serviceLogin``, ``/pass/serviceLoginAuth2``),
+``sts.api.io.mi.com`` turns the sign-in's ``location`` into the ``serviceToken`` cookie, and
+``api.io.mi.com``, ``<region>.api.io.mi.com`` and ``api.mijia.tech`` answer the app API under
+``/app`` over the same devices as the cloud's own routes. See README.md, "Xiaomi's protocol".
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
+
+from aiohttp import web
+
+from . import rpc
+from . import xiaomi_crypto as crypto
+from .home import default_did
+
+if TYPE_CHECKING:
+    from .cloud import CloudServer
+
+ACCOUNT_HOST = "account.xiaomi.com"
+STS_HOST = "sts.api.io.mi.com"
+API_HOSTS = ("api.io.mi.com", "api.mijia.tech")
+START = "&&&START&&&"
+SID = "xiaomiio"
+QS = "%3Fsid%3Dxiaomiio%26_json%3Dtrue"
+STS_URL = f"https://{STS_HOST}/sts"
+LOGIN_FAILED = 70016
+AUTH_ERROR = 3
+_dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+
+type Route = Callable[[web.Request], Awaitable[web.Response]]
+
+
+def host_of(request: web.Request) -> str:
+    """The request's ``Host`` without a port, lower case."""
+    host = (request.headers.get("Host") or "").lower()
+    name, colon, port = host.rpartition(":")
+    return name if colon and port.isdigit() else host
+
+
+def is_xiaomi_host(host: str) -> bool:
+    """Whether a host name is one of Xiaomi's that this module serves."""
+    return host in (ACCOUNT_HOST, *API_HOSTS) or host.endswith(".api.io.mi.com")
+
+
+@dataclass(slots=True)
+class Grant:
+    """What one sign-in gave: the account's user id, the session's ssecurity and tokens."""
+
+    user_id: str
+    ssecurity: str
+    pass_token: str
+    nonce: int
+    expires: float = 0.0
+
+
+class XiaomiSide:
+    """The Xiaomi hosts of one simulated cloud."""
+
+    def __init__(self, cloud: CloudServer) -> None:
+        """Serve `cloud`'s home and devices; sessions last its token lifetime."""
+        self.cloud = cloud
+        account = cloud.simulator.home.account
+        self.user_id = str(default_did(f"user:{account.username}"))
+        self._signs: set[str] = set()
+        self._tickets: dict[str, Grant] = {}
+        self._pass_tokens: dict[str, Grant] = {}
+        self._service_tokens: dict[str, Grant] = {}
+        self.refusals: dict[str, int] = {"password": 0, "signature": 0, "token": 0}
+        api: dict[str, Route] = {
+            "/app/v2/homeroom/gethome": self._homes,
+            "/app/homeroom/gethome": self._homes,
+            "/app/home/device_list": self._device_list,
+            "/app/v2/home/device_list_page": self._device_page,
+            "/app/miotspec/prop/get": self._get_properties,
+            "/app/miotspec/prop/set": self._set_properties,
+            "/app/miotspec/action": self._action,
+        }
+        self._api = api
+
+    # --- state ------------------------------------------------------------------------------
+
+    def expire_all(self) -> None:
+        """Every service token issued so far stops working (pass tokens still renew)."""
+        self._service_tokens.clear()
+
+    def describe(self) -> dict[str, Any]:
+        """The Xiaomi side as the admin API shows it."""
+        return {
+            "user_id": self.user_id,
+            "service_tokens": len(self._live_tokens()),
+            "pass_tokens": len(self._pass_tokens),
+            "refusals": dict(self.refusals),
+        }
+
+    def _live_tokens(self) -> list[Grant]:
+        now = self.cloud.clock()
+        return [grant for grant in self._service_tokens.values() if grant.expires > now]
+
+    def _grant(self) -> Grant:
+        nonce = secrets.randbelow(2**62)
+        ssecurity = base64.b64encode(secrets.token_bytes(16)).decode()
+        grant = Grant(self.user_id, ssecurity, "V1:" + _b64_token(32), nonce)
+        self._pass_tokens[grant.pass_token] = grant
+        return grant
+
+    # --- dispatch ---------------------------------------------------------------------------
+
+    async def handle(self, request: web.Request, host: str) -> web.Response:
+        """Answer a request sent to one of Xiaomi's hosts."""
+        if host == ACCOUNT_HOST:
+            if request.path == "/pass/serviceLogin" and request.method == "GET":
+                return self._service_login(request)
+            if request.path == "/pass/serviceLoginAuth2" and request.method == "POST":
+                return await self._service_login_auth(request)
+        elif host == STS_HOST:
+            if request.path == "/sts" and request.method == "GET":
+                return self._sts(request)
+        else:
+            route = self._api.get(request.path)
+            if route is not None and request.method == "POST":
+                return await route(request)
+        raise web.HTTPNotFound
+
+    # --- sign-in ----------------------------------------------------------------------------
+
+    def _service_login(self, request: web.Request) -> web.Response:
+        grant = self._pass_tokens.get(request.cookies.get("passToken", ""))
+        if grant is not None and request.cookies.get("userId") == grant.user_id:
+            return self._signed_in(grant)
+        return self._login_failed(request.query.get("callback", STS_URL))
+
+    async def _service_login_auth(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        account = self.cloud.simulator.home.account
+        user, digest = str(form.get("user", "")), str(form.get("hash", ""))
+        if user not in (account.username, self.user_id) or digest != crypto.password_hash(
+            account.password
+        ):
+            self.refusals["password"] += 1
+            return self._login_failed(str(form.get("callback") or STS_URL))
+        return self._signed_in(self._grant(), str(form.get("callback") or STS_URL))
+
+    def _login_failed(self, callback: str) -> web.Response:
+        sign = _b64_token(20)
+        self._signs.add(sign)
+        location = f"https://{ACCOUNT_HOST}/fe/service/login?" + urlencode(
+            {"_json": "true", "sid": SID, "qs": QS, "callback": callback, "_sign": sign}
+        )
+        return _account_answer(
+            {
+                "serviceParam": '{"checkSafePhone":false,"checkSafeAddress":false}',
+                "qs": QS,
+                "code": LOGIN_FAILED,
+                "description": "登录验证失败",
+                "securityStatus": 0,
+                "_sign": sign,
+                "sid": SID,
+                "result": "error",
+                "captchaUrl": None,
+                "callback": callback,
+                "location": location,
+                "pwd": 0,
+                "child": 0,
+                "desc": "登录验证失败",
+            }
+        )
+
+    def _signed_in(self, grant: Grant, callback: str = STS_URL) -> web.Response:
+        ticket = _b64_token(24)
+        self._tickets[ticket] = grant
+        query = {"d": "simulator", "ticket": "0", "pwd": "1", "auth": ticket, "m": "1"}
+        location = f"{callback}?{urlencode(query)}&nonce={quote(str(grant.nonce))}"
+        response = _account_answer(
+            {
+                "qs": QS,
+                "ssecurity": grant.ssecurity,
+                "code": 0,
+                "passToken": grant.pass_token,
+                "description": "成功",
+                "securityStatus": 0,
+                "nonce": grant.nonce,
+                "userId": int(grant.user_id),
+                "cUserId": "c" + grant.user_id,
+                "result": "ok",
+                "psecurity": _b64_token(16),
+                "captchaUrl": None,
+                "location": location,
+                "pwd": 1,
+                "child": 0,
+                "desc": "成功",
+            }
+        )
+        response.set_cookie("passToken", grant.pass_token, path="/")
+        response.set_cookie("userId", grant.user_id, path="/")
+        return response
+
+    def _sts(self, request: web.Request) -> web.Response:
+        grant = self._tickets.pop(request.query.get("auth", ""), None)
+        sign = request.query.get("clientSign")
+        if grant is None or (
+            sign is not None and sign != crypto.client_sign(str(grant.nonce), grant.ssecurity)
+        ):
+            self.refusals["token"] += 1
+            return web.Response(status=401, text="error")
+        token = _b64_token(48)
+        self._service_tokens[token] = Grant(
+            grant.user_id,
+            grant.ssecurity,
+            grant.pass_token,
+            grant.nonce,
+            self.cloud.clock() + self.cloud.tokens.lifetime,
+        )
+        response = web.Response(text="ok")
+        response.set_cookie("serviceToken", token, path="/")
+        response.set_cookie("userId", grant.user_id, path="/")
+        return response
+
+    # --- the app API ------------------------------------------------------------------------
+
+    async def _call(
+        self, request: web.Request, answer: Callable[[Mapping[str, Any]], Any]
+    ) -> web.Response:
+        """Check the session and signature, decrypt the request, and encrypt the answer."""
+        grant = self._service_tokens.get(request.cookies.get("serviceToken", ""))
+        if grant is None or grant.expires <= self.cloud.clock():
+            self.refusals["token"] += 1
+            return _refusal("auth err")
+        form = await request.post()
+        fields = [(key, str(value)) for key, value in form.items()]
+        nonce = str(form.get("_nonce", ""))
+        path = request.path.removeprefix("/app")
+        try:
+            signed = crypto.signed_nonce(grant.ssecurity, nonce)
+        except ValueError:
+            return self._bad_signature()
+        if "rc4_hash__" in form:
+            data = self._rc4_data(request.method, path, fields, signed)
+        else:
+            data = self._plain_data(path, fields, signed, nonce)
+        if data is None:
+            return self._bad_signature()
+        try:
+            body = json.loads(data) if data else {}
+        except ValueError:
+            body = None
+        if not isinstance(body, Mapping):
+            result = {"code": -1, "message": "data is not a JSON object"}
+        else:
+            from .cloud import RefusalError  # noqa: PLC0415 - cloud imports this module
+
+            try:
+                result = {"code": 0, "message": "ok", "result": answer(body)}
+            except RefusalError as err:
+                result = {"code": err.code, "message": err.message}
+        text = _dumps(result)
+        if "rc4_hash__" in form:
+            return web.Response(text=crypto.encrypt(signed, text), content_type="text/plain")
+        return web.Response(text=text, content_type="application/json")
+
+    def _rc4_data(
+        self, method: str, path: str, fields: list[tuple[str, str]], signed: str
+    ) -> str | None:
+        """The decrypted ``data`` of an RC4 request, or None if a signature does not hold."""
+        signature = dict(fields).get("signature", "")
+        encrypted = [(k, v) for k, v in fields if k not in ("signature", "ssecurity", "_nonce")]
+        if signature != crypto.rc4_signature(method, path, encrypted, signed):
+            return None
+        try:
+            plain = [(k, crypto.decrypt(signed, v).decode()) for k, v in encrypted]
+        except ValueError:
+            return None
+        values = dict(plain)
+        rest = [(k, v) for k, v in plain if k != "rc4_hash__"]
+        if values.get("rc4_hash__") != crypto.rc4_signature(method, path, rest, signed):
+            return None
+        return values.get("data", "")
+
+    def _plain_data(
+        self, path: str, fields: list[tuple[str, str]], signed: str, nonce: str
+    ) -> str | None:
+        """The ``data`` of a plain (HMAC-signed) request, or None if its signature does not hold."""
+        values = dict(fields)
+        signed_fields = [(k, v) for k, v in fields if k not in ("signature", "_nonce", "ssecurity")]
+        if values.get("signature") != crypto.hmac_signature(path, signed, nonce, signed_fields):
+            return None
+        return values.get("data", "")
+
+    def _bad_signature(self) -> web.Response:
+        self.refusals["signature"] += 1
+        return _refusal("invalid signature")
+
+    async def _homes(self, request: web.Request) -> web.Response:
+        def answer(body: Mapping[str, Any]) -> Any:
+            del body
+            result = self.cloud.homes_result()
+            for home in result["homelist"]:
+                home["uid"] = int(self.user_id)
+            return {**result, "has_more": False, "max_id": ""}
+
+        return await self._call(request, answer)
+
+    async def _device_list(self, request: web.Request) -> web.Response:
+        def answer(body: Mapping[str, Any]) -> Any:
+            del body
+            devices = self.cloud.simulator.devices.values()
+            return {"list": [self._device(d) for d in devices]}
+
+        return await self._call(request, answer)
+
+    async def _device_page(self, request: web.Request) -> web.Response:
+        def answer(body: Mapping[str, Any]) -> Any:
+            page = self.cloud.device_page_result(body)
+            by_did = {str(d.did): d for d in self.cloud.simulator.devices.values()}
+            page["list"] = [self._device(by_did[item["did"]]) for item in page["list"]]
+            return page
+
+        return await self._call(request, answer)
+
+    def _device(self, device: Any) -> dict[str, Any]:
+        entry = self.cloud.device_json(device)
+        entry.update(uid=int(self.user_id), mac="", pid="0", parent_id="", permitLevel=16)
+        return entry
+
+    async def _get_properties(self, request: web.Request) -> web.Response:
+        def answer(body: Mapping[str, Any]) -> Any:
+            return self.cloud.properties_result(body.get("params"), rpc.get_properties)
+
+        return await self._call(request, answer)
+
+    async def _set_properties(self, request: web.Request) -> web.Response:
+        def answer(body: Mapping[str, Any]) -> Any:
+            return self.cloud.properties_result(body.get("params"), rpc.set_properties)
+
+        return await self._call(request, answer)
+
+    async def _action(self, request: web.Request) -> web.Response:
+        def answer(body: Mapping[str, Any]) -> Any:
+            return self.cloud.action_result(body.get("params"))
+
+        return await self._call(request, answer)
+
+
+def _b64_token(size: int) -> str:
+    return secrets.token_urlsafe(size)
+
+
+def _account_answer(body: Mapping[str, Any]) -> web.Response:
+    return web.Response(text=START + _dumps(body), content_type="application/json")
+
+
+def _refusal(message: str) -> web.Response:
+    """A refused session or signature: HTTP 401 and plain JSON, as Xiaomi answers."""
+    body = _dumps({"code": AUTH_ERROR, "message": message})
+    return web.Response(status=401, text=body, content_type="application/json")
