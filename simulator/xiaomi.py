@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import struct
+import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -34,6 +36,9 @@ SID = "xiaomiio"
 QS = "%3Fsid%3Dxiaomiio%26_json%3Dtrue"
 STS_URL = f"https://{STS_HOST}/sts"
 LOGIN_FAILED = 70016
+CAPTCHA_NEEDED = 87001
+WRONG_CODE = 70014
+IDENTITY_FLAGS = {"Phone": 4, "Email": 8}
 AUTH_ERROR = 3
 _dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
 
@@ -75,7 +80,17 @@ class XiaomiSide:
         self._tickets: dict[str, Grant] = {}
         self._pass_tokens: dict[str, Grant] = {}
         self._service_tokens: dict[str, Grant] = {}
-        self.refusals: dict[str, int] = {"password": 0, "signature": 0, "token": 0}
+        self.refusals: dict[str, int] = {
+            "password": 0,
+            "signature": 0,
+            "token": 0,
+            "captcha": 0,
+            "code": 0,
+        }
+        self.captcha_code: str | None = None
+        self.verification_code: str | None = None
+        self._icks: dict[str, str] = {}
+        self._contexts: dict[str, Grant | None] = {}
         api: dict[str, Route] = {
             "/app/v2/homeroom/gethome": self._homes,
             "/app/homeroom/gethome": self._homes,
@@ -100,6 +115,8 @@ class XiaomiSide:
             "service_tokens": len(self._live_tokens()),
             "pass_tokens": len(self._pass_tokens),
             "refusals": dict(self.refusals),
+            "captcha_code": self.captcha_code,
+            "verification_code": self.verification_code,
         }
 
     def _live_tokens(self) -> list[Grant]:
@@ -118,10 +135,21 @@ class XiaomiSide:
     async def handle(self, request: web.Request, host: str) -> web.Response:
         """Answer a request sent to one of Xiaomi's hosts."""
         if host == ACCOUNT_HOST:
-            if request.path == "/pass/serviceLogin" and request.method == "GET":
-                return self._service_login(request)
-            if request.path == "/pass/serviceLoginAuth2" and request.method == "POST":
-                return await self._service_login_auth(request)
+            account: dict[tuple[str, str], Route] = {
+                ("GET", "/pass/serviceLogin"): self._service_login,
+                ("POST", "/pass/serviceLoginAuth2"): self._service_login_auth,
+                ("GET", "/pass/getCode"): self._captcha_image,
+                ("GET", "/identity/authStart"): self._identity_start,
+                ("GET", "/identity/list"): self._identity_list,
+                ("POST", "/identity/auth/sendPhoneTicket"): self._send_code,
+                ("POST", "/identity/auth/sendEmailTicket"): self._send_code,
+                ("POST", "/identity/auth/verifyPhone"): self._verify_code,
+                ("POST", "/identity/auth/verifyEmail"): self._verify_code,
+                ("GET", "/identity/result/check"): self._identity_done,
+            }
+            route = account.get((request.method, request.path))
+            if route is not None:
+                return await route(request)
         elif host == STS_HOST:
             if request.path == "/sts" and request.method == "GET":
                 return self._sts(request)
@@ -133,24 +161,118 @@ class XiaomiSide:
 
     # --- sign-in ----------------------------------------------------------------------------
 
-    def _service_login(self, request: web.Request) -> web.Response:
+    async def _service_login(self, request: web.Request) -> web.Response:
         grant = self._pass_tokens.get(request.cookies.get("passToken", ""))
-        if grant is not None and request.cookies.get("userId") == grant.user_id:
+        if self.cloud.faults.refuse_pass_token and grant is not None:
+            self.refusals["token"] += 1
+        elif grant is not None and request.cookies.get("userId") == grant.user_id:
             return self._signed_in(grant)
         return self._login_failed(request.query.get("callback", STS_URL))
 
     async def _service_login_auth(self, request: web.Request) -> web.Response:
         form = await request.post()
+        callback = str(form.get("callback") or STS_URL)
+        if self.cloud.faults.captcha:
+            expected = self._icks.pop(request.cookies.get("ick", ""), None)
+            if expected is None or str(form.get("captCode", "")).lower() != expected:
+                self.refusals["captcha"] += 1
+                return self._login_failed(callback, captcha=True)
         account = self.cloud.simulator.home.account
         user, digest = str(form.get("user", "")), str(form.get("hash", ""))
         if user not in (account.username, self.user_id) or digest != crypto.password_hash(
             account.password
         ):
             self.refusals["password"] += 1
-            return self._login_failed(str(form.get("callback") or STS_URL))
-        return self._signed_in(self._grant(), str(form.get("callback") or STS_URL))
+            return self._login_failed(callback)
+        if self.cloud.faults.two_step:
+            return self._two_step()
+        return self._signed_in(self._grant(), callback)
 
-    def _login_failed(self, callback: str) -> web.Response:
+    async def _captcha_image(self, request: web.Request) -> web.Response:
+        """A new captcha: its code (readable in the admin API) and the ``ick`` cookie."""
+        del request
+        self.captcha_code = "".join(secrets.choice("abcdefghjkmnpqrstuvwxyz") for _ in range(4))
+        ick = _b64_token(16)
+        self._icks[ick] = self.captcha_code
+        response = web.Response(body=_png(), content_type="image/png")
+        response.set_cookie("ick", ick, path="/")
+        return response
+
+    # --- 2-step verification ----------------------------------------------------------------
+
+    def _two_step(self) -> web.Response:
+        context = _b64_token(16)
+        self._contexts[context] = None
+        query = urlencode({"sid": SID, "context": context, "_locale": "en_US"})
+        return _account_answer(
+            {
+                "qs": QS,
+                "code": 0,
+                "description": "成功",
+                "securityStatus": 16,
+                "result": "ok",
+                "captchaUrl": None,
+                "location": "",
+                "notificationUrl": f"https://{ACCOUNT_HOST}/identity/authStart?{query}",
+                "pwd": 1,
+                "child": 0,
+                "desc": "成功",
+            }
+        )
+
+    def _context(self, request: web.Request) -> str | None:
+        context = request.query.get("context") or request.cookies.get("identity_session", "")
+        return context if context in self._contexts else None
+
+    async def _identity_start(self, request: web.Request) -> web.Response:
+        context = self._context(request)
+        if context is None:
+            raise web.HTTPNotFound
+        response = web.Response(text="<html><body>verify your identity</body></html>")
+        response.content_type = "text/html"
+        response.set_cookie("identity_session", context, path="/")
+        return response
+
+    async def _identity_list(self, request: web.Request) -> web.Response:
+        context = self._context(request)
+        if context is None:
+            return _account_answer({"code": WRONG_CODE, "tips": "no identity session"})
+        response = _account_answer({"code": 0, "flag": 4, "options": [4, 8]})
+        response.set_cookie("identity_session", context, path="/")
+        return response
+
+    async def _send_code(self, request: web.Request) -> web.Response:
+        if self._context(request) is None:
+            return _account_answer({"code": WRONG_CODE, "tips": "no identity session"})
+        self.verification_code = f"{secrets.randbelow(10**6):06d}"
+        return _account_answer({"code": 0})
+
+    async def _verify_code(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        context = self._context(request)
+        if context is None or str(form.get("ticket", "")) != self.verification_code:
+            self.refusals["code"] += 1
+            return _account_answer({"code": WRONG_CODE, "tips": "验证码错误"})
+        self.verification_code = None
+        self._contexts[context] = self._grant()
+        query = urlencode({"sid": SID, "context": context})
+        return _account_answer(
+            {"code": 0, "location": f"https://{ACCOUNT_HOST}/identity/result/check?{query}"}
+        )
+
+    async def _identity_done(self, request: web.Request) -> web.Response:
+        """The verified session: passToken and userId cookies, then back to serviceLogin."""
+        context = request.query.get("context", "")
+        grant = self._contexts.pop(context, None)
+        if grant is None:
+            raise web.HTTPNotFound
+        query = urlencode({"sid": SID, "_json": "true"})
+        response = web.HTTPFound(f"https://{ACCOUNT_HOST}/pass/serviceLogin?{query}")
+        response.set_cookie("passToken", grant.pass_token, path="/")
+        response.set_cookie("userId", grant.user_id, path="/")
+        raise response
+
+    def _login_failed(self, callback: str, *, captcha: bool = False) -> web.Response:
         sign = _b64_token(20)
         self._signs.add(sign)
         location = f"https://{ACCOUNT_HOST}/fe/service/login?" + urlencode(
@@ -160,13 +282,15 @@ class XiaomiSide:
             {
                 "serviceParam": '{"checkSafePhone":false,"checkSafeAddress":false}',
                 "qs": QS,
-                "code": LOGIN_FAILED,
+                "code": CAPTCHA_NEEDED if captcha else LOGIN_FAILED,
                 "description": "登录验证失败",
                 "securityStatus": 0,
                 "_sign": sign,
                 "sid": SID,
                 "result": "error",
-                "captchaUrl": None,
+                "captchaUrl": f"/pass/getCode?icodeType=login&_={_b64_token(6)}"
+                if captcha
+                else None,
                 "callback": callback,
                 "location": location,
                 "pwd": 0,
@@ -348,6 +472,24 @@ class XiaomiSide:
             return self.cloud.action_result(body.get("params"))
 
         return await self._call(request, answer)
+
+
+def _png() -> bytes:
+    """A small grey PNG: the captcha's image (its code is read from the admin API)."""
+    width, height = 40, 16
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _b64_token(size: int) -> str:

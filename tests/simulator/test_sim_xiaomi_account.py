@@ -1,0 +1,165 @@
+"""The simulated account.xiaomi.com: captcha, 2-step verification, passToken renewal.
+
+Driven with plain `requests` through `XiaomiHostsAdapter`, step by step as Xiaomi's sign-in goes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+import requests
+
+from simulator import Simulator
+from simulator.cloud import CloudServer
+from tests.simulator.xiaomi_hosts import XiaomiHostsAdapter
+
+HOME: dict[str, Any] = {
+    "account": {"username": "bob@example.com", "password": "hunter2"},
+    "rooms": [],
+    "devices": [{"id": "lamp", "kind": "light", "name": "Lamp", "features": []}],
+}
+ACCOUNT = "https://account.xiaomi.com"
+LOGIN = {
+    "sid": "xiaomiio",
+    "hash": hashlib.md5(b"hunter2").hexdigest().upper(),
+    "callback": "https://sts.api.io.mi.com/sts",
+    "qs": "%3Fsid%3Dxiaomiio%26_json%3Dtrue",
+    "user": "bob@example.com",
+    "_json": "true",
+}
+TIMEOUT = 60.0
+
+
+@pytest.fixture
+async def cloud(start_simulator: Callable[..., Any]) -> AsyncIterator[CloudServer]:
+    """The home's cloud, listening on loopback."""
+    sim: Simulator = await start_simulator(HOME)
+    server = CloudServer(sim)
+    await server.start(port=0)
+    yield server
+    await server.stop()
+
+
+def session(cloud: CloudServer) -> requests.Session:
+    """A `requests` session whose Xiaomi traffic goes to the cloud."""
+    client = requests.Session()
+    client.mount("https://", XiaomiHostsAdapter(cloud.port or 0))
+    return client
+
+
+def answer(response: requests.Response) -> dict[str, Any]:
+    """The JSON after ``&&&START&&&``."""
+    assert response.text.startswith("&&&START&&&"), response.text
+    body: dict[str, Any] = json.loads(response.text.removeprefix("&&&START&&&"))
+    return body
+
+
+async def blocking[T](call: Callable[[], T]) -> T:
+    """Run blocking HTTP in a thread."""
+    loop = asyncio.get_running_loop()
+    return await asyncio.wait_for(loop.run_in_executor(None, call), TIMEOUT)
+
+
+def service_token(client: requests.Session, location: str) -> str:
+    """Follow the sign-in's location to the STS: the serviceToken cookie."""
+    response = client.get(location)
+    assert (response.status_code, response.text) == (200, "ok")
+    return str(response.cookies["serviceToken"])
+
+
+async def test_captcha_then_password(cloud: CloudServer) -> None:
+    """captcha on: 87001 and a captchaUrl; the image's code with its ick cookie signs in."""
+    cloud.apply_faults({"captcha": True})
+
+    def sign_in() -> list[Any]:
+        client = session(cloud)
+        first = answer(client.post(f"{ACCOUNT}/pass/serviceLoginAuth2", data=LOGIN))
+        image = client.get(ACCOUNT + first["captchaUrl"])
+        code = cloud.xiaomi.describe()["captcha_code"]
+        wrong = answer(
+            client.post(f"{ACCOUNT}/pass/serviceLoginAuth2", data={**LOGIN, "captCode": "zzzz"})
+        )
+        client.get(ACCOUNT + wrong["captchaUrl"])
+        code = cloud.xiaomi.describe()["captcha_code"]
+        right = answer(
+            client.post(f"{ACCOUNT}/pass/serviceLoginAuth2", data={**LOGIN, "captCode": code})
+        )
+        return [first, image, wrong, right, service_token(client, right["location"])]
+
+    first, image, wrong, right, token = await blocking(sign_in)
+    assert (first["code"], first["result"]) == (87001, "error")
+    assert first["captchaUrl"].startswith("/pass/getCode?")
+    assert (image.headers["Content-Type"], image.content[:4]) == ("image/png", b"\x89PNG")
+    assert wrong["code"] == 87001
+    assert (right["code"], right["result"]) == (0, "ok")
+    assert token
+    assert cloud.xiaomi.refusals["captcha"] == 2
+
+
+@pytest.mark.parametrize("way", ["Phone", "Email"])
+async def test_two_step_verification(cloud: CloudServer, way: str) -> None:
+    """two_step on: notificationUrl, identity list, a code sent, a wrong then right code."""
+    cloud.apply_faults({"two_step": True})
+
+    def sign_in() -> list[Any]:
+        client = session(cloud)
+        first = answer(client.post(f"{ACCOUNT}/pass/serviceLoginAuth2", data=LOGIN))
+        assert client.get(first["notificationUrl"]).status_code == 200
+        context = first["notificationUrl"].split("context=")[1].split("&")[0]
+        listed = answer(client.get(f"{ACCOUNT}/identity/list", params={"context": context}))
+        sent = answer(client.post(f"{ACCOUNT}/identity/auth/send{way}Ticket", data={}))
+        code = cloud.xiaomi.describe()["verification_code"]
+        verify = f"{ACCOUNT}/identity/auth/verify{way}"
+        wrong = answer(client.post(verify, data={"ticket": "000000x", "trust": "true"}))
+        right = answer(client.post(verify, data={"ticket": code, "trust": "true"}))
+        done = answer(client.get(right["location"]))
+        return [first, listed, sent, code, wrong, done, service_token(client, done["location"])]
+
+    first, listed, sent, code, wrong, done, token = await blocking(sign_in)
+    assert (first["code"], first["location"], first["securityStatus"]) == (0, "", 16)
+    assert "ssecurity" not in first
+    assert (listed["code"], listed["options"], sent["code"]) == (0, [4, 8], 0)
+    assert len(code) == 6
+    assert wrong["code"] == 70014
+    assert (done["code"], done["userId"], bool(done["ssecurity"])) == (
+        0,
+        int(cloud.xiaomi.user_id),
+        True,
+    )
+    assert token
+
+
+@pytest.mark.parametrize("refused", [False, True])
+async def test_pass_token_renews_the_service_token(cloud: CloudServer, refused: bool) -> None:
+    """serviceLogin with passToken and userId: code 0 and a new location, unless refused."""
+
+    def renew() -> tuple[dict[str, Any], str | None]:
+        client = session(cloud)
+        signed = answer(client.post(f"{ACCOUNT}/pass/serviceLoginAuth2", data=LOGIN))
+        old = service_token(client, signed["location"])
+        cloud.apply_faults({"expire_tokens": True, "refuse_pass_token": refused})
+        fresh = session(cloud)
+        cookies = {"passToken": signed["passToken"], "userId": str(signed["userId"])}
+        again = answer(
+            fresh.get(
+                f"{ACCOUNT}/pass/serviceLogin",
+                params={"sid": "xiaomiio", "_json": "true"},
+                cookies=cookies,
+            )
+        )
+        token = service_token(fresh, again["location"]) if again["code"] == 0 else None
+        assert token != old
+        return again, token
+
+    again, token = await blocking(renew)
+    if refused:
+        assert (again["code"], again["result"], token) == (70016, "error", None)
+        assert "_sign" in again
+    else:
+        assert (again["code"], again["result"]) == (0, "ok")
+        assert token
