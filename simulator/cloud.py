@@ -130,6 +130,7 @@ class CloudServer:
         self._release.set()
         self.spec_server.release()
         self.membership.close()
+        self.xiaomi.close()
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()

@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import json
 import secrets
 import struct
@@ -30,6 +32,9 @@ if TYPE_CHECKING:
 
 ACCOUNT_HOST = "account.xiaomi.com"
 STS_HOST = "sts.api.io.mi.com"
+LP_HOST = "lp.account.xiaomi.com"
+QR_LIFETIME = 300.0
+SERVICE_PARAM = '{"checkSafePhone":false,"checkSafeAddress":false}'
 API_HOSTS = ("api.io.mi.com", "api.mijia.tech")
 START = "&&&START&&&"
 SID = "xiaomiio"
@@ -38,6 +43,7 @@ STS_URL = f"https://{STS_HOST}/sts"
 LOGIN_FAILED = 70016
 CAPTCHA_NEEDED = 87001
 WRONG_CODE = 70014
+QR_EXPIRED = 700
 IDENTITY_FLAGS = {"Phone": 4, "Email": 8}
 AUTH_ERROR = 3
 _dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
@@ -54,7 +60,7 @@ def host_of(request: web.Request) -> str:
 
 def is_xiaomi_host(host: str) -> bool:
     """Whether a host name is one of Xiaomi's that this module serves."""
-    return host in (ACCOUNT_HOST, *API_HOSTS) or host.endswith(".api.io.mi.com")
+    return host in (ACCOUNT_HOST, LP_HOST, *API_HOSTS) or host.endswith(".api.io.mi.com")
 
 
 @dataclass(slots=True)
@@ -91,6 +97,8 @@ class XiaomiSide:
         self.verification_code: str | None = None
         self._icks: dict[str, str] = {}
         self._contexts: dict[str, Grant | None] = {}
+        self.qr_lifetime = QR_LIFETIME
+        self._qr: dict[str, tuple[asyncio.Event, list[Grant]]] = {}
         api: dict[str, Route] = {
             "/app/v2/homeroom/gethome": self._homes,
             "/app/homeroom/gethome": self._homes,
@@ -119,6 +127,22 @@ class XiaomiSide:
             "verification_code": self.verification_code,
         }
 
+    def close(self) -> None:
+        """Let every long poll still waiting go (it answers that the QR code expired)."""
+        for event, _ in self._qr.values():
+            event.set()
+
+    def confirm_qr(self, ticket: str | None = None) -> bool:
+        """The phone's part of a QR sign-in: confirm `ticket` (None: the newest); False if none."""
+        if ticket is None and self._qr:
+            ticket = next(reversed(self._qr))
+        entry = self._qr.get(ticket or "")
+        if entry is None or entry[0].is_set():
+            return False
+        entry[1].append(self._grant())
+        entry[0].set()
+        return True
+
     def _live_tokens(self) -> list[Grant]:
         now = self.cloud.clock()
         return [grant for grant in self._service_tokens.values() if grant.expires > now]
@@ -146,10 +170,16 @@ class XiaomiSide:
                 ("POST", "/identity/auth/verifyPhone"): self._verify_code,
                 ("POST", "/identity/auth/verifyEmail"): self._verify_code,
                 ("GET", "/identity/result/check"): self._identity_done,
+                ("GET", "/longPolling/loginUrl"): self._qr_login_url,
+                ("GET", "/longPolling/qr"): self._qr_image,
+                ("POST", "/longPolling/login"): self._qr_scan,
             }
             route = account.get((request.method, request.path))
             if route is not None:
                 return await route(request)
+        elif host == LP_HOST:
+            if request.path == "/lp/s" and request.method == "GET":
+                return await self._qr_poll(request)
         elif host == STS_HOST:
             if request.path == "/sts" and request.method == "GET":
                 return self._sts(request)
@@ -177,16 +207,19 @@ class XiaomiSide:
             if expected is None or str(form.get("captCode", "")).lower() != expected:
                 self.refusals["captcha"] += 1
                 return self._login_failed(callback, captcha=True)
-        account = self.cloud.simulator.home.account
-        user, digest = str(form.get("user", "")), str(form.get("hash", ""))
-        if user not in (account.username, self.user_id) or digest != crypto.password_hash(
-            account.password
-        ):
+        if not self._password_right(form):
             self.refusals["password"] += 1
             return self._login_failed(callback)
         if self.cloud.faults.two_step:
             return self._two_step()
         return self._signed_in(self._grant(), callback)
+
+    def _password_right(self, form: Mapping[str, Any]) -> bool:
+        account = self.cloud.simulator.home.account
+        user, digest = str(form.get("user", "")), str(form.get("hash", ""))
+        return user in (account.username, self.user_id) and digest == crypto.password_hash(
+            account.password
+        )
 
     async def _captcha_image(self, request: web.Request) -> web.Response:
         """A new captcha: its code (readable in the admin API) and the ``ick`` cookie."""
@@ -197,6 +230,58 @@ class XiaomiSide:
         response = web.Response(body=_png(), content_type="image/png")
         response.set_cookie("ick", ick, path="/")
         return response
+
+    # --- QR code ----------------------------------------------------------------------------
+
+    async def _qr_login_url(self, request: web.Request) -> web.Response:
+        """A new QR code: the URL it holds, its image and the long poll that waits for it."""
+        del request
+        ticket = _b64_token(16)
+        self._qr[ticket] = (asyncio.Event(), [])
+        query = urlencode({"ticket": ticket})
+        return _account_answer(
+            {
+                "code": 0,
+                "result": "ok",
+                "desc": "成功",
+                "loginUrl": f"https://{ACCOUNT_HOST}/longPolling/login?{query}&sid={SID}",
+                "qr": f"https://{ACCOUNT_HOST}/longPolling/qr?{query}",
+                "lp": f"https://{LP_HOST}/lp/s?{urlencode({'a': ticket})}",
+                "timeout": int(self.qr_lifetime),
+                "timeInterval": int(self.qr_lifetime),
+            }
+        )
+
+    async def _qr_image(self, request: web.Request) -> web.Response:
+        if request.query.get("ticket", "") not in self._qr:
+            raise web.HTTPNotFound
+        return web.Response(body=_png(), content_type="image/png")
+
+    async def _qr_scan(self, request: web.Request) -> web.Response:
+        """The phone confirms: ``user`` and ``hash`` as in the password sign-in."""
+        form = await request.post()
+        if not self._password_right(form):
+            self.refusals["password"] += 1
+            return _account_answer(
+                {"code": LOGIN_FAILED, "result": "error", "desc": "登录验证失败"}
+            )
+        if not self.confirm_qr(request.query.get("ticket", "")):
+            return _account_answer({"code": QR_EXPIRED, "result": "error", "desc": "二维码已过期"})
+        return _account_answer({"code": 0, "result": "ok", "desc": "成功"})
+
+    async def _qr_poll(self, request: web.Request) -> web.Response:
+        """Held until the code is confirmed (then the sign-in's tokens) or expires."""
+        ticket = request.query.get("a", "")
+        entry = self._qr.get(ticket)
+        if entry is None:
+            return _account_answer({"code": QR_EXPIRED, "result": "error", "desc": "二维码已过期"})
+        event, grants = entry
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), self.qr_lifetime)
+        self._qr.pop(ticket, None)
+        if not grants:
+            return _account_answer({"code": QR_EXPIRED, "result": "error", "desc": "二维码已过期"})
+        return self._signed_in(grants[0])
 
     # --- 2-step verification ----------------------------------------------------------------
 
@@ -276,11 +361,22 @@ class XiaomiSide:
         sign = _b64_token(20)
         self._signs.add(sign)
         location = f"https://{ACCOUNT_HOST}/fe/service/login?" + urlencode(
-            {"_json": "true", "sid": SID, "qs": QS, "callback": callback, "_sign": sign}
+            {
+                "_json": "true",
+                "sid": SID,
+                "qs": QS,
+                "callback": callback,
+                "_sign": sign,
+                "serviceParam": SERVICE_PARAM,
+                "showActiveX": "false",
+                "theme": "",
+                "needTheme": "false",
+                "bizDeviceType": "",
+            }
         )
         return _account_answer(
             {
-                "serviceParam": '{"checkSafePhone":false,"checkSafeAddress":false}',
+                "serviceParam": SERVICE_PARAM,
                 "qs": QS,
                 "code": CAPTCHA_NEEDED if captcha else LOGIN_FAILED,
                 "description": "登录验证失败",

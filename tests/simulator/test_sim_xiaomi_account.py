@@ -11,10 +11,12 @@ import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import aiohttp
 import pytest
 import requests
 
 from simulator import Simulator
+from simulator.admin import AdminServer
 from simulator.cloud import CloudServer
 from tests.simulator.xiaomi_hosts import XiaomiHostsAdapter
 
@@ -163,3 +165,72 @@ async def test_pass_token_renews_the_service_token(cloud: CloudServer, refused: 
     else:
         assert (again["code"], again["result"]) == (0, "ok")
         assert token
+
+
+@pytest.mark.parametrize("scan", ["phone", "admin", "wrong-password", "expired"])
+async def test_qr_sign_in(cloud: CloudServer, scan: str) -> None:
+    """loginUrl gives the QR code and its long poll; a confirmation answers the poll."""
+    if scan in ("wrong-password", "expired"):
+        cloud.xiaomi.qr_lifetime = 0.3
+
+    def start() -> dict[str, Any]:
+        return answer(
+            session(cloud).get(f"{ACCOUNT}/longPolling/loginUrl", params={"sid": "xiaomiio"})
+        )
+
+    def poll(url: str) -> tuple[dict[str, Any], str | None]:
+        client = session(cloud)
+        polled = answer(client.get(url, timeout=TIMEOUT))
+        return polled, service_token(client, polled["location"]) if polled["code"] == 0 else None
+
+    def phone(url: str, password: str) -> dict[str, Any]:
+        digest = hashlib.md5(password.encode()).hexdigest().upper()
+        form = {"user": "bob@example.com", "hash": digest}
+        return answer(session(cloud).post(url, data=form))
+
+    code = await blocking(start)
+    assert (code["code"], code["result"]) == (0, "ok")
+    image = await blocking(lambda: session(cloud).get(code["qr"]))
+    assert image.content[:4] == b"\x89PNG"
+    waiting = asyncio.ensure_future(blocking(lambda: poll(code["lp"])))
+    await asyncio.sleep(0.1)
+    if scan == "phone":
+        assert (await blocking(lambda: phone(code["loginUrl"], "hunter2")))["code"] == 0
+    elif scan == "admin":
+        assert cloud.xiaomi.confirm_qr() is True
+    elif scan == "wrong-password":
+        assert (await blocking(lambda: phone(code["loginUrl"], "nope")))["code"] == 70016
+    polled, token = await waiting
+    if scan in ("phone", "admin"):
+        assert (polled["code"], str(polled["userId"])) == (0, cloud.xiaomi.user_id)
+        assert polled["ssecurity"]
+        assert polled["passToken"]
+        assert token
+    else:
+        assert (polled["code"], token) == (700, None)
+        assert cloud.xiaomi.confirm_qr() is False
+
+
+async def test_admin_switches_and_qr(cloud: CloudServer) -> None:
+    """POST /cloud/faults sets the account's switches; POST /cloud/qr confirms a QR code."""
+    admin = AdminServer(cloud.simulator)
+    cloud.add_admin_routes(admin.app)
+    await admin.start(port=0)
+    try:
+        async with aiohttp.ClientSession() as client:
+            change = {"captcha": True, "two_step": True, "refuse_pass_token": True}
+            async with client.post(f"{admin.url}/cloud/faults", json=change) as response:
+                described = await response.json()
+            assert {key: described["faults"][key] for key in change} == change
+            assert described["xiaomi"]["captcha_code"] is None
+            async with client.post(f"{admin.url}/cloud/faults", json={"captcha": 1}) as response:
+                assert response.status == 400
+            async with client.post(f"{admin.url}/cloud/qr") as response:
+                assert response.status == 404
+            await blocking(lambda: session(cloud).get(f"{ACCOUNT}/longPolling/loginUrl"))
+            async with client.post(f"{admin.url}/cloud/qr", json={"ticket": 5}) as response:
+                assert response.status == 400
+            async with client.post(f"{admin.url}/cloud/qr") as response:
+                assert response.status == 200
+    finally:
+        await admin.stop()
