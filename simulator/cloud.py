@@ -81,7 +81,8 @@ class CloudServer:
         self.port: int | None = None
         self.clock = clock
         self.tokens = TokenStore(token_lifetime, clock)
-        self.faults = CloudFaults()
+        account = simulator.home.account
+        self.faults = CloudFaults(captcha=account.captcha, two_step=account.two_step)
         self.actions: deque[dict[str, Any]] = deque(maxlen=LOG_SIZE)
         self.home_id = str(default_did(f"home:{simulator.home.name}"))
         self.membership = Membership(simulator)

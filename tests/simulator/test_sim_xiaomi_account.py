@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 import requests
 
-from simulator import Simulator
+from simulator import HomeFileError, Simulator, load_home
 from simulator.admin import AdminServer
 from simulator.cloud import CloudServer
 from tests.simulator.xiaomi_hosts import XiaomiHostsAdapter
@@ -234,3 +234,24 @@ async def test_admin_switches_and_qr(cloud: CloudServer) -> None:
                 assert response.status == 200
     finally:
         await admin.stop()
+
+
+@pytest.mark.parametrize(
+    ("account", "faults"),
+    [
+        ({}, (False, False)),
+        ({"captcha": True}, (True, False)),
+        ({"two_step": True, "captcha": False}, (False, True)),
+        ({"captcha": "yes"}, "account.captcha: 'yes' is not true or false"),
+        ({"two_step": 1}, "account.two_step: 1 is not true or false"),
+    ],
+)
+def test_account_switches_in_the_home_file(account: dict[str, Any], faults: Any) -> None:
+    """The home file's account sets captcha and two_step as the cloud's starting switches."""
+    home = {**HOME, "account": {**HOME["account"], **account}}
+    if isinstance(faults, str):
+        with pytest.raises(HomeFileError, match=faults):
+            load_home(home)
+        return
+    server = CloudServer(Simulator(load_home(home)))
+    assert (server.faults.captcha, server.faults.two_step) == faults
