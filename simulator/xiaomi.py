@@ -44,7 +44,6 @@ LOGIN_FAILED = 70016
 CAPTCHA_NEEDED = 87001
 WRONG_CODE = 70014
 QR_EXPIRED = 700
-IDENTITY_FLAGS = {"Phone": 4, "Email": 8}
 AUTH_ERROR = 3
 _dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
 
@@ -99,16 +98,30 @@ class XiaomiSide:
         self._contexts: dict[str, Grant | None] = {}
         self.qr_lifetime = QR_LIFETIME
         self._qr: dict[str, tuple[asyncio.Event, list[Grant]]] = {}
-        api: dict[str, Route] = {
-            "/app/v2/homeroom/gethome": self._homes,
-            "/app/homeroom/gethome": self._homes,
-            "/app/home/device_list": self._device_list,
-            "/app/v2/home/device_list_page": self._device_page,
-            "/app/miotspec/prop/get": self._get_properties,
-            "/app/miotspec/prop/set": self._set_properties,
-            "/app/miotspec/action": self._action,
+        self._routes: dict[tuple[str, str, str], Route] = {
+            (ACCOUNT_HOST, "GET", "/pass/serviceLogin"): self._service_login,
+            (ACCOUNT_HOST, "POST", "/pass/serviceLoginAuth2"): self._service_login_auth,
+            (ACCOUNT_HOST, "GET", "/pass/getCode"): self._captcha_image,
+            (ACCOUNT_HOST, "GET", "/identity/authStart"): self._identity_start,
+            (ACCOUNT_HOST, "GET", "/identity/list"): self._identity_list,
+            (ACCOUNT_HOST, "POST", "/identity/auth/sendPhoneTicket"): self._send_code,
+            (ACCOUNT_HOST, "POST", "/identity/auth/sendEmailTicket"): self._send_code,
+            (ACCOUNT_HOST, "POST", "/identity/auth/verifyPhone"): self._verify_code,
+            (ACCOUNT_HOST, "POST", "/identity/auth/verifyEmail"): self._verify_code,
+            (ACCOUNT_HOST, "GET", "/identity/result/check"): self._identity_done,
+            (ACCOUNT_HOST, "GET", "/longPolling/loginUrl"): self._qr_login_url,
+            (ACCOUNT_HOST, "GET", "/longPolling/qr"): self._qr_image,
+            (ACCOUNT_HOST, "POST", "/longPolling/login"): self._qr_scan,
+            (LP_HOST, "GET", "/lp/s"): self._qr_poll,
+            (STS_HOST, "GET", "/sts"): self._sts,
+            ("api", "POST", "/app/v2/homeroom/gethome"): self._homes,
+            ("api", "POST", "/app/homeroom/gethome"): self._homes,
+            ("api", "POST", "/app/home/device_list"): self._device_list,
+            ("api", "POST", "/app/v2/home/device_list_page"): self._device_page,
+            ("api", "POST", "/app/miotspec/prop/get"): self._get_properties,
+            ("api", "POST", "/app/miotspec/prop/set"): self._set_properties,
+            ("api", "POST", "/app/miotspec/action"): self._action,
         }
-        self._api = api
 
     # --- state ------------------------------------------------------------------------------
 
@@ -158,36 +171,11 @@ class XiaomiSide:
 
     async def handle(self, request: web.Request, host: str) -> web.Response:
         """Answer a request sent to one of Xiaomi's hosts."""
-        if host == ACCOUNT_HOST:
-            account: dict[tuple[str, str], Route] = {
-                ("GET", "/pass/serviceLogin"): self._service_login,
-                ("POST", "/pass/serviceLoginAuth2"): self._service_login_auth,
-                ("GET", "/pass/getCode"): self._captcha_image,
-                ("GET", "/identity/authStart"): self._identity_start,
-                ("GET", "/identity/list"): self._identity_list,
-                ("POST", "/identity/auth/sendPhoneTicket"): self._send_code,
-                ("POST", "/identity/auth/sendEmailTicket"): self._send_code,
-                ("POST", "/identity/auth/verifyPhone"): self._verify_code,
-                ("POST", "/identity/auth/verifyEmail"): self._verify_code,
-                ("GET", "/identity/result/check"): self._identity_done,
-                ("GET", "/longPolling/loginUrl"): self._qr_login_url,
-                ("GET", "/longPolling/qr"): self._qr_image,
-                ("POST", "/longPolling/login"): self._qr_scan,
-            }
-            route = account.get((request.method, request.path))
-            if route is not None:
-                return await route(request)
-        elif host == LP_HOST:
-            if request.path == "/lp/s" and request.method == "GET":
-                return await self._qr_poll(request)
-        elif host == STS_HOST:
-            if request.path == "/sts" and request.method == "GET":
-                return self._sts(request)
-        else:
-            route = self._api.get(request.path)
-            if route is not None and request.method == "POST":
-                return await route(request)
-        raise web.HTTPNotFound
+        kind = host if host in (ACCOUNT_HOST, LP_HOST, STS_HOST) else "api"
+        route = self._routes.get((kind, request.method, request.path))
+        if route is None:
+            raise web.HTTPNotFound
+        return await route(request)
 
     # --- sign-in ----------------------------------------------------------------------------
 
@@ -424,7 +412,7 @@ class XiaomiSide:
         response.set_cookie("userId", grant.user_id, path="/")
         return response
 
-    def _sts(self, request: web.Request) -> web.Response:
+    async def _sts(self, request: web.Request) -> web.Response:
         grant = self._tickets.pop(request.query.get("auth", ""), None)
         sign = request.query.get("clientSign")
         if grant is None or (

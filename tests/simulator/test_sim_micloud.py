@@ -7,7 +7,6 @@ its HTTP goes changes: its `requests` sessions mount `XiaomiHostsAdapter`.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 from collections.abc import AsyncIterator, Callable
@@ -19,37 +18,29 @@ from micloud import miutils
 from micloud.micloud import MiCloud
 from micloud.micloudexception import MiCloudAccessDenied
 
-from simulator import Simulator
 from simulator import xiaomi_crypto as crypto
 from simulator.cloud import CloudServer
-from tests.simulator.xiaomi_hosts import XiaomiHostsAdapter, routed_sessions
+from tests.simulator.test_sim_cloud import HOME as CLOUD_HOME
+from tests.simulator.xiaomi_hosts import (
+    XiaomiHostsAdapter,
+    blocking,
+    routed_sessions,
+    serving_cloud,
+)
 
+# The cloud tests' home (a lamp in the hall, a car in the garage), with an e-mail user name.
 HOME: dict[str, Any] = {
-    "home_name": "Cloud Home",
+    **CLOUD_HOME,
     "account": {"username": "bob@example.com", "password": "hunter2"},
-    "rooms": ["Hall", "Garage"],
-    "devices": [
-        {"id": "lamp", "kind": "light", "name": "Lamp", "room": "Hall", "features": []},
-        {"id": "car", "kind": "vehicle", "name": "SU7", "room": "Garage", "person": "Bob"},
-    ],
+    "devices": CLOUD_HOME["devices"][:2],
 }
-TIMEOUT = 60.0
 
 
 @pytest.fixture
 async def cloud(start_simulator: Callable[..., Any]) -> AsyncIterator[CloudServer]:
     """The home's cloud, listening on loopback."""
-    sim: Simulator = await start_simulator(HOME)
-    server = CloudServer(sim)
-    await server.start(port=0)
-    yield server
-    await server.stop()
-
-
-async def blocking[T](call: Callable[[], T]) -> T:
-    """Run a blocking call of micloud in a thread."""
-    loop = asyncio.get_running_loop()
-    return await asyncio.wait_for(loop.run_in_executor(None, call), TIMEOUT)
+    async with serving_cloud(await start_simulator(HOME)) as server:
+        yield server
 
 
 def api(client: MiCloud, path: str, data: Any, country: str = "de") -> Any:

@@ -18,7 +18,7 @@ import requests
 from simulator import HomeFileError, Simulator, load_home
 from simulator.admin import AdminServer
 from simulator.cloud import CloudServer
-from tests.simulator.xiaomi_hosts import XiaomiHostsAdapter
+from tests.simulator.xiaomi_hosts import TIMEOUT, XiaomiHostsAdapter, blocking, serving_cloud
 
 HOME: dict[str, Any] = {
     "account": {"username": "bob@example.com", "password": "hunter2"},
@@ -34,17 +34,13 @@ LOGIN = {
     "user": "bob@example.com",
     "_json": "true",
 }
-TIMEOUT = 60.0
 
 
 @pytest.fixture
 async def cloud(start_simulator: Callable[..., Any]) -> AsyncIterator[CloudServer]:
     """The home's cloud, listening on loopback."""
-    sim: Simulator = await start_simulator(HOME)
-    server = CloudServer(sim)
-    await server.start(port=0)
-    yield server
-    await server.stop()
+    async with serving_cloud(await start_simulator(HOME)) as server:
+        yield server
 
 
 def session(cloud: CloudServer) -> requests.Session:
@@ -59,12 +55,6 @@ def answer(response: requests.Response) -> dict[str, Any]:
     assert response.text.startswith("&&&START&&&"), response.text
     body: dict[str, Any] = json.loads(response.text.removeprefix("&&&START&&&"))
     return body
-
-
-async def blocking[T](call: Callable[[], T]) -> T:
-    """Run blocking HTTP in a thread."""
-    loop = asyncio.get_running_loop()
-    return await asyncio.wait_for(loop.run_in_executor(None, call), TIMEOUT)
 
 
 def service_token(client: requests.Session, location: str) -> str:

@@ -9,8 +9,9 @@ touching its code.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 from unittest import mock
 from urllib.parse import urlsplit, urlunsplit
@@ -19,7 +20,11 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.cookies import RequestsCookieJar, extract_cookies_to_jar
 
+from simulator import Simulator
+from simulator.cloud import CloudServer
+
 XIAOMI_SUFFIXES = (".xiaomi.com", ".mi.com", ".mijia.tech")
+TIMEOUT = 60.0
 
 
 def is_xiaomi(host: str) -> bool:
@@ -74,3 +79,20 @@ def routed_sessions(port: int) -> Iterator[list[XiaomiHostsAdapter]]:
 
     with mock.patch.object(requests, "Session", RoutedSession):
         yield adapters
+
+
+@asynccontextmanager
+async def serving_cloud(sim: Simulator) -> AsyncIterator[CloudServer]:
+    """The simulator's cloud, listening on a free loopback port until the block ends."""
+    server = CloudServer(sim)
+    await server.start(port=0)
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+async def blocking[T](call: Callable[[], T]) -> T:
+    """Run a blocking client call in a thread (within `TIMEOUT`)."""
+    loop = asyncio.get_running_loop()
+    return await asyncio.wait_for(loop.run_in_executor(None, call), TIMEOUT)
