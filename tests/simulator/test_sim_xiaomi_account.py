@@ -245,3 +245,21 @@ def test_account_switches_in_the_home_file(account: dict[str, Any], faults: Any)
         return
     server = CloudServer(Simulator(load_home(home)))
     assert (server.faults.captcha, server.faults.two_step) == faults
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [
+        ("GET", f"{ACCOUNT}/pass/serviceLogin", 503),
+        ("POST", "https://de.api.io.mi.com/app/home/device_list", 503),
+        ("GET", f"{ACCOUNT}/pass/nothing", 404),
+    ],
+)
+async def test_cloud_faults_reach_xiaomi_hosts(
+    cloud: CloudServer, method: str, url: str, status: int
+) -> None:
+    """error_rate 1: every Xiaomi host answers HTTP 503; an unknown route answers 404."""
+    if status == 503:
+        cloud.apply_faults({"error_rate": 1.0})
+    response = await blocking(lambda: session(cloud).request(method, url))
+    assert response.status_code == status
