@@ -116,6 +116,9 @@ class XiaomiSide:
             (STS_HOST, "GET", "/sts"): self._sts,
             ("api", "POST", "/app/v2/homeroom/gethome"): self._homes,
             ("api", "POST", "/app/homeroom/gethome"): self._homes,
+            ("api", "POST", "/app/v2/homeroom/gethome_merged"): self._homes,
+            ("api", "POST", "/app/home/home_device_list"): self._home_devices,
+            ("api", "POST", "/app/v2/message/v2/check_new_msg"): self._messages,
             ("api", "POST", "/app/home/device_list"): self._device_list,
             ("api", "POST", "/app/v2/home/device_list_page"): self._device_page,
             ("api", "POST", "/app/miotspec/prop/get"): self._get_properties,
@@ -525,14 +528,34 @@ class XiaomiSide:
 
         return await self._call(request, answer)
 
+    def _page(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """A page of the device list, each device as this API shows it."""
+        page = self.cloud.device_page_result(body)
+        by_did = {str(d.did): d for d in self.cloud.simulator.devices.values()}
+        page["list"] = [self._device(by_did[item["did"]]) for item in page["list"]]
+        return page
+
     async def _device_page(self, request: web.Request) -> web.Response:
+        return await self._call(request, self._page)
+
+    async def _home_devices(self, request: web.Request) -> web.Response:
+        """One home's devices by pages: ``device_info``, ``has_more``, ``max_did``."""
+
         def answer(body: Mapping[str, Any]) -> Any:
-            page = self.cloud.device_page_result(body)
-            by_did = {str(d.did): d for d in self.cloud.simulator.devices.values()}
-            page["list"] = [self._device(by_did[item["did"]]) for item in page["list"]]
-            return page
+            if str(body.get("home_id", "")) != self.cloud.home_id:
+                return {"device_info": [], "has_more": False, "max_did": ""}
+            page = self._page(body)
+            return {
+                "device_info": page["list"],
+                "has_more": page["has_more"],
+                "max_did": page["next_start_did"],
+            }
 
         return await self._call(request, answer)
+
+    async def _messages(self, request: web.Request) -> web.Response:
+        """No new messages (clients call it to see that a session still works)."""
+        return await self._call(request, lambda body: {"new_msg": False})
 
     def _device(self, device: Any) -> dict[str, Any]:
         entry = self.cloud.device_json(device)

@@ -219,3 +219,43 @@ def test_signing_and_rc4_agree_with_micloud() -> None:
     assert crypto.hmac_signature(
         "/miotspec/prop/get", signed, nonce, fields.items()
     ) == miutils.gen_signature(url.replace("/app/", "/"), signed, nonce, fields)
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "expected"),
+    [
+        ("/v2/homeroom/gethome_merged", {"fg": True}, ("home id",)),
+        ("/v2/home/device_list_page", {"limit": 1}, (1, True)),
+        ("/home/home_device_list", {"home_id": "this", "limit": 1}, (1, "car did")),
+        ("/home/home_device_list", {"home_id": 1}, (0, "")),
+        ("/v2/message/v2/check_new_msg", {"begin_at": 0}, ({"new_msg": False},)),
+    ],
+    ids=["gethome-merged", "device-page", "home-devices", "other-home", "messages"],
+)
+async def test_other_app_routes(
+    cloud: CloudServer, path: str, data: dict[str, Any], expected: tuple[Any, ...]
+) -> None:
+    """The routes mijiaAPI uses answer through micloud's signing too."""
+    if data.get("home_id") == "this":
+        data = {**data, "home_id": int(cloud.home_id)}
+
+    def call() -> Any:
+        with routed_sessions(cloud.port or 0):
+            return api(signed_in(cloud.port or 0), path, data)
+
+    answer = await blocking(call)
+    assert answer["code"] == 0
+    result = answer["result"]
+    got: tuple[Any, ...]
+    if "homelist" in result:
+        got = (result["homelist"][0]["id"],)
+    elif "list" in result:
+        got = (len(result["list"]), result["has_more"])
+    elif "device_info" in result:
+        got = (len(result["device_info"]), result["max_did"])
+    else:
+        got = (result,)
+    names = {"home id": cloud.home_id, "car did": str(cloud.simulator.devices["car"].did)}
+    assert got == tuple(
+        names.get(item, item) if isinstance(item, str) else item for item in expected
+    )
