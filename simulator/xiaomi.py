@@ -188,7 +188,9 @@ class XiaomiSide:
             self.refusals["token"] += 1
         elif grant is not None and request.cookies.get("userId") == grant.user_id:
             return self._signed_in(grant)
-        return self._login_failed(request.query.get("callback", STS_URL))
+        return self._login_failed(
+            request.query.get("callback", STS_URL), sid=request.query.get("sid", SID)
+        )
 
     async def _service_login_auth(self, request: web.Request) -> web.Response:
         form = await request.post()
@@ -348,13 +350,15 @@ class XiaomiSide:
         response.set_cookie("userId", grant.user_id, path="/")
         raise response
 
-    def _login_failed(self, callback: str, *, captcha: bool = False) -> web.Response:
+    def _login_failed(
+        self, callback: str, *, captcha: bool = False, sid: str = SID
+    ) -> web.Response:
         sign = _b64_token(20)
         self._signs.add(sign)
         location = f"https://{ACCOUNT_HOST}/fe/service/login?" + urlencode(
             {
                 "_json": "true",
-                "sid": SID,
+                "sid": sid,
                 "qs": QS,
                 "callback": callback,
                 "_sign": sign,
@@ -373,7 +377,7 @@ class XiaomiSide:
                 "description": "登录验证失败",
                 "securityStatus": 0,
                 "_sign": sign,
-                "sid": SID,
+                "sid": sid,
                 "result": "error",
                 "captchaUrl": f"/pass/getCode?icodeType=login&_={_b64_token(6)}"
                 if captcha

@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
@@ -18,7 +19,13 @@ import requests
 from simulator import HomeFileError, Simulator, load_home
 from simulator.admin import AdminServer
 from simulator.cloud import CloudServer
-from tests.simulator.xiaomi_hosts import TIMEOUT, XiaomiHostsAdapter, blocking, serving_cloud
+from tests.simulator.xiaomi_hosts import (
+    TIMEOUT,
+    XiaomiHostsAdapter,
+    blocking,
+    routed_sessions,
+    serving_cloud,
+)
 
 HOME: dict[str, Any] = {
     "account": {"username": "bob@example.com", "password": "hunter2"},
@@ -263,3 +270,21 @@ async def test_cloud_faults_reach_xiaomi_hosts(
         cloud.apply_faults({"error_rate": 1.0})
     response = await blocking(lambda: session(cloud).request(method, url))
     assert response.status_code == status
+
+
+@pytest.mark.parametrize("sid", ["xiaomiio", "mijia"])
+async def test_service_login_without_a_session(cloud: CloudServer, sid: str) -> None:
+    """No passToken: 70016 with _sign, qs, callback and a location holding serviceParam."""
+
+    def ask() -> dict[str, Any]:
+        with routed_sessions(cloud.port or 0):
+            url = f"{ACCOUNT}/pass/serviceLogin?_json=true&sid={sid}"
+            return answer(requests.get(url, timeout=TIMEOUT))
+
+    got = await blocking(ask)
+    assert (got["code"], got["sid"], got["result"]) == (70016, sid, "error")
+    assert got["_sign"]
+    assert got["callback"] == "https://sts.api.io.mi.com/sts"
+    query = parse_qs(urlsplit(got["location"]).query)
+    assert (query["sid"], query["_sign"]) == ([sid], [got["_sign"]])
+    assert json.loads(query["serviceParam"][0])["checkSafePhone"] is False

@@ -62,7 +62,7 @@ class XiaomiHostsAdapter(HTTPAdapter):
 
 @contextmanager
 def routed_sessions(port: int) -> Iterator[list[XiaomiHostsAdapter]]:
-    """While active, every new `requests.Session` sends Xiaomi's hosts to `port`.
+    """While active, every new `requests` session sends Xiaomi's hosts to `port`.
 
     Yields the adapters mounted so far (one per session).
     """
@@ -77,7 +77,11 @@ def routed_sessions(port: int) -> Iterator[list[XiaomiHostsAdapter]]:
             self.mount("https://", adapter)
             self.mount("http://", adapter)
 
-    with mock.patch.object(requests, "Session", RoutedSession):
+    # `requests.get` and friends make theirs through `requests.sessions.Session`.
+    with (
+        mock.patch.object(requests, "Session", RoutedSession),
+        mock.patch.object(requests.sessions, "Session", RoutedSession),
+    ):
         yield adapters
 
 
