@@ -1,4 +1,4 @@
-"""The simulated account.xiaomi.com: captcha, 2-step verification, passToken renewal.
+"""The simulated account.xiaomi.com: captcha, 2-step verification, passToken renewal, QR code.
 
 Driven with plain `requests` through `XiaomiHostsAdapter`, step by step as Xiaomi's sign-in goes.
 """
@@ -19,19 +19,10 @@ import requests
 from simulator import HomeFileError, Simulator, load_home
 from simulator.admin import AdminServer
 from simulator.cloud import CloudServer
-from tests.simulator.xiaomi_hosts import (
-    TIMEOUT,
-    XiaomiHostsAdapter,
-    blocking,
-    routed_sessions,
-    serving_cloud,
-)
+from tests.simulator import xiaomi_hosts
+from tests.simulator.test_sim_micloud import HOME
+from tests.simulator.xiaomi_hosts import blocking
 
-HOME: dict[str, Any] = {
-    "account": {"username": "bob@example.com", "password": "hunter2"},
-    "rooms": [],
-    "devices": [{"id": "lamp", "kind": "light", "name": "Lamp", "features": []}],
-}
 ACCOUNT = "https://account.xiaomi.com"
 LOGIN = {
     "sid": "xiaomiio",
@@ -46,14 +37,14 @@ LOGIN = {
 @pytest.fixture
 async def cloud(start_simulator: Callable[..., Any]) -> AsyncIterator[CloudServer]:
     """The home's cloud, listening on loopback."""
-    async with serving_cloud(await start_simulator(HOME)) as server:
+    async with xiaomi_hosts.serving_cloud(await start_simulator(HOME)) as server:
         yield server
 
 
 def session(cloud: CloudServer) -> requests.Session:
     """A `requests` session whose Xiaomi traffic goes to the cloud."""
     client = requests.Session()
-    client.mount("https://", XiaomiHostsAdapter(cloud.port or 0))
+    client.mount("https://", xiaomi_hosts.XiaomiHostsAdapter(cloud.port or 0))
     return client
 
 
@@ -177,7 +168,7 @@ async def test_qr_sign_in(cloud: CloudServer, scan: str) -> None:
 
     def poll(url: str) -> tuple[dict[str, Any], str | None]:
         client = session(cloud)
-        polled = answer(client.get(url, timeout=TIMEOUT))
+        polled = answer(client.get(url, timeout=xiaomi_hosts.TIMEOUT))
         return polled, service_token(client, polled["location"]) if polled["code"] == 0 else None
 
     def phone(url: str, password: str) -> dict[str, Any]:
@@ -277,9 +268,9 @@ async def test_service_login_without_a_session(cloud: CloudServer, sid: str) -> 
     """No passToken: 70016 with _sign, qs, callback and a location holding serviceParam."""
 
     def ask() -> dict[str, Any]:
-        with routed_sessions(cloud.port or 0):
+        with xiaomi_hosts.routed_sessions(cloud.port or 0):
             url = f"{ACCOUNT}/pass/serviceLogin?_json=true&sid={sid}"
-            return answer(requests.get(url, timeout=TIMEOUT))
+            return answer(requests.get(url, timeout=xiaomi_hosts.TIMEOUT))
 
     got = await blocking(ask)
     assert (got["code"], got["sid"], got["result"]) == (70016, sid, "error")
