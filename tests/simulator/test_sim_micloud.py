@@ -259,3 +259,28 @@ async def test_other_app_routes(
     assert got == tuple(
         names.get(item, item) if isinstance(item, str) else item for item in expected
     )
+
+
+@pytest.mark.parametrize("tamper", [False, True])
+async def test_the_plain_hmac_form(cloud: CloudServer, tamper: bool) -> None:
+    """HMAC-signed with micloud's gen_signature (as hass-xiaomi-miot's plain calls): plain JSON."""
+    port = cloud.port or 0
+
+    def call() -> requests.Response:
+        client = signed_in(port)
+        nonce = miutils.gen_nonce()
+        signed = miutils.signed_nonce(client.ssecurity, nonce)
+        url = "https://de.api.io.mi.com/app/home/device_list"
+        data = {"data": "{}"}
+        signature = miutils.gen_signature(url.replace("/app/", "/"), signed, nonce, data)
+        form = {"signature": signature, "_nonce": nonce, **data}
+        if tamper:
+            form["data"] = '{"x":1}'
+        return post(port, client, form)
+
+    response = await blocking(call)
+    if tamper:
+        assert (response.status_code, response.json()["message"]) == (401, "invalid signature")
+    else:
+        assert response.status_code == 200
+        assert len(response.json()["result"]["list"]) == 2
