@@ -33,6 +33,7 @@ from .simulator import Simulator
 from .spec_server import SpecServer, is_spec_path
 from .specs import spec_library
 from .tokens import DEFAULT_LIFETIME, TokenStore
+from .xiaomi import XiaomiSide, host_of, is_xiaomi_host
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ LOG_SIZE = 50
 _dumps = partial(json.dumps, ensure_ascii=False)
 
 
-class _RefusalError(Exception):
+class RefusalError(Exception):
     """An answer other than success: an HTTP status and a ``{code, message}`` body."""
 
     def __init__(self, status: int, code: int, message: str) -> None:
@@ -78,11 +79,14 @@ class CloudServer:
         self.simulator = simulator
         self.host = host
         self.port: int | None = None
+        self.clock = clock
         self.tokens = TokenStore(token_lifetime, clock)
-        self.faults = CloudFaults()
+        account = simulator.home.account
+        self.faults = CloudFaults(captcha=account.captcha, two_step=account.two_step)
         self.actions: deque[dict[str, Any]] = deque(maxlen=LOG_SIZE)
         self.home_id = str(default_did(f"home:{simulator.home.name}"))
         self.membership = Membership(simulator)
+        self.xiaomi = XiaomiSide(self)
         self._rng = rng if rng is not None else simulator.rng
         self._release = asyncio.Event()
         self.spec_server = SpecServer(spec_library(simulator.home.specs))
@@ -127,6 +131,7 @@ class CloudServer:
         self._release.set()
         self.spec_server.release()
         self.membership.close()
+        self.xiaomi.close()
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
@@ -154,6 +159,7 @@ class CloudServer:
         self.faults = change.apply_to(self.faults)
         if change.expire_tokens:
             self.tokens.expire_all()
+            self.xiaomi.expire_all()
         self.spec_server.set_fault(self.faults.spec_server)
         if not self.faults.timeout:
             self._release.set()
@@ -171,6 +177,7 @@ class CloudServer:
             "faults": self.faults.as_dict(),
             "actions": list(self.actions),
             "spec_requests": dict(self.spec_server.requests),
+            "xiaomi": self.xiaomi.describe(),
         }
 
     def device_json(self, device: VirtualDevice) -> dict[str, Any]:
@@ -200,11 +207,14 @@ class CloudServer:
             return web.json_response({"code": 503, "message": "released"}, status=503)
         if self.faults.error_rate and self._rng.random() < self.faults.error_rate:
             return web.json_response({"code": 503, "message": "service unavailable"}, status=503)
+        host = host_of(request)
+        if is_xiaomi_host(host):
+            return await self.xiaomi.handle(request, host)
         try:
             if request.path.startswith("/app/"):
                 self._authorise(request)
             return await handler(request)
-        except _RefusalError as err:
+        except RefusalError as err:
             body = {"code": err.code, "message": err.message}
             return web.json_response(body, status=err.status, dumps=_dumps)
 
@@ -213,7 +223,7 @@ class CloudServer:
         state = self.tokens.check(token.strip()) if scheme == "Bearer" else "unknown"
         if state != "valid":
             message = "access token expired" if state == "expired" else "invalid access token"
-            raise _RefusalError(401, EXPIRED_TOKEN_CODE, message)
+            raise RefusalError(401, EXPIRED_TOKEN_CODE, message)
 
     # --- sign-in ----------------------------------------------------------------------------
 
@@ -250,6 +260,10 @@ class CloudServer:
 
     async def _homes(self, request: web.Request) -> web.Response:
         await _body(request)
+        return _answer(self.homes_result())
+
+    def homes_result(self) -> dict[str, Any]:
+        """The result of a homes request: the one home, its rooms and their devices."""
         devices = list(self.simulator.devices.values())
         rooms = [
             {
@@ -265,39 +279,41 @@ class CloudServer:
             "roomlist": rooms,
             "dids": [str(d.did) for d in devices if d.room is None],
         }
-        return _answer({"homelist": [home]})
+        return {"homelist": [home]}
 
     async def _device_page(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        return _answer(self.device_page_result(await _body(request)))
+
+    def device_page_result(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """The result of a device page request (raises `RefusalError`)."""
         limit, start = body.get("limit", PAGE_LIMIT), body.get("start_did") or ""
         if not _is_int(limit) or limit < 1 or not isinstance(start, str):
-            raise _RefusalError(400, 400, "limit is a positive integer, start_did a string")
+            raise RefusalError(400, 400, "limit is a positive integer, start_did a string")
         limit = min(limit, self.faults.page_limit or PAGE_LIMIT)
         devices = list(self.simulator.devices.values())
         first = 0
         if start:
             first = next((i for i, d in enumerate(devices) if str(d.did) == start), -1)
             if first < 0:
-                raise _RefusalError(200, UNKNOWN_START, f"unknown start_did {start}")
+                raise RefusalError(200, UNKNOWN_START, f"unknown start_did {start}")
         page = devices[first : first + limit]
         rest = devices[first + limit :]
-        return _answer(
-            {
-                "list": [self.device_json(d) for d in page],
-                "has_more": bool(rest),
-                "next_start_did": str(rest[0].did) if rest else "",
-            }
-        )
+        return {
+            "list": [self.device_json(d) for d in page],
+            "has_more": bool(rest),
+            "next_start_did": str(rest[0].did) if rest else "",
+        }
 
     async def _get_properties(self, request: web.Request) -> web.Response:
-        return _answer(self._properties(await _params(request), rpc.get_properties))
+        return _answer(self.properties_result(await _params(request), rpc.get_properties))
 
     async def _set_properties(self, request: web.Request) -> web.Response:
-        return _answer(self._properties(await _params(request), rpc.set_properties))
+        return _answer(self.properties_result(await _params(request), rpc.set_properties))
 
-    def _properties(
+    def properties_result(
         self, params: Any, method: Callable[[VirtualDevice, Any], list[dict[str, Any]]]
     ) -> list[dict[str, Any]]:
+        """The result of reading or writing properties (raises `RefusalError`)."""
         if not isinstance(params, list) or not all(
             isinstance(item, Mapping)
             and isinstance(item.get("did"), str)
@@ -305,13 +321,13 @@ class CloudServer:
             and _is_int(item.get("piid"))
             for item in params
         ):
-            raise _RefusalError(400, 400, "params: a list of {did, siid, piid}")
+            raise RefusalError(400, 400, "params: a list of {did, siid, piid}")
         if len(params) > BATCH_LIMIT:
-            raise _RefusalError(200, TOO_MANY_ITEMS, f"more than {BATCH_LIMIT} items")
+            raise RefusalError(200, TOO_MANY_ITEMS, f"more than {BATCH_LIMIT} items")
         by_did = {str(d.did): d for d in self.simulator.devices.values()}
         named = [by_did[item["did"]] for item in params if item["did"] in by_did]
         if named and len(named) == len(params) and all(self.offline(d) for d in named):
-            raise _RefusalError(200, OFFLINE_CODE, "device offline")
+            raise RefusalError(200, OFFLINE_CODE, "device offline")
         answers: dict[int, dict[str, Any]] = {}
         groups: dict[str, list[int]] = {}
         for index, item in enumerate(params):
@@ -335,7 +351,10 @@ class CloudServer:
         return [answers[i] for i in range(len(params))]
 
     async def _action(self, request: web.Request) -> web.Response:
-        params = await _params(request)
+        return _answer(self.action_result(await _params(request)))
+
+    def action_result(self, params: Any) -> dict[str, Any]:
+        """The result of an action (raises `RefusalError`)."""
         if (
             not isinstance(params, Mapping)
             or not isinstance(params.get("did"), str)
@@ -343,18 +362,18 @@ class CloudServer:
             or not _is_int(params.get("aiid"))
             or not isinstance(params.get("in", []), list)
         ):
-            raise _RefusalError(400, 400, "params: {did, siid, aiid, in}")
+            raise RefusalError(400, 400, "params: {did, siid, aiid, in}")
         device = next(
             (d for d in self.simulator.devices.values() if str(d.did) == params["did"]), None
         )
         if device is None:
             keys = ("did", "siid", "aiid")
-            return _answer({**{key: params[key] for key in keys}, "code": rpc.DOES_NOT_EXIST})
+            return {**{key: params[key] for key in keys}, "code": rpc.DOES_NOT_EXIST}
         if self.offline(device):
-            raise _RefusalError(200, OFFLINE_CODE, "device offline")
+            raise RefusalError(200, OFFLINE_CODE, "device offline")
         result = rpc.action(device, params)
         self._log_action(device, params, result)
-        return _answer(result)
+        return result
 
     def _log_action(
         self, device: VirtualDevice, params: Mapping[str, Any], result: Mapping[str, Any]
@@ -381,9 +400,9 @@ async def _body(request: web.Request) -> Mapping[str, Any]:
     try:
         body = await request.json(loads=json.loads)
     except (ValueError, UnicodeDecodeError) as err:
-        raise _RefusalError(400, 400, "the body is not JSON") from err
+        raise RefusalError(400, 400, "the body is not JSON") from err
     if not isinstance(body, Mapping):
-        raise _RefusalError(400, 400, "the body is not a JSON object")
+        raise RefusalError(400, 400, "the body is not a JSON object")
     return body
 
 

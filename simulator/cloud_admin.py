@@ -1,6 +1,7 @@
 """Admin routes of the cloud, added to the admin API's application (see README.md).
 
-``GET /cloud``, ``POST /cloud/faults``, ``POST /devices`` (a device joins the home) and
+``GET /cloud``, ``POST /cloud/faults``, ``POST /cloud/qr`` (the phone confirms a QR sign-in),
+``POST /devices`` (a device joins the home) and
 ``DELETE /devices/{id}`` (a device leaves it). Errors answer like the rest of the admin API:
 ``{"error": "message"}`` with status 400 or 404.
 """
@@ -37,6 +38,15 @@ def add_cloud_routes(app: web.Application, cloud: CloudServer) -> None:
             raise BadRequestError(str(err)) from err
         return web.json_response(cloud.describe(), dumps=_dumps)
 
+    async def confirm_qr(request: web.Request) -> web.Response:
+        body = await _body(request) if request.can_read_body else {}
+        ticket = body.get("ticket") if isinstance(body, dict) else None
+        if ticket is not None and not isinstance(ticket, str):
+            raise BadRequestError("ticket: expected a string")
+        if not cloud.xiaomi.confirm_qr(ticket):
+            raise web.HTTPNotFound(reason="no QR code waiting")
+        return web.json_response(cloud.describe(), dumps=_dumps)
+
     async def add_device(request: web.Request) -> web.Response:
         try:
             device = await cloud.membership.add(await _body(request))
@@ -57,6 +67,7 @@ def add_cloud_routes(app: web.Application, cloud: CloudServer) -> None:
         [
             web.get("/cloud", describe),
             web.post("/cloud/faults", set_faults),
+            web.post("/cloud/qr", confirm_qr),
             web.post("/devices", add_device),
             web.delete("/devices/{id}", remove_device),
         ]

@@ -21,6 +21,9 @@ CLOUD_FAULT_KEYS = (
     "offline_devices",
     "page_limit",
     "spec_server",
+    "captcha",
+    "two_step",
+    "refuse_pass_token",
 )
 SPEC_SERVER_FAULTS = ("down", "error", "slow", "garbage")
 
@@ -35,6 +38,9 @@ class CloudFaults:
     offline_devices: frozenset[str] = field(default_factory=frozenset)
     page_limit: int | None = None
     spec_server: str | None = None
+    captcha: bool = False
+    two_step: bool = False
+    refuse_pass_token: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as JSON."""
@@ -45,6 +51,9 @@ class CloudFaults:
             "offline_devices": sorted(self.offline_devices),
             "page_limit": self.page_limit,
             "spec_server": self.spec_server,
+            "captcha": self.captcha,
+            "two_step": self.two_step,
+            "refuse_pass_token": self.refuse_pass_token,
         }
 
 
@@ -87,7 +96,7 @@ def _setting(key: str, value: Any, device_ids: Collection[str]) -> Any:
         if not math.isfinite(value) or not 0 <= value <= 1:
             raise FaultError(f"{key}: {value!r} is outside 0..1")
         return float(value)
-    if key in ("timeout", "refuse_refresh"):
+    if key in ("timeout", "refuse_refresh", "captcha", "two_step", "refuse_pass_token"):
         return _boolean(key, value)
     if key == "offline_devices":
         return _device_ids(value, device_ids)

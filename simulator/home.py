@@ -25,7 +25,7 @@ from .state import StateError, StateKey, initial_state, parse_cloud_state, parse
 from .yamlload import YamlError, load_yaml
 
 HOME_KEYS = ("home_name", "account", "rooms", "devices", "specs")
-ACCOUNT_KEYS = ("username", "password")
+ACCOUNT_KEYS = ("username", "password", "captcha", "two_step")
 DEFAULT_HOME_NAME = "My Home"
 DEVICE_KEYS = (
     *("id", "kind", "name", "room", "person", "model", "token", "did"),
@@ -77,6 +77,8 @@ class AccountConfig:
 
     username: str = "demo"
     password: str = field(default="demo", repr=False)
+    captcha: bool = False  # Xiaomi's sign-in asks for a captcha first
+    two_step: bool = False  # a right password leads to 2-step verification
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +185,11 @@ def _account(raw: Any) -> AccountConfig:
     password = _text(raw, "password", "account", required=True)
     assert username is not None
     assert password is not None
-    return AccountConfig(username, password)
+    switches = {key: raw.get(key, False) for key in ("captcha", "two_step")}
+    for key, value in switches.items():
+        if not isinstance(value, bool):
+            raise HomeFileError(f"account.{key}: {value!r} is not true or false")
+    return AccountConfig(username, password, **switches)
 
 
 def _no_unknown_keys(data: Mapping[Any, Any], known: tuple[str, ...], path: str) -> None:
