@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.components.sensor.const import DEVICE_CLASS_STATE_CLASSES, DEVICE_CLASS_UNITS
+from homeassistant.const import CONCENTRATION_MICROGRAMS_PER_CUBIC_METER as MICROGRAMS
 from homeassistant.const import Platform
 
 from custom_components.xiaomi_aiot.mapping import (
@@ -222,8 +223,9 @@ def test_every_unit_of_the_documents_is_known() -> None:
 @pytest.mark.parametrize(
     ("name", "device_class", "state_class", "unit"),
     [
-        ("pm2.5-density", SensorDeviceClass.PM25, SensorStateClass.MEASUREMENT, "µg/m³"),
-        ("pm10-density", SensorDeviceClass.PM10, SensorStateClass.MEASUREMENT, "µg/m³"),
+        # Home Assistant's own spelling: the micro sign in 2025.4, the Greek mu in 2026.
+        ("pm2.5-density", SensorDeviceClass.PM25, SensorStateClass.MEASUREMENT, MICROGRAMS),
+        ("pm10-density", SensorDeviceClass.PM10, SensorStateClass.MEASUREMENT, MICROGRAMS),
         ("co2-density", SensorDeviceClass.CO2, SensorStateClass.MEASUREMENT, "ppm"),
         ("temperature", SensorDeviceClass.TEMPERATURE, SensorStateClass.MEASUREMENT, "°C"),
         ("relative-humidity", SensorDeviceClass.HUMIDITY, SensorStateClass.MEASUREMENT, "%"),

@@ -16,10 +16,8 @@ from typing import Any
 import pytest
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 
-from custom_components.xiaomi_aiot.const import DOMAIN
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
 from tests.real_specs import ABSENT, REAL_SPEC_FILES, real_models
@@ -162,12 +160,9 @@ COMMANDS: dict[str, Callable[[State], Iterator[Call]]] = {
 """The commands a user can give an entity of each domain, with arguments from its state."""
 
 
-def device_states(hass: HomeAssistant, device: VirtualDevice) -> list[State]:
-    """The states of every enabled entity of the simulated device."""
-    registry = er.async_get(hass)
-    found = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, str(device.did))})
-    assert found is not None
-    entries = er.async_entries_for_device(registry, found.id)
+def device_states(hass: HomeAssistant, entry_id: str) -> list[State]:
+    """The states of every enabled entity of the entry's one device."""
+    entries = er.async_entries_for_config_entry(er.async_get(hass), entry_id)
     states = [hass.states.get(entry.entity_id) for entry in entries if not entry.disabled]
     return [state for state in states if state is not None]
 
@@ -178,8 +173,8 @@ async def test_every_command_of_a_real_model_is_obeyed_or_refused_in_words(
 ) -> None:
     """Each entity takes each of its commands, or refuses it with a translated error."""
     device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    states = device_states(hass, device)
+    entry_id = await add_by_hand(hass, device, server.url)
+    states = device_states(hass, entry_id)
     assert states, "the device has no entity"
 
     refused: list[str] = []
@@ -197,7 +192,7 @@ async def test_every_command_of_a_real_model_is_obeyed_or_refused_in_words(
     assert not untranslated
     await later(hass)
 
-    unavailable = [s.entity_id for s in device_states(hass, device) if s.state == "unavailable"]
+    unavailable = [s.entity_id for s in device_states(hass, entry_id) if s.state == "unavailable"]
     assert not unavailable, f"unavailable after its commands: {unavailable}; refused: {refused}"
 
 
@@ -207,17 +202,14 @@ async def test_a_real_model_has_no_name_twice_and_no_bad_option(
 ) -> None:
     """Names are unique on the device; select options are neither empty nor repeated."""
     device, server = real_device
-    await add_by_hand(hass, device, server.url)
-    registry = er.async_get(hass)
-    found = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, str(device.did))})
-    assert found is not None
+    entry_id = await add_by_hand(hass, device, server.url)
     # Disabled entities too: enabling one must not make a second of a name. (No name is the
     # device's own: its main entity.)
-    entries = er.async_entries_for_device(registry, found.id, include_disabled_entities=True)
+    entries = er.async_entries_for_config_entry(er.async_get(hass), entry_id)
     names = Counter(entry.original_name for entry in entries)
     assert not [name for name, count in names.items() if count > 1], names
 
-    for state in device_states(hass, device):
+    for state in device_states(hass, entry_id):
         options = state.attributes.get("options") or []
         assert all(isinstance(o, str) and o.strip() for o in options), state.entity_id
         assert len(options) == len(set(options)), (state.entity_id, options)

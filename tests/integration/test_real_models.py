@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from homeassistant.const import CONCENTRATION_MICROGRAMS_PER_CUBIC_METER
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
@@ -215,7 +216,7 @@ async def test_a_real_air_monitor_shows_its_air_with_classes_and_units(
     await later(hass)
     pm25 = hass.states.get(entity_of(hass, device, "sensor", "p-3-4"))
     assert pm25.state == "35"
-    assert pm25.attributes["unit_of_measurement"] == "µg/m³"
+    assert pm25.attributes["unit_of_measurement"] == CONCENTRATION_MICROGRAMS_PER_CUBIC_METER
 
 
 COMMANDS = {
