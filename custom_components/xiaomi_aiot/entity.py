@@ -155,27 +155,41 @@ type PlatformSetup = Callable[
 ]
 
 
-def set_up_roles(
-    platform: Platform, entity: Callable[[MiotCoordinator, RoleItem], Entity]
-) -> PlatformSetup:
-    """A role platform's `async_setup_entry`: one entity for each of its role items."""
+def set_up_entities(build: Callable[[MiotCoordinator], Iterable[Entity]]) -> PlatformSetup:
+    """A platform's `async_setup_entry`: the entities `build` makes of each device, now and
+    for each device that appears later."""
 
     async def async_setup_entry(
         hass: HomeAssistant,
         entry: XiaomiConfigEntry,
         async_add_entities: AddConfigEntryEntitiesCallback,
     ) -> None:
-        """Add an entity for each of the platform's role items, on every device."""
-        add_device_entities(
-            hass,
-            entry,
-            async_add_entities,
-            lambda coordinator: [
-                entity(coordinator, item) for item in coordinator.plan.role_items(platform)
-            ],
-        )
+        """Add the platform's entities of every device."""
+        add_device_entities(hass, entry, async_add_entities, build)
 
     return async_setup_entry
+
+
+def set_up_roles(
+    platform: Platform, entity: Callable[[MiotCoordinator, RoleItem], Entity]
+) -> PlatformSetup:
+    """A role platform's `async_setup_entry`: one entity for each of its role items."""
+    return set_up_entities(
+        lambda coordinator: [
+            entity(coordinator, item) for item in coordinator.plan.role_items(platform)
+        ]
+    )
+
+
+def set_up_properties(
+    platform: Platform, entity: Callable[[MiotCoordinator, PropertyItem], Entity]
+) -> PlatformSetup:
+    """A generic platform's `async_setup_entry`: one entity for each of its property items."""
+    return set_up_entities(
+        lambda coordinator: [
+            entity(coordinator, item) for item in coordinator.plan.property_items(platform)
+        ]
+    )
 
 
 class XiaomiRoleEntity(XiaomiEntity):

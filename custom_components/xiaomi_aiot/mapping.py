@@ -30,8 +30,6 @@ from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.components.sensor.const import DEVICE_CLASS_UNITS
 from homeassistant.const import (
     CONCENTRATION_MICROGRAMS_PER_CUBIC_METER,
-    CONCENTRATION_MILLIGRAMS_PER_CUBIC_METER,
-    CONCENTRATION_PARTS_PER_MILLION,
     DEGREE,
     LIGHT_LUX,
     PERCENTAGE,
@@ -50,6 +48,11 @@ from homeassistant.const import (
 )
 
 from .miot.spec import INTEGER_BOUNDS, MiotAction, MiotEvent, MiotProperty, MiotSpec, Value
+
+PARTS_PER_MILLION: Final = "ppm"
+MILLIGRAMS_PER_CUBIC_METER: Final = "mg/m³"
+"""Units whose constants Home Assistant renamed after 2025.4 (UnitOfRatio, UnitOfDensity):
+the same strings, spelled out so that no release warns about them."""
 
 type SpecName = tuple[str, str]
 """(service name, element name) as in the spec's type URNs."""
@@ -725,13 +728,13 @@ TRAITS: Final[dict[SpecName, Traits]] = {
         translation_key="co2",
         device_class=SensorDeviceClass.CO2,
         state_class=SensorStateClass.MEASUREMENT,
-        unit=CONCENTRATION_PARTS_PER_MILLION,
+        unit=PARTS_PER_MILLION,
     ),
     (ANY, "tvoc-density"): Traits(translation_key="tvoc", state_class=SensorStateClass.MEASUREMENT),
     (ANY, "hcho-density"): Traits(
         translation_key="formaldehyde",
         state_class=SensorStateClass.MEASUREMENT,
-        unit=CONCENTRATION_MILLIGRAMS_PER_CUBIC_METER,
+        unit=MILLIGRAMS_PER_CUBIC_METER,
     ),
     (ANY, "horizontal-swing"): Traits(translation_key="oscillation"),
     (ANY, "filter-left-time"): Traits(
@@ -1805,11 +1808,11 @@ UNITS: Final[dict[str, str]] = {
     "L": UnitOfVolume.LITERS,
     "mv": UnitOfElectricPotential.MILLIVOLT,
     "mV": UnitOfElectricPotential.MILLIVOLT,
-    "ppm": CONCENTRATION_PARTS_PER_MILLION,
+    "ppm": PARTS_PER_MILLION,
     # Xiaomi writes the Greek letter mu; Home Assistant the micro sign.
     "\u03bcg/m3": CONCENTRATION_MICROGRAMS_PER_CUBIC_METER,
     "\u00b5g/m3": CONCENTRATION_MICROGRAMS_PER_CUBIC_METER,
-    "mg/m3": CONCENTRATION_MILLIGRAMS_PER_CUBIC_METER,
+    "mg/m3": MILLIGRAMS_PER_CUBIC_METER,
     "arcdegrees": DEGREE,
     "bpm": "bpm",  # Home Assistant has no constant for beats per minute; its integrations use this
 }

@@ -7,34 +7,15 @@ from typing import Final
 from homeassistant.components.number import NumberDeviceClass, NumberEntity, NumberMode
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiPropertyEntity, add_device_entities, exception_handler
+from .coordinator import MiotCoordinator
+from .entity import XiaomiPropertyEntity, exception_handler, set_up_properties
 from .mapping import UNITS, PropertyItem
 
 PARALLEL_UPDATES = 1
 
 NUMBER_CLASSES: Final[frozenset[str]] = frozenset(NumberDeviceClass)
 """A setting's class is its sensor class, where numbers have the same (a charge limit's)."""
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: XiaomiConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a number for each writable numeric property."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiNumber(coordinator, item)
-            for item in coordinator.plan.property_items(Platform.NUMBER)
-        ],
-    )
 
 
 class XiaomiNumber(XiaomiPropertyEntity, NumberEntity):
@@ -65,3 +46,6 @@ class XiaomiNumber(XiaomiPropertyEntity, NumberEntity):
     async def async_set_native_value(self, value: float) -> None:
         """Write the value on its nearest step; a whole float of an integer property is an int."""
         await self.write(value)
+
+
+async_setup_entry = set_up_properties(Platform.NUMBER, XiaomiNumber)

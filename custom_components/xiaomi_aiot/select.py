@@ -4,31 +4,12 @@ from __future__ import annotations
 
 from homeassistant.components.select import SelectEntity
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiPropertyEntity, add_device_entities, exception_handler
+from .coordinator import MiotCoordinator
+from .entity import XiaomiPropertyEntity, exception_handler, set_up_properties
 from .mapping import PropertyItem
 
 PARALLEL_UPDATES = 1
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: XiaomiConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a select for each writable property with a value list."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiSelect(coordinator, item)
-            for item in coordinator.plan.property_items(Platform.SELECT)
-        ],
-    )
 
 
 class XiaomiSelect(XiaomiPropertyEntity, SelectEntity):
@@ -51,3 +32,6 @@ class XiaomiSelect(XiaomiPropertyEntity, SelectEntity):
     async def async_select_option(self, option: str) -> None:
         """Write the value of the chosen name."""
         await self.write(self._values[option])
+
+
+async_setup_entry = set_up_properties(Platform.SELECT, XiaomiSelect)

@@ -4,32 +4,13 @@ from __future__ import annotations
 
 from homeassistant.components.sensor import SensorEntity
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import XiaomiPropertyEntity, add_device_entities
+from .coordinator import MiotCoordinator
+from .entity import XiaomiPropertyEntity, set_up_properties
 from .mapping import PropertyItem, sensor_classes
 from .miot.spec import Value
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: XiaomiConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a sensor for each readable, read-only property."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiSensor(coordinator, item)
-            for item in coordinator.plan.property_items(Platform.SENSOR)
-        ],
-    )
 
 
 class XiaomiSensor(XiaomiPropertyEntity, SensorEntity):
@@ -53,3 +34,6 @@ class XiaomiSensor(XiaomiPropertyEntity, SensorEntity):
             return value
         choice = self.prop.choice(int(value))
         return choice.name if choice else None
+
+
+async_setup_entry = set_up_properties(Platform.SENSOR, XiaomiSensor)

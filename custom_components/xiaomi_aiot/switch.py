@@ -6,30 +6,10 @@ from typing import Any
 
 from homeassistant.components.switch import SwitchEntity
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import XiaomiConfigEntry
-from .entity import XiaomiPropertyEntity, add_device_entities, exception_handler
+from .entity import XiaomiPropertyEntity, exception_handler, set_up_properties
 
 PARALLEL_UPDATES = 1
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: XiaomiConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a switch for each writable boolean property."""
-    add_device_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: [
-            XiaomiSwitch(coordinator, item)
-            for item in coordinator.plan.property_items(Platform.SWITCH)
-        ],
-    )
 
 
 class XiaomiSwitch(XiaomiPropertyEntity, SwitchEntity):
@@ -50,3 +30,6 @@ class XiaomiSwitch(XiaomiPropertyEntity, SwitchEntity):
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Write false."""
         await self.write(False)
+
+
+async_setup_entry = set_up_properties(Platform.SWITCH, XiaomiSwitch)
