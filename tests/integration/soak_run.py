@@ -109,12 +109,13 @@ async def _drained_sample(
     hass: HomeAssistant,
     probe: MemoryProbe,
     before: MemorySample,
-    tries: int = 20,
+    tries: int = 80,
     pause: float = 0.5,
 ) -> MemorySample:
-    """The sample after recovery once work in flight has drained: a poll or a reconnection
-    still running on a busy machine holds sockets and tasks for a moment; a leak holds them
-    for good, so it stays in the sample after the wait."""
+    """The sample after recovery once work in flight has drained: a poll still running, or
+    the extra connections the faults made, idle in the HTTP client's pool until its 15 s
+    keep-alive closes them (each a socket at both ends, in this process, and the server's
+    task); a leak holds them for good, so it stays in the sample after the wait (up to 40 s)."""
     sample = probe.sample()
     for _ in range(tries):
         if sample.fds <= before.fds and sample.tasks - before.tasks <= SPARE_TASKS:
