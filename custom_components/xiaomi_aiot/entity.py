@@ -327,3 +327,17 @@ def exception_handler[**P](
             raise translate_error(err) from err
 
     return handler
+
+
+class XiaomiPoweredEntity(XiaomiRoleEntity):
+    """A role entity switched on and off through its role's `on` property."""
+
+    @exception_handler
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Power on."""
+        await self.write({"on": True})
+
+    @exception_handler
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Power off."""
+        await self.write({"on": False})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 from homeassistant.components.humidifier import HumidifierDeviceClass, HumidifierEntity
 from homeassistant.components.humidifier.const import HumidifierEntityFeature
@@ -11,7 +11,12 @@ from homeassistant.exceptions import ServiceValidationError
 
 from .const import DOMAIN
 from .coordinator import MiotCoordinator
-from .entity import XiaomiRoleEntity, exception_handler, invalid_option, set_up_roles
+from .entity import (
+    XiaomiPoweredEntity,
+    exception_handler,
+    invalid_option,
+    set_up_roles,
+)
 from .mapping import RoleItem
 
 PARALLEL_UPDATES = 1
@@ -23,7 +28,7 @@ DEVICE_CLASSES: Final = {
 """Role services and the device classes of their entities."""
 
 
-class XiaomiHumidifier(XiaomiRoleEntity, HumidifierEntity):
+class XiaomiHumidifier(XiaomiPoweredEntity, HumidifierEntity):
     """A humidifier or dehumidifier whose target range and modes come from its spec."""
 
     def __init__(self, coordinator: MiotCoordinator, item: RoleItem) -> None:
@@ -59,16 +64,6 @@ class XiaomiHumidifier(XiaomiRoleEntity, HumidifierEntity):
     def mode(self) -> str | None:
         """The mode's name."""
         return self.choice_name("mode")
-
-    @exception_handler
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Turn on."""
-        await self.write({"on": True})
-
-    @exception_handler
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Turn off."""
-        await self.write({"on": False})
 
     @exception_handler
     async def async_set_humidity(self, humidity: int) -> None:

@@ -12,7 +12,7 @@ from homeassistant.const import ATTR_TEMPERATURE, STATE_OFF, STATE_ON, Platform
 
 from .coordinator import MiotCoordinator
 from .entity import (
-    XiaomiRoleEntity,
+    XiaomiPoweredEntity,
     exception_handler,
     invalid_option,
     set_up_roles,
@@ -23,7 +23,7 @@ from .mapping import RoleItem
 PARALLEL_UPDATES = 1
 
 
-class XiaomiWaterHeater(XiaomiRoleEntity, WaterHeaterEntity):
+class XiaomiWaterHeater(XiaomiPoweredEntity, WaterHeaterEntity):
     """A water heater. Its operation is its mode's name, or off; without a mode list, on."""
 
     def __init__(self, coordinator: MiotCoordinator, item: RoleItem) -> None:
@@ -78,16 +78,6 @@ class XiaomiWaterHeater(XiaomiRoleEntity, WaterHeaterEntity):
     async def async_set_temperature(self, **kwargs: Any) -> None:
         """Set the target temperature, on the spec's nearest step."""
         await self.write({"target-temperature": float(kwargs[ATTR_TEMPERATURE])})
-
-    @exception_handler
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Power on."""
-        await self.write({"on": True})
-
-    @exception_handler
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Power off."""
-        await self.write({"on": False})
 
     @exception_handler
     async def async_set_operation_mode(self, operation_mode: str) -> None:
