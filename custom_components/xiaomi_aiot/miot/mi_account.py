@@ -38,6 +38,7 @@ from yarl import URL
 
 from . import jsonio
 from .errors import MiotAuthenticationError, MiotConnectionError, MiotProtocolError
+from .mi_hosts import XiaomiHosts
 from .mi_sign import client_sign, password_hash
 
 _LOGGER = logging.getLogger(__name__)
@@ -194,9 +195,14 @@ class MiAccount:
         account_url: str = ACCOUNT_URL,
         device_id: str = "aiotha0000000000",
         timeout: float = DEFAULT_TIMEOUT,
+        via: str | None = None,
     ) -> None:
-        """Use ``session`` for every request; ``account_url`` replaces account.xiaomi.com."""
+        """Use ``session`` for every request; ``account_url`` replaces account.xiaomi.com.
+
+        ``via`` sends every Xiaomi host to one server instead (see `XiaomiHosts`).
+        """
         self._session = session
+        self._hosts = XiaomiHosts(via)
         self._account_url = account_url.rstrip("/")
         self._device_id = device_id
         self._timeout = timeout
@@ -386,13 +392,14 @@ class MiAccount:
         _LOGGER.debug("account %s %s", method, URL(url).with_query(None))
         # A form is URL-encoded by aiohttp, as requests does it for micloud.
         data = None if form is None else dict(form)
+        target, host = self._hosts.route(url)
         try:
             async with asyncio.timeout(self._timeout if wait is None else wait):
                 async with self._session.request(
                     method,
-                    URL(url, encoded=True),
+                    target,
                     data=data,
-                    headers=self._headers(cookies),
+                    headers={**self._headers(cookies), **host},
                     allow_redirects=False,
                 ) as response:
                     body = await response.read()

@@ -31,6 +31,7 @@ from .cloud_models import (
 )
 from .errors import MiotConnectionError, MiotProtocolError
 from .mi_account import SDK_VERSION, USER_AGENT, MiTokens
+from .mi_hosts import XiaomiHosts
 from .mi_sign import decrypt_answer, encrypt_params, make_nonce
 from .spec import Value
 
@@ -78,9 +79,14 @@ class MiAppClient:
         locale: str = "en_GB",
         device_id: str = "aiotha0000000000",
         timeout: float = DEFAULT_TIMEOUT,
+        via: str | None = None,
     ) -> None:
-        """Sign with ``tokens``; ``api_url_template`` replaces Xiaomi's host (tests, the demo)."""
+        """Sign with ``tokens``; ``api_url_template`` replaces Xiaomi's host.
+
+        ``via`` sends Xiaomi's hosts to one server instead (see `XiaomiHosts`).
+        """
         self._session = session
+        self._hosts = XiaomiHosts(via)
         self._tokens = tokens
         self._base = api_url(country, api_url_template)
         self._locale = locale
@@ -104,10 +110,11 @@ class MiAppClient:
             "POST", path, ssecurity, {"data": jsonio.dumps(data).decode()}, nonce
         )
         _LOGGER.debug("app API POST %s", path)
+        target, host = self._hosts.route(self._base + path)
         try:
             async with asyncio.timeout(self._timeout):
                 async with self._session.post(
-                    self._base + path, data=fields, headers=self._headers()
+                    target, data=fields, headers={**self._headers(), **host}
                 ) as response:
                     status, payload = response.status, await response.read()
         except (TimeoutError, aiohttp.ClientError) as err:
