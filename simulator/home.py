@@ -25,7 +25,9 @@ from .state import StateError, StateKey, initial_state, parse_cloud_state, parse
 from .yamlload import YamlError, load_yaml
 
 HOME_KEYS = ("home_name", "account", "rooms", "devices", "specs")
-ACCOUNT_KEYS = ("username", "password", "captcha", "two_step")
+ACCOUNT_KEYS = ("username", "password", "captcha", "two_step", "country")
+COUNTRIES = ("cn", "de", "us", "ru", "tw", "sg", "in", "i2")
+"""The countries of Xiaomi's app API (``<country>.api.io.mi.com``; cn is ``api.io.mi.com``)."""
 DEFAULT_HOME_NAME = "My Home"
 DEVICE_KEYS = (
     *("id", "kind", "name", "room", "person", "model", "token", "did"),
@@ -79,6 +81,7 @@ class AccountConfig:
     password: str = field(default="demo", repr=False)
     captcha: bool = False  # Xiaomi's sign-in asks for a captcha first
     two_step: bool = False  # a right password leads to 2-step verification
+    country: str = "cn"  # the only country whose app API lists the account's homes and devices
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +192,10 @@ def _account(raw: Any) -> AccountConfig:
     for key, value in switches.items():
         if not isinstance(value, bool):
             raise HomeFileError(f"account.{key}: {value!r} is not true or false")
-    return AccountConfig(username, password, **switches)
+    country = raw.get("country", "cn")
+    if country not in COUNTRIES:
+        raise HomeFileError(f"account.country: {country!r} is not one of {', '.join(COUNTRIES)}")
+    return AccountConfig(username, password, **switches, country=country)
 
 
 def _no_unknown_keys(data: Mapping[Any, Any], known: tuple[str, ...], path: str) -> None:
