@@ -43,6 +43,8 @@ STS_URL = f"https://{STS_HOST}/sts"
 LOGIN_FAILED = 70016
 CAPTCHA_NEEDED = 87001
 WRONG_CODE = 70014
+REACH_LIMIT = 70022
+"""``RESULT_CODE_ERROR_REACH_LIMIT`` (0x11186) of Xiaomi's account SDK."""
 QR_EXPIRED = 700
 MASKED_PHONE = "+86 138******00"
 MASKED_EMAIL = "d***o@example.com"
@@ -199,6 +201,16 @@ class XiaomiSide:
     async def _service_login_auth(self, request: web.Request) -> web.Response:
         form = await request.post()
         callback = str(form.get("callback") or STS_URL)
+        if self.cloud.faults.rate_limit:
+            self.refusals["password"] += 1
+            return _account_answer(
+                {
+                    "code": REACH_LIMIT,
+                    "result": "error",
+                    "description": "操作过于频繁",
+                    "desc": "操作过于频繁",
+                }
+            )
         if self.cloud.faults.captcha:
             expected = self._icks.pop(request.cookies.get("ick", ""), None)
             if expected is None or str(form.get("captCode", "")).lower() != expected:
@@ -319,7 +331,8 @@ class XiaomiSide:
         context = self._context(request)
         if context is None:
             return _account_answer({"code": WRONG_CODE, "tips": "no identity session"})
-        response = _account_answer({"code": 0, "flag": 4, "options": [4, 8]})
+        only = {"phone": [4], "email": [8]}.get(str(self.cloud.faults.two_step), [4, 8])
+        response = _account_answer({"code": 0, "flag": only[0], "options": only})
         response.set_cookie("identity_session", context, path="/")
         return response
 

@@ -171,7 +171,10 @@ async def sign_in(hass: HomeAssistant, cloud: CloudServer, **changes: Any) -> di
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "account"}
     )
-    assert result["step_id"] == "account"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "password"}
+    )
+    assert result["step_id"] == "password"
     answer = {
         "region": "cn",
         "server_url": cloud.url,

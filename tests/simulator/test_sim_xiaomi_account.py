@@ -252,7 +252,9 @@ async def test_admin_switches_and_qr(cloud: CloudServer) -> None:
         ({"captcha": True}, (True, False)),
         ({"two_step": True, "captcha": False}, (False, True)),
         ({"captcha": "yes"}, "account.captcha: 'yes' is not true or false"),
-        ({"two_step": 1}, "account.two_step: 1 is not true or false"),
+        ({"two_step": "phone"}, (False, "phone")),
+        ({"two_step": 1}, "account.two_step: 1 is not true, false, phone or email"),
+        ({"country": "xx"}, "account.country: 'xx' is not one of cn, de"),
     ],
 )
 def test_account_switches_in_the_home_file(account: dict[str, Any], faults: Any) -> None:

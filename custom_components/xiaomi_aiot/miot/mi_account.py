@@ -190,6 +190,11 @@ class QrLogin:
     timeout: float
 
 
+def _image_type(reply: _Reply) -> str:
+    """An image answer's content type; JPEG when it does not say (as Xiaomi's captcha is)."""
+    return reply.content_type if reply.content_type.startswith("image/") else "image/jpeg"
+
+
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -232,6 +237,7 @@ class _Reply:
     cookies: dict[str, str]
     location: str | None
     body: bytes
+    content_type: str = ""
 
 
 class MiAccount:
@@ -311,7 +317,14 @@ class MiAccount:
         ick = reply.cookies.get("ick")
         if not ick:
             raise MiotProtocolError("captcha image came without its ick cookie")
-        return CaptchaImage(reply.body, "image/jpeg", ick)
+        return CaptchaImage(reply.body, _image_type(reply), ick)
+
+    async def fetch_qr_image(self, qr: QrLogin) -> tuple[bytes, str]:
+        """The QR code's image and its content type (fetched, so that ``via`` routes it)."""
+        reply = await self._request("GET", qr.qr_url, {"deviceId": self._device_id})
+        if reply.status != 200 or not reply.body:
+            raise MiotProtocolError(f"QR image not served (HTTP {reply.status})")
+        return reply.body, _image_type(reply)
 
     async def start_qr(self) -> QrLogin:
         """Ask for a QR code to be confirmed in the Mi Home app."""
@@ -558,6 +571,12 @@ class MiAccount:
                 ) as response:
                     body = await response.read()
                     received = {key: morsel.value for key, morsel in response.cookies.items()}
-                    return _Reply(response.status, received, response.headers.get("Location"), body)
+                    return _Reply(
+                        response.status,
+                        received,
+                        response.headers.get("Location"),
+                        body,
+                        response.content_type,
+                    )
         except (TimeoutError, aiohttp.ClientError) as err:
             raise MiotConnectionError(f"the account server could not be reached: {err}") from err
