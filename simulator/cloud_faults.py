@@ -114,7 +114,6 @@ def _setting(key: str, value: Any, device_ids: Collection[str]) -> Any:
         "timeout",
         "refuse_refresh",
         "captcha",
-        "two_step",
         "refuse_pass_token",
         "rate_limit",
     ):

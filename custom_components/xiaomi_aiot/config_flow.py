@@ -288,7 +288,7 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Choose how to sign in: with the password, or the Mi Home app's QR code."""
-        return self.async_show_menu(step_id="account", menu_options=["password", "qr"])
+        return self.async_show_menu(step_id="account", menu_options=["password", "qr_where"])
 
     async def async_step_password(
         self, user_input: dict[str, Any] | None = None
@@ -306,15 +306,28 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
+    async def async_step_qr_where(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Say where the account is (region, server), then show its QR code."""
+        errors: dict[str, str] = {}
+        if user_input is not None and self._set_where(user_input, errors):
+            return await self.async_step_qr()
+        return self.async_show_form(
+            step_id="qr_where",
+            data_schema=self.add_suggested_values_to_schema(WHERE_SCHEMA, user_input),
+            errors=errors,
+        )
+
     async def async_step_captcha(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Answer the captcha Xiaomi asks for before it checks the password."""
+        assert user_input is not None  # the form is shown by the sign-in that asked for it
         errors: dict[str, str] = {}
-        if user_input is not None:
-            answer = CaptchaAnswer(user_input[CONF_CAPTCHA].strip(), self._captcha_ick)
-            if result := await self._password_sign_in(answer, errors):
-                return result
+        answer = CaptchaAnswer(user_input[CONF_CAPTCHA].strip(), self._captcha_ick)
+        if result := await self._password_sign_in(answer, errors):
+            return result
         return self._captcha_form(errors)
 
     def _captcha_form(self, errors: dict[str, str]) -> ConfigFlowResult:
@@ -340,7 +353,8 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
                 image = await account.fetch_captcha(asked.captcha_url)
                 self._captcha_ick = image.ick
                 self._captcha_image = data_url(image.image, image.content_type)
-                return self._captcha_form({"base": "wrong_captcha"} if asked.wrong else {})
+                # Xiaomi answers a captcha needed and a captcha wrong alike (code 87001).
+                return self._captcha_form({} if captcha is None else {"base": "wrong_captcha"})
             except MiTwoStepRequiredError as asked:
                 self._verification = await account.start_two_step(asked.notification_url)
                 if len(self._verification.methods) > 1:
@@ -356,15 +370,13 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Choose where the 2-step verification code is sent: by text or by e-mail."""
         assert self._verification is not None
+        assert user_input is not None  # the form is shown by the sign-in that asked for it
         errors: dict[str, str] = {}
-        if user_input is not None:
-            method = next(
-                m for m in self._verification.methods if m.kind == user_input[CONF_METHOD]
-            )
-            try:
-                return await self._send_code(self._mi_account(), method)
-            except MiotError as err:
-                errors["base"] = sign_in_error(err)
+        method = next(m for m in self._verification.methods if m.kind == user_input[CONF_METHOD])
+        try:
+            return await self._send_code(self._mi_account(), method)
+        except MiotError as err:
+            errors["base"] = sign_in_error(err)
         return self._method_form(errors)
 
     def _method_form(self, errors: dict[str, str]) -> ConfigFlowResult:
@@ -399,18 +411,18 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
         """Type the 2-step verification code Xiaomi sent."""
         assert self._verification is not None
         assert self._method is not None
+        assert user_input is not None  # the form is shown once the code was sent
         errors: dict[str, str] = {}
-        if user_input is not None:
-            try:
-                tokens = await self._mi_account().verify_code(
-                    self._verification, self._method, user_input[CONF_CODE]
-                )
-            except MiWrongCodeError:
-                errors[CONF_CODE] = "wrong_code"
-            except MiotError as err:
-                errors["base"] = sign_in_error(err)
-            else:
-                return await self._signed_in(tokens)
+        try:
+            tokens = await self._mi_account().verify_code(
+                self._verification, self._method, user_input[CONF_CODE]
+            )
+        except MiWrongCodeError:
+            errors[CONF_CODE] = "wrong_code"
+        except MiotError as err:
+            errors["base"] = sign_in_error(err)
+        else:
+            return await self._signed_in(tokens)
         return self._code_form(errors)
 
     def _code_form(self, errors: dict[str, str]) -> ConfigFlowResult:

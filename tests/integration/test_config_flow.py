@@ -44,11 +44,14 @@ NEW_TOKEN = "0123456789abcdef0123456789abcdef"
 # --- every key a flow shows must be translated -------------------------------------------------
 
 
-def translation_problems(category: str, result: Mapping[str, Any]) -> list[str]:
-    """Keys a flow result uses that strings.json lacks, and placeholders left unfilled."""
+def translation_problems(
+    category: str, result: Mapping[str, Any], strings: Mapping[str, Any] | None = None
+) -> list[str]:
+    """Keys a flow result uses that strings.json (or `strings`) lacks, and placeholders left
+    unfilled."""
 
     def text_at(path: tuple[str, ...]) -> Any:
-        node: Any = STRINGS[category]
+        node: Any = (strings or STRINGS)[category]
         for part in path:
             node = node.get(part) if isinstance(node, dict) else None
         return node
@@ -67,6 +70,11 @@ def translation_problems(category: str, result: Mapping[str, Any]) -> list[str]:
         step = ("step", result["step_id"])
         used = [(*step, "menu_options", option) for option in result["menu_options"]]
         shown = [(*step, "title"), (*step, "description")]
+    elif result["type"] is FlowResultType.SHOW_PROGRESS:
+        step = ("step", result["step_id"])
+        progress = ("progress", result["progress_action"])
+        used = [step, progress]
+        shown = [(*step, "title"), progress]
 
     given = set(result.get("description_placeholders") or {})
     problems = [f"{category}.{'.'.join(path)} is missing" for path in used if not text_at(path)]
