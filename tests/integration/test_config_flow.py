@@ -676,6 +676,23 @@ async def test_an_older_miio_device_is_refused_by_name_in_both_languages(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
+async def test_a_device_of_an_account_not_set_up_is_still_not_added_by_hand(
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice, account: MockConfigEntry
+) -> None:
+    """An unloaded account still holds its devices in the device registry; a device added by
+    address beside it is not taken for the account."""
+    await set_up_device("living-room-tv")
+    assert await hass.config_entries.async_unload(account.entry_id)
+    device = sim.devices["bedroom-ac"]
+    result = await start_adding_by_hand(hass)
+
+    result = await submit(hass, result, host=device.address, token=device.token)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_in_account"
+    assert result["description_placeholders"] == {"entry": account.title}
+
+
 async def test_a_device_the_account_serves_is_not_added_again_by_hand_or_by_discovery(
     hass: HomeAssistant, sim: Simulator, account: MockConfigEntry
 ) -> None:
