@@ -62,3 +62,27 @@ def test_scale_benchmark_quick_run_prints_its_table_and_writes_json(tmp_path: Pa
     assert data["home_assistant"]["reload"]["seconds"] is not None
     assert data["home_assistant"]["not_available_after"] == 0
     assert all(data["poll_round"][client]["errors"] == 0 for client in CLIENTS)
+
+
+def test_cloud_poll_benchmark_reads_every_device_both_ways(tmp_path: Path) -> None:
+    """`bench/cloud_poll.py --devices 10 --rounds 1`: a request per device, or one batched."""
+    figures = tmp_path / "cloud_poll.json"
+    command = [sys.executable, str(ROOT / "bench" / "cloud_poll.py"), "--devices", "10"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COV_CORE_", "COVERAGE_"))}
+    done = subprocess.run(
+        [*command, "--rounds", "1", "--json", str(figures)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=100,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "### One poll round: 10 cloud devices" in done.stdout
+    data = json.loads(figures.read_text())
+    ways = data["ways"]
+    assert ways["per device"]["requests"] == 10
+    assert ways["batched"]["requests"] == data["expected_batched_requests"] == 1
+    assert all(way["unread"] == 0 for way in ways.values())
