@@ -14,13 +14,16 @@ from homeassistant.helpers.typing import ConfigType
 
 from .account import AccountCoordinator, cloud_for
 from .const import (
+    CONF_CLOUD_TOKENS,
     CONF_DID,
     CONF_ENTRY_TYPE,
     CONF_MODEL,
     CONF_SPEC_SERVER,
+    CONFIG_VERSION,
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     ENTRY_TYPE_ACCOUNT,
+    LOGGER,
 )
 from .coordinator import (
     MiotCoordinator,
@@ -129,10 +132,48 @@ async def _async_setup_local_device(hass: HomeAssistant, entry: XiaomiConfigEntr
     entry.runtime_data = XiaomiRuntimeData(coordinators={coordinator.did: coordinator})
 
 
+async def async_migrate_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> bool:
+    """Bring an entry of an earlier version up to date; a newer one is refused.
+
+    Version 1 accounts signed in through a token grant that Xiaomi does not offer: their tokens
+    cannot call Xiaomi's API, so they are dropped and the account asks to be signed in again
+    (a reauthentication), with a repair issue that says why. Local devices are unchanged.
+    """
+    if entry.version > CONFIG_VERSION:
+        return False
+    if entry.version == 1:
+        data = dict(entry.data)
+        if data.get(CONF_ENTRY_TYPE) == ENTRY_TYPE_ACCOUNT:
+            data.pop(CONF_CLOUD_TOKENS, None)
+            ir.async_create_issue(
+                hass,
+                DOMAIN,
+                legacy_sign_in_issue_id(entry.entry_id),
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="legacy_sign_in",
+                translation_placeholders={"account": entry.title},
+            )
+            LOGGER.warning("%s must be signed in to Xiaomi again", entry.title)
+        hass.config_entries.async_update_entry(entry, data=data, version=CONFIG_VERSION)
+    return True
+
+
+def legacy_sign_in_issue_id(entry_id: str) -> str:
+    """The repair issue of an account whose old sign-in was dropped by the migration."""
+    return f"legacy_sign_in_{entry_id}"
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> None:
+    """A removed account leaves no repair issue behind."""
+    ir.async_delete_issue(hass, DOMAIN, legacy_sign_in_issue_id(entry.entry_id))
+
+
 async def _async_setup_account(hass: HomeAssistant, entry: XiaomiConfigEntry) -> None:
     """Sign in with the stored tokens, list the devices, and follow the list from then on."""
     account = AccountCoordinator(hass, entry, cloud_for(hass, entry))
     await account.async_config_entry_first_refresh()
+    ir.async_delete_issue(hass, DOMAIN, legacy_sign_in_issue_id(entry.entry_id))
     lan_socket = LanSocket()
     entry.async_on_unload(lan_socket.close)
     entry.runtime_data = XiaomiRuntimeData(coordinators={}, account=account, lan_socket=lan_socket)

@@ -40,9 +40,10 @@ from .coordinator import MiotCoordinator, XiaomiConfigEntry, removed_issue_id
 from .entity import new_device_signal
 from .miot import MiotAuthenticationError, MiotError
 from .miot.cloud import CloudTransport, MiotCloud
-from .miot.cloud_models import CloudDevice, CloudHome, CloudTokens
+from .miot.cloud_models import CloudDevice, CloudHome
 from .miot.device import DeviceInfo, MiotDevice
 from .miot.lan import DeviceSession
+from .miot.mi_account import MiTokens
 from .miot.route import Route, RoutedTransport
 from .push import subscriber_id
 from .spec_library import (
@@ -67,16 +68,16 @@ def cloud_for(hass: HomeAssistant, entry: XiaomiConfigEntry) -> MiotCloud:
     stored = data.get(CONF_CLOUD_TOKENS)
 
     @callback
-    def save_tokens(tokens: CloudTokens) -> None:
+    def save_tokens(tokens: MiTokens) -> None:
         hass.config_entries.async_update_entry(
             entry, data={**entry.data, CONF_CLOUD_TOKENS: asdict(tokens)}
         )
 
     return MiotCloud(
         async_get_clientsession(hass),
-        region=data[CONF_REGION],
-        server_url=data.get(CONF_SERVER_URL) or None,
-        tokens=CloudTokens(**stored) if stored else None,
+        country=data[CONF_REGION],
+        via=data.get(CONF_SERVER_URL) or None,
+        tokens=MiTokens(**stored) if stored else None,
         on_tokens_updated=save_tokens,
     )
 
@@ -220,6 +221,9 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
             in_account=True,
             subscriber=subscriber_id(self.config_entry.entry_id),
             names=names_in_language(self.hass, found.translations),
+            # The account's cloud-only devices poll in the same second, so that the cloud
+            # client can read them in a few batched requests instead of one each.
+            phase_key=None if lan is not None else self.config_entry.entry_id,
         )
         if lan is not None:
             self.config_entry.async_on_unload(lan.close)

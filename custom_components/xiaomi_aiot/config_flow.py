@@ -40,6 +40,7 @@ from .const import (
     CONF_REGION,
     CONF_SERVER_URL,
     CONF_SPEC_SERVER,
+    CONFIG_VERSION,
     DOMAIN,
     ENTRY_TYPE_ACCOUNT,
     LOGGER,
@@ -54,9 +55,10 @@ from .miot import (
     MiotValueError,
 )
 from .miot.cloud import REGIONS, MiotCloud
-from .miot.cloud_models import CloudHome, CloudTokens
+from .miot.cloud_models import CloudHome
 from .miot.device import DeviceInfo, MiotDevice
 from .miot.lan import DeviceSession
+from .miot.mi_account import MiTokens
 from .miot.packet import parse_token
 from .options_flow import XiaomiOptionsFlow
 from .spec_library import SpecUnavailableError, server_for, spec_library
@@ -177,7 +179,7 @@ async def probe_for_errors(
 class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up a Xiaomi device on the local network."""
 
-    VERSION = 1
+    VERSION = CONFIG_VERSION
 
     def __init__(self) -> None:
         """Start with nothing discovered."""
@@ -238,17 +240,17 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
         schema = vol.Schema({vol.Required(CONF_HOMES, default=list(homes)): cv.multi_select(homes)})
         return self.async_show_form(step_id="homes", data_schema=schema, errors=errors)
 
-    async def _sign_in(
-        self, user_input: dict[str, Any], errors: dict[str, str]
-    ) -> CloudTokens | None:
+    async def _sign_in(self, user_input: dict[str, Any], errors: dict[str, str]) -> MiTokens | None:
         """Sign in and list the homes; on failure, fill `errors`."""
         cloud = MiotCloud(
             async_get_clientsession(self.hass),
-            region=user_input[CONF_REGION],
-            server_url=user_input.get(CONF_SERVER_URL) or None,
+            country=user_input[CONF_REGION],
+            via=user_input.get(CONF_SERVER_URL) or None,
         )
         try:
-            tokens = await cloud.login(user_input[CONF_USERNAME].strip(), user_input[CONF_PASSWORD])
+            tokens = await cloud.sign_in(
+                user_input[CONF_USERNAME].strip(), user_input[CONF_PASSWORD]
+            )
             self._homes = await cloud.get_homes()
         except MiotAuthenticationError:
             errors["base"] = "invalid_auth"

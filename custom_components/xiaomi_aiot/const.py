@@ -29,6 +29,8 @@ MANUFACTURERS: Final = {
 """Vendors by the first part of a model name; anything else is shown as Xiaomi."""
 
 CONF_ENTRY_TYPE: Final = "entry_type"
+CONFIG_VERSION: Final = 2
+"""The version of config entries: 2 since accounts sign in as Xiaomi's apps do."""
 ENTRY_TYPE_ACCOUNT: Final = "account"
 ENTRY_TYPE_LOCAL: Final = "local"
 CONF_REGION: Final = "region"

@@ -85,21 +85,22 @@ async def test_lan_devices_go_local_and_fall_back_to_the_cloud(
 async def test_an_expired_token_is_refreshed_and_kept(
     hass: HomeAssistant, cloud: CloudServer, account: MockConfigEntry
 ) -> None:
-    """When the cloud says the token expired, a new one is fetched, used and saved."""
-    before = account.data[CONF_CLOUD_TOKENS]["access_token"]
+    """When the cloud refuses the service token, the passToken renews it; it is used and saved."""
+    before = account.data[CONF_CLOUD_TOKENS]["service_token"]
     runtime = account.runtime_data
     cloud.apply_faults({"expire_tokens": True})
     await later(hass)
     assert account.runtime_data is runtime  # saving tokens does not reload the account
     assert hass.states.get("sensor.xiaomi_su7_battery").state != STATE_UNAVAILABLE
-    assert account.data[CONF_CLOUD_TOKENS]["access_token"] != before
+    assert account.data[CONF_CLOUD_TOKENS]["service_token"] != before
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
 
 
 async def test_a_refused_refresh_asks_to_sign_in_again(
     hass: HomeAssistant, cloud: CloudServer, account: MockConfigEntry
 ) -> None:
-    """If the refresh token is refused, the user is asked for the password."""
-    cloud.apply_faults({"expire_tokens": True, "refuse_refresh": True})
+    """If the passToken is refused, the user is asked to sign in again, once."""
+    cloud.apply_faults({"expire_tokens": True, "refuse_pass_token": True})
     await later(hass)
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
@@ -107,7 +108,7 @@ async def test_a_refused_refresh_asks_to_sign_in_again(
         flows[0]["flow_id"], {"password": "wrong"}
     )
     assert result["errors"] == {"base": "invalid_auth"}
-    cloud.apply_faults({"refuse_refresh": False})
+    cloud.apply_faults({"refuse_pass_token": False})
     result = await hass.config_entries.flow.async_configure(
         flows[0]["flow_id"], {"password": "demo"}
     )

@@ -272,7 +272,7 @@ async def test_reauth_takes_the_right_password_after_a_wrong_one(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
-    assert account.data[CONF_CLOUD_TOKENS]["access_token"] != before["access_token"]
+    assert account.data[CONF_CLOUD_TOKENS]["service_token"] != before["service_token"]
     assert account.state is ConfigEntryState.LOADED
 
 
@@ -281,7 +281,7 @@ async def test_an_account_refused_at_start_asks_for_the_password(
 ) -> None:
     """Saved tokens expired and not renewable: setup stops and asks; the password fixes it."""
     assert await hass.config_entries.async_unload(account.entry_id)
-    cloud.apply_faults({"expire_tokens": True, "refuse_refresh": True})
+    cloud.apply_faults({"expire_tokens": True, "refuse_pass_token": True})
 
     assert not await hass.config_entries.async_setup(account.entry_id)
     await hass.async_block_till_done()
@@ -360,7 +360,7 @@ async def test_signing_in_again_at_the_same_server_keeps_the_account(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert account.unique_id == f"demo@{cloud.url}"
-    assert account.data[CONF_CLOUD_TOKENS]["access_token"] != before["access_token"]
+    assert account.data[CONF_CLOUD_TOKENS]["service_token"] != before["service_token"]
     assert account.state is ConfigEntryState.LOADED
 
 

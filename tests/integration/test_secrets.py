@@ -54,7 +54,7 @@ async def test_a_full_run_shows_no_secret(
     secrets = {device.token for device in sim.devices.values()}
     secrets |= {device.info()["mac"] for device in sim.devices.values() if device.address}
     tokens = entry.data[CONF_CLOUD_TOKENS]
-    secrets |= {tokens["access_token"], tokens["refresh_token"]}
+    secrets |= {tokens[key] for key in ("pass_token", "ssecurity", "service_token")}
     for where, text in {"logs": ours, "diagnostics": diagnostics, "attributes": attributes}.items():
         found = [secret for secret in secrets if secret.lower() in text.lower()]
         assert found == [], f"{where} show {len(found)} secrets"

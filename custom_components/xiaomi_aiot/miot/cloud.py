@@ -1,285 +1,242 @@
-"""The Xiaomi cloud account: sign-in, homes, devices, properties and actions over HTTPS.
+"""A Xiaomi account in the cloud: homes, devices, properties and actions, signed in for good.
 
-Modelled on the shapes of Xiaomi's cloud API for Home Assistant: every call is a JSON POST
-answered with ``{"code", "message", "result"}`` (see `cloud_models`).
-
-Sign-in is OAuth2-like. ``POST {server}/oauth2/token`` (form-encoded) with
-``grant_type=password`` and ``username``, ``password``, ``client_id`` answers
-``{"access_token", "refresh_token", "expires_in", "token_type": "Bearer"}``;
-``grant_type=refresh_token`` with ``refresh_token`` and ``client_id`` answers new tokens.
-API calls carry ``Authorization: Bearer <access token>``. The client refreshes the access token
-when less than `REFRESH_MARGIN` seconds (or half its lifetime, if shorter) are left, and once
-when a call is refused as expired (HTTP 401, or `EXPIRED_TOKEN_CODE`), then repeats the call.
-Tokens and passwords are never logged.
+`MiotCloud` joins the two halves of Xiaomi's protocol: `MiAccount` (the account server:
+password or QR sign-in, passToken renewal) and `MiAppClient` (the RC4-signed app API of the
+account's country). It keeps the account's `MiTokens`; when the app API refuses the service
+token (HTTP 401, as Xiaomi answers an expired session) the token is renewed once with the
+passToken and the call repeated. A refused passToken is a `MiPassTokenRefusedError`, which the
+integration turns into a reauthentication. Tokens and passwords are never logged.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import replace
+from functools import partial
 from typing import Any, Final
 
 import aiohttp
 
-from . import jsonio
 from .cloud_models import (
     OFFLINE_CODE,
     AccessTokenExpiredError,
     CloudDevice,
     CloudHome,
     CloudProperty,
-    CloudTokens,
-    parse_action,
-    parse_device_page,
-    parse_envelope,
-    parse_homes,
-    parse_properties,
-    parse_tokens,
 )
 from .errors import (
     MiotAuthenticationError,
-    MiotConnectionError,
     MiotDeviceError,
     MiotDeviceOfflineError,
     MiotProtocolError,
 )
+from .mi_account import ACCOUNT_URL, CaptchaAnswer, MiAccount, MiTokens
+from .mi_api import API_URL_TEMPLATE, COUNTRIES, MiAppClient
 from .spec import Value
 
 _LOGGER = logging.getLogger(__name__)
 
-REGIONS: Final = ("cn", "de", "i2", "ru", "sg", "us")
+REGIONS: Final = COUNTRIES
 BATCH_LIMIT: Final = 150
-"""The most properties the cloud reads or writes in one request."""
-PAGE_SIZE: Final = 200
-REFRESH_MARGIN: Final = 300.0
+"""The most properties read or written in one request."""
 DEFAULT_TIMEOUT: Final = 10.0
-DEFAULT_CLIENT_ID: Final = "xiaomi-aiot"
 NO_SUCH_DEVICE: Final = -4003
+LARGE_ACCOUNT: Final = 200
+"""An account with at least this many devices is listed page by page."""
 
-SIGN_IN_PATH: Final = "/oauth2/token"
-HOMES_PATH: Final = "/app/v2/homeroom/gethome"
-DEVICES_PATH: Final = "/app/v2/home/device_list_page"
-PROP_GET_PATH: Final = "/app/v2/miotspec/prop/get"
-PROP_SET_PATH: Final = "/app/v2/miotspec/prop/set"
-ACTION_PATH: Final = "/app/v2/miotspec/action"
-
-type TokensListener = Callable[[CloudTokens], None]
-
-
-def region_url(region: str) -> str:
-    """The API server of a region: ``https://ha.api.io.mi.com`` for cn, else prefixed."""
-    if region not in REGIONS:
-        raise ValueError(f"unknown region {region!r} (known: {', '.join(REGIONS)})")
-    prefix = "" if region == "cn" else f"{region}."
-    return f"https://{prefix}ha.api.io.mi.com"
+type TokensListener = Callable[[MiTokens], None]
 
 
 class MiotCloud:
-    """A client of one Xiaomi account, on an injected `aiohttp.ClientSession`.
+    """A client of one Xiaomi account in one country, on an injected `aiohttp.ClientSession`.
 
     Give `tokens` saved earlier to resume without a password; `on_tokens_updated` is called
-    with every new token pair (after `login` and each refresh) so that they can be saved.
+    with every new set of tokens (after `sign_in` and each renewal) so that they can be saved.
+    ``via`` sends every Xiaomi host to one server instead (the simulator, a proxy).
     """
 
     def __init__(
         self,
         session: aiohttp.ClientSession,
         *,
-        region: str = "cn",
-        server_url: str | None = None,
-        client_id: str = DEFAULT_CLIENT_ID,
-        tokens: CloudTokens | None = None,
+        country: str = "cn",
+        via: str | None = None,
+        tokens: MiTokens | None = None,
         on_tokens_updated: TokensListener | None = None,
         timeout: float = DEFAULT_TIMEOUT,
-        refresh_margin: float = REFRESH_MARGIN,
-        clock: Callable[[], float] = time.time,
+        account_url: str = ACCOUNT_URL,
+        api_url_template: str = API_URL_TEMPLATE,
     ) -> None:
-        """Prepare the client; `server_url` (a proxy, the simulator) overrides `region`."""
-        self.server_url = (server_url or region_url(region)).rstrip("/")
-        self.client_id = client_id
-        self.timeout = timeout
-        self.refresh_margin = refresh_margin
+        """Prepare the client; nothing is sent until the first call."""
+        if country not in COUNTRIES:
+            raise ValueError(f"unknown country {country!r} (known: {', '.join(COUNTRIES)})")
+        self.country = country
         self.on_tokens_updated = on_tokens_updated
+        self.account = MiAccount(session, account_url=account_url, timeout=timeout, via=via)
         self._session = session
+        self._via = via
+        self._timeout = timeout
+        self._template = api_url_template
         self._tokens = tokens
-        self._margin = refresh_margin
-        self._clock = clock
-        self._refresh_lock = asyncio.Lock()
+        self._api: MiAppClient | None = None
+        self._renew_lock = asyncio.Lock()
 
     @property
-    def tokens(self) -> CloudTokens | None:
+    def tokens(self) -> MiTokens | None:
         """The current tokens, to be saved; None before sign-in."""
         return self._tokens
 
     # --- sign-in ----------------------------------------------------------------------------
 
-    async def login(self, username: str, password: str) -> CloudTokens:
-        """Sign in with a password; a refusal raises `MiotAuthenticationError`."""
-        form = {"grant_type": "password", "username": username, "password": password}
-        return await self._obtain_tokens(form)
+    async def sign_in(
+        self, username: str, password: str, *, captcha: CaptchaAnswer | None = None
+    ) -> MiTokens:
+        """Sign in with a password; the refusals are `MiAccount.sign_in`'s typed errors."""
+        self._set_tokens(await self.account.sign_in(username, password, captcha=captcha))
+        assert self._tokens is not None
+        return self._tokens
 
-    async def refresh_tokens(self) -> CloudTokens:
-        """Trade the refresh token for new tokens; a refusal raises `MiotAuthenticationError`."""
-        async with self._refresh_lock:
-            return await self._refresh_locked()
-
-    async def _refresh_locked(self) -> CloudTokens:
-        if self._tokens is None:
-            raise MiotAuthenticationError("not signed in")
-        form = {"grant_type": "refresh_token", "refresh_token": self._tokens.refresh_token}
-        return await self._obtain_tokens(form)
-
-    async def _obtain_tokens(self, form: dict[str, str]) -> CloudTokens:
-        form["client_id"] = self.client_id
-        status, body = await self._post(SIGN_IN_PATH, form=form)
-        now = self._clock()
-        tokens = parse_tokens(status, body, now)
-        _LOGGER.debug("%s grant accepted", form["grant_type"])
-        # a short-lived token (a test server) is refreshed at half-life, not before every call
-        self._margin = min(self.refresh_margin, (tokens.expires_at - now) / 2)
+    def _set_tokens(self, tokens: MiTokens) -> None:
         self._tokens = tokens
+        if self._api is not None:
+            self._api.tokens = tokens
         if self.on_tokens_updated is not None:
             try:
                 self.on_tokens_updated(tokens)
             except Exception:
                 _LOGGER.exception("on_tokens_updated failed")
-        return tokens
 
-    async def _access_token(self) -> CloudTokens:
-        """Tokens good for a call, refreshed first when they are about to expire."""
+    async def renew(self) -> MiTokens:
+        """A new service token from the passToken (`MiPassTokenRefusedError` if refused)."""
+        async with self._renew_lock:
+            return await self._renew_locked()
+
+    async def _renew_locked(self) -> MiTokens:
+        if self._tokens is None:
+            raise MiotAuthenticationError("not signed in")
+        renewed = await self.account.renew(self._tokens)
+        if not renewed.c_user_id and self._tokens.c_user_id:
+            renewed = replace(renewed, c_user_id=self._tokens.c_user_id)
+        _LOGGER.debug("service token renewed with the passToken")
+        self._set_tokens(renewed)
+        return renewed
+
+    async def _renew_after_refusal(self, refused: MiTokens) -> None:
+        async with self._renew_lock:
+            if self._tokens is refused:  # not renewed meanwhile by another call
+                _LOGGER.debug("service token refused: renewing it")
+                await self._renew_locked()
+
+    def _client(self) -> tuple[MiAppClient, MiTokens]:
         tokens = self._tokens
         if tokens is None:
             raise MiotAuthenticationError("not signed in")
-        if tokens.expires_at - self._clock() >= self._margin:
-            return tokens
-        async with self._refresh_lock:
-            if self._tokens is tokens:  # not refreshed meanwhile by another call
-                _LOGGER.debug("access token expires soon: refreshing")
-                return await self._refresh_locked()
-            assert self._tokens is not None
-            return self._tokens
+        if self._api is None:
+            self._api = MiAppClient(
+                self._session,
+                tokens,
+                self.country,
+                api_url_template=self._template,
+                timeout=self._timeout,
+                via=self._via,
+            )
+        return self._api, tokens
 
-    async def _refresh_after_refusal(self, refused: CloudTokens) -> None:
-        async with self._refresh_lock:
-            if self._tokens is refused:
-                _LOGGER.debug("access token refused: refreshing")
-                await self._refresh_locked()
+    async def _call[T](self, call: Callable[[MiAppClient], Awaitable[T]]) -> T:
+        """Make an app API call; renew the service token and repeat once if it is refused."""
+        api, tokens = self._client()
+        try:
+            return await call(api)
+        except AccessTokenExpiredError:
+            await self._renew_after_refusal(tokens)
+        api, _ = self._client()
+        try:
+            return await call(api)
+        except AccessTokenExpiredError as err:
+            raise MiotAuthenticationError("the cloud refused a renewed service token") from err
 
     # --- the API ----------------------------------------------------------------------------
 
-    async def _call(self, path: str, payload: Any) -> Any:
-        """POST a JSON payload to the API; refresh and repeat once if the token is refused."""
-        tokens = await self._access_token()
-        try:
-            return parse_envelope(*await self._post(path, json=payload, tokens=tokens))
-        except AccessTokenExpiredError:
-            await self._refresh_after_refusal(tokens)
-        tokens = await self._access_token()
-        try:
-            return parse_envelope(*await self._post(path, json=payload, tokens=tokens))
-        except AccessTokenExpiredError as err:
-            raise MiotAuthenticationError("the cloud refused a fresh access token") from err
-
-    async def _post(
-        self,
-        path: str,
-        *,
-        json: Any = None,
-        form: dict[str, str] | None = None,
-        tokens: CloudTokens | None = None,
-    ) -> tuple[int, bytes]:
-        headers = {"X-Client-Id": self.client_id}
-        if tokens is not None:
-            headers["Authorization"] = f"Bearer {tokens.access_token}"
-        data: Any = form
-        if json is not None:
-            headers["Content-Type"] = "application/json"
-            data = jsonio.dumps(json)
-        try:
-            async with asyncio.timeout(self.timeout):
-                async with self._session.post(
-                    self.server_url + path, data=data, headers=headers
-                ) as response:
-                    body = await response.read()
-                    status = response.status
-        except TimeoutError as err:
-            raise MiotConnectionError(f"no answer from the cloud within {self.timeout} s") from err
-        except aiohttp.ClientError as err:
-            raise MiotConnectionError(
-                f"cannot reach the cloud: {err or type(err).__name__}"
-            ) from err
-        _LOGGER.debug("POST %s: HTTP %d, %d bytes", path, status, len(body))
-        return status, body
-
     async def get_homes(self) -> list[CloudHome]:
         """The account's homes with their rooms."""
-        return parse_homes(await self._call(HOMES_PATH, {"fetch_share": True}))
+        return await self._call(MiAppClient.get_homes)
 
-    async def get_devices(
-        self, home_ids: Iterable[str] | None = None, *, page_size: int = PAGE_SIZE
-    ) -> list[CloudDevice]:
-        """Every device of the account (following all pages), or of the homes named."""
-        wanted = None if home_ids is None else set(home_ids)
-        devices: list[CloudDevice] = []
-        start: str | None = None
-        seen: set[str | None] = set()
-        while True:
-            seen.add(start)
-            page = parse_device_page(
-                await self._call(DEVICES_PATH, {"limit": page_size, "start_did": start or ""})
-            )
-            devices.extend(page.devices)
-            if not page.has_more:
-                break
-            if page.next_start_did in seen:
-                raise MiotProtocolError("the device list pages loop")
-            start = page.next_start_did
-        if wanted is not None:
-            devices = [d for d in devices if d.home_id in wanted]
-        return devices
+    async def get_devices(self, home_ids: Iterable[str] | None = None) -> list[CloudDevice]:
+        """Every device of the account (of the homes named), each with its home and room.
+
+        Xiaomi's device list does not say where a device is: the homes' rooms do.
+        """
+        homes = await self.get_homes()
+        devices = await self._call(MiAppClient.get_devices)
+        if len(devices) >= LARGE_ACCOUNT:
+            devices = await self._call(MiAppClient.get_devices_paged)
+        placed = [_placed(device, homes) for device in devices]
+        if home_ids is not None:
+            wanted = set(home_ids)
+            placed = [device for device in placed if device.home_id in wanted]
+        return placed
 
     async def get_device(self, did: str) -> CloudDevice:
         """One device of the account; `MiotDeviceError` if it is not there."""
-        for device in await self.get_devices():
+        for device in await self._call(MiAppClient.get_devices):
             if device.did == did:
                 return device
         raise MiotDeviceError(NO_SUCH_DEVICE, f"device {did} is not on the account")
 
     async def get_properties(self, keys: Iterable[tuple[str, int, int]]) -> list[CloudProperty]:
         """Read properties ``(did, siid, piid)``, `BATCH_LIMIT` per request."""
-        params = [{"did": did, "siid": siid, "piid": piid} for did, siid, piid in keys]
-        return await self._batched(PROP_GET_PATH, params)
+        return await self._batched(MiAppClient.get_properties, list(keys))
 
     async def set_properties(
         self, values: Iterable[tuple[str, int, int, Value]]
     ) -> list[CloudProperty]:
         """Write properties ``(did, siid, piid, value)``; each result has the device's code."""
-        params = [
-            {"did": did, "siid": siid, "piid": piid, "value": value}
-            for did, siid, piid, value in values
-        ]
-        return await self._batched(PROP_SET_PATH, params)
+        return await self._batched(MiAppClient.set_properties, list(values))
 
-    async def _batched(self, path: str, params: list[dict[str, Any]]) -> list[CloudProperty]:
+    async def _batched[K](
+        self,
+        method: Callable[[MiAppClient, Sequence[K]], Awaitable[list[CloudProperty]]],
+        items: list[K],
+    ) -> list[CloudProperty]:
         results: list[CloudProperty] = []
-        for start in range(0, len(params), BATCH_LIMIT):
-            batch = params[start : start + BATCH_LIMIT]
-            results.extend(parse_properties(await self._call(path, {"params": batch})))
+        for start in range(0, len(items), BATCH_LIMIT):
+            batch = items[start : start + BATCH_LIMIT]
+            results.extend(await self._call(partial(_with_items, method, batch)))
         return results
 
     async def action(
         self, did: str, siid: int, aiid: int, inputs: Sequence[Value] = ()
     ) -> list[Value]:
         """Call an action; return its outputs. A device's refusal raises `MiotDeviceError`."""
-        params = {"did": did, "siid": siid, "aiid": aiid, "in": list(inputs)}
-        code, out = parse_action(await self._call(ACTION_PATH, {"params": params}))
+        code, out = await self._call(lambda api: api.action(did, siid, aiid, inputs))
         if code == OFFLINE_CODE:
             raise MiotDeviceOfflineError(f"device {did} is offline")
         if code != 0:
             raise MiotDeviceError(code, f"action {siid}.{aiid} failed")
         return out
+
+
+async def _with_items[K](
+    method: Callable[[MiAppClient, Sequence[K]], Awaitable[list[CloudProperty]]],
+    items: Sequence[K],
+    api: MiAppClient,
+) -> list[CloudProperty]:
+    return await method(api, items)
+
+
+def _placed(device: CloudDevice, homes: Sequence[CloudHome]) -> CloudDevice:
+    """The device with the home and room the homes put it in, where the list did not say."""
+    if device.home_id is not None and device.room_id is not None:
+        return device
+    for home in homes:
+        for room in home.rooms:
+            if device.did in room.dids:
+                return replace(device, home_id=device.home_id or home.id, room_id=room.id)
+        if device.did in home.dids:
+            return replace(device, home_id=device.home_id or home.id)
+    return device
 
 
 class CloudTransport:
