@@ -138,12 +138,15 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         in_account: bool = False,
         subscriber: str | None = None,
         names: Mapping[str, str] | None = None,
+        phase_key: str | None = None,
     ) -> None:
         """Poll every readable property of the spec except the static device information.
 
         With a `subscriber` id, a device on the LAN is asked to report its changes (push).
         The first poll after the initial one falls at a point of the interval set by the
         did, so many devices' polls spread over the interval instead of coming all at once.
+        Devices given one `phase_key` poll together instead (an account's cloud-only devices,
+        whose reads the cloud client merges into a few requests).
         """
         super().__init__(
             hass,
@@ -153,8 +156,9 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
             update_interval=update_interval,
         )
         self.interval = update_interval
-        self._phase: timedelta | None = _phase(did, update_interval)
+        self._phase: timedelta | None = _phase(phase_key or did, update_interval)
         self._event_listeners: list[EventHandler] = []
+        self._stopped = False
         self.device = device
         self.did = did
         self.info = info
@@ -223,7 +227,7 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
             self._plan_next_poll()
             raise self._failure(err) from err
         self._refusals = 0
-        if self.in_account:
+        if self.in_account and not self._stopped:
             self._report_removal(results)
         if self.push is not None:
             await self.push.async_maintain()
@@ -307,6 +311,11 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
             self._event_listeners.remove(listener)
 
         return remove
+
+    async def async_shutdown(self) -> None:
+        """Stop polling; a poll still under way no longer reports the device removed."""
+        self._stopped = True
+        await super().async_shutdown()
 
     def _report_removal(self, results: DeviceState) -> None:
         """Raise a repair issue while the cloud says none of the device's properties exist."""
