@@ -32,8 +32,9 @@ from custom_components.xiaomi_aiot.const import CONF_DID, CONF_MAC, CONF_MODEL, 
 from custom_components.xiaomi_aiot.miot.lan import PORT
 from custom_components.xiaomi_aiot.miot.packet import HEADER, HEADER_SIZE, MAGIC, FrameCodec
 from simulator import Simulator, VirtualDevice
+from simulator.cloud import CloudServer
 
-from .conftest import SetUpDevice, entry_for
+from .conftest import SetUpDevice, entry_for, sign_in
 
 STRINGS = json.loads(
     (Path(__file__).parents[2] / "custom_components" / DOMAIN / "strings.json").read_text("utf-8")
@@ -677,11 +678,19 @@ async def test_an_older_miio_device_is_refused_by_name_in_both_languages(
 
 
 async def test_a_device_of_an_account_not_set_up_is_still_not_added_by_hand(
-    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice, account: MockConfigEntry
+    hass: HomeAssistant, sim: Simulator, cloud: CloudServer, set_up_device: SetUpDevice
 ) -> None:
     """An unloaded account still holds its devices in the device registry; a device added by
-    address beside it is not taken for the account."""
+    address and another account that has no devices are not taken for it."""
     await set_up_device("living-room-tv")
+    MockConfigEntry(
+        domain=DOMAIN,
+        title="someone else",
+        unique_id="42",
+        version=2,
+        data={"entry_type": "account", "username": "someone", "region": "cn"},
+    ).add_to_hass(hass)
+    account = (await sign_in(hass, cloud))["result"]
     assert await hass.config_entries.async_unload(account.entry_id)
     device = sim.devices["bedroom-ac"]
     result = await start_adding_by_hand(hass)
