@@ -217,6 +217,38 @@ async def choose_home(
     return entry
 
 
+async def submit_while_failing(
+    hass: HomeAssistant, cloud: CloudServer, result: ConfigFlowResult, **data: Any
+) -> ConfigFlowResult:
+    """Send a step while the cloud fails: the same step again, saying it could not connect.
+    The cloud works again afterwards."""
+    cloud.apply_faults({"error_rate": 1.0})
+    failed = await submit(hass, result, **data)
+    cloud.apply_faults({"error_rate": 0.0})
+    assert failed["step_id"] == result["step_id"]
+    assert failed["errors"] == {"base": "cannot_connect_cloud"}
+    return failed
+
+
+def unsigned_account(hass: HomeAssistant, cloud: CloudServer, unique_id: str) -> MockConfigEntry:
+    """An account entry with no tokens (not set up), at `cloud`'s server."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="demo",
+        unique_id=unique_id,
+        version=2,
+        data={
+            CONF_ENTRY_TYPE: ENTRY_TYPE_ACCOUNT,
+            "username": "demo",
+            "region": "cn",
+            CONF_SERVER_URL: cloud.url,
+        },
+        options={CONF_HOMES: [cloud.home_id]},
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
 def assert_account_entry(entry: ConfigEntry, cloud: CloudServer, username: str) -> None:
     """The entry as the runtime reads it: the Xiaomi user id, tokens, no password anywhere."""
     assert entry.unique_id == cloud.xiaomi.user_id
@@ -338,13 +370,7 @@ async def test_a_captcha_is_shown_and_a_wrong_answer_brings_a_new_one(
     assert result["errors"] == {"base": "wrong_captcha"}
     assert result["description_placeholders"]["captcha_image"].startswith("data:image/png")
     assert cloud.xiaomi.captcha_code is not None
-    cloud.apply_faults({"error_rate": 1.0})
-    result = await submit(hass, result, captcha=cloud.xiaomi.captcha_code)
-    assert result["step_id"] == "captcha"
-    assert result["errors"] == {"base": "cannot_connect_cloud"}
-
-    cloud.apply_faults({"error_rate": 0.0})
-
+    result = await submit_while_failing(hass, cloud, result, captcha=cloud.xiaomi.captcha_code)
     result = await submit(hass, result, captcha=cloud.xiaomi.captcha_code.upper())
     entry = await choose_home(hass, cloud, result)
     assert_account_entry(entry, cloud, "demo")
@@ -361,12 +387,7 @@ async def test_two_step_verification_asks_where_then_takes_the_right_code(
     assert result["step_id"] == "two_step_method"
     assert result["description_placeholders"] == {"targets": f"{MASKED_PHONE}, {MASKED_EMAIL}"}
     assert result["data_schema"]({}) == {"method": "phone"}
-    cloud.apply_faults({"error_rate": 1.0})
-    result = await submit(hass, result, method="email")
-    assert result["step_id"] == "two_step_method"
-    assert result["errors"] == {"base": "cannot_connect_cloud"}
-
-    cloud.apply_faults({"error_rate": 0.0})
+    result = await submit_while_failing(hass, cloud, result, method="email")
     result = await submit(hass, result, method="email")
     assert result["step_id"] == "two_step"
     assert result["description_placeholders"] == {"target": MASKED_EMAIL}
@@ -376,11 +397,7 @@ async def test_two_step_verification_asks_where_then_takes_the_right_code(
     result = await submit(hass, result, code="1" + code)
     assert result["step_id"] == "two_step"
     assert result["errors"] == {"code": "wrong_code"}
-    cloud.apply_faults({"error_rate": 1.0})
-    result = await submit(hass, result, code=code)
-    assert result["errors"] == {"base": "cannot_connect_cloud"}
-
-    cloud.apply_faults({"error_rate": 0.0})
+    result = await submit_while_failing(hass, cloud, result, code=code)
     result = await submit(hass, result, code=code)
     entry = await choose_home(hass, cloud, result)
     assert_account_entry(entry, cloud, "demo")
@@ -511,12 +528,7 @@ async def test_a_region_search_offers_the_regions_with_devices(
     assert result["step_id"] == "region"
     assert result["errors"] == {}
     assert result["data_schema"].schema["region"].config["options"] == ["cn"]
-    cloud.apply_faults({"error_rate": 1.0})
-    result = await submit(hass, result, region="cn")
-    assert result["step_id"] == "region"
-    assert result["errors"] == {"base": "cannot_connect_cloud"}
-
-    cloud.apply_faults({"error_rate": 0.0})
+    result = await submit_while_failing(hass, cloud, result, region="cn")
     result = await submit(hass, result, region="cn")
     entry = await choose_home(hass, cloud, result)
     assert_account_entry(entry, cloud, "demo")
@@ -563,11 +575,7 @@ async def test_reauth_takes_the_right_password_after_a_wrong_one(
 
     result = await submit(hass, result, password="wrong")
     assert result["errors"] == {"base": "invalid_auth"}
-    cloud.apply_faults({"error_rate": 1.0})
-    result = await submit(hass, result, password="demo")
-    assert result["errors"] == {"base": "cannot_connect_cloud"}
-
-    cloud.apply_faults({"error_rate": 0.0})
+    result = await submit_while_failing(hass, cloud, result, password="demo")
     result = await submit(hass, result, password="demo")
     await hass.async_block_till_done()
 
@@ -600,19 +608,7 @@ async def test_reauth_refuses_another_xiaomi_account(
     hass: HomeAssistant, cloud: CloudServer
 ) -> None:
     """The entry is another account's: signing in as this one is refused, nothing changes."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="someone",
-        unique_id="1234567",
-        version=2,
-        data={
-            CONF_ENTRY_TYPE: ENTRY_TYPE_ACCOUNT,
-            "username": "demo",
-            "region": "cn",
-            CONF_SERVER_URL: cloud.url,
-        },
-    )
-    entry.add_to_hass(hass)
+    entry = unsigned_account(hass, cloud, "1234567")
     result = await choose(hass, await start_reauth_flow(hass, entry), "reauth_password")
 
     result = await submit(hass, result, password="demo")
@@ -626,20 +622,7 @@ async def test_reauth_of_an_account_from_before_takes_its_xiaomi_user_id(
     hass: HomeAssistant, cloud: CloudServer
 ) -> None:
     """An entry set up with the old sign-in (no user id known yet) becomes the account's."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="demo",
-        unique_id=f"demo@{cloud.url}",
-        version=2,
-        data={
-            CONF_ENTRY_TYPE: ENTRY_TYPE_ACCOUNT,
-            "username": "demo",
-            "region": "cn",
-            CONF_SERVER_URL: cloud.url,
-        },
-        options={CONF_HOMES: [cloud.home_id]},
-    )
-    entry.add_to_hass(hass)
+    entry = unsigned_account(hass, cloud, f"demo@{cloud.url}")
     result = await choose(hass, await start_reauth_flow(hass, entry), "reauth_password")
 
     result = await submit(hass, result, password="demo")
