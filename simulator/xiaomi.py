@@ -42,7 +42,7 @@ SID = "xiaomiio"
 QS = "%3Fsid%3Dxiaomiio%26_json%3Dtrue"
 STS_URL = f"https://{STS_HOST}/sts"
 LOGIN_FAILED = 70016
-CAPTCHA_NEEDED = 87001
+CAPTCHA_WRONG = 87001
 WRONG_CODE = 70014
 REACH_LIMIT = 70022
 """``RESULT_CODE_ERROR_REACH_LIMIT`` (0x11186) of Xiaomi's account SDK."""
@@ -222,7 +222,9 @@ class XiaomiSide:
             expected = self._icks.pop(request.cookies.get("ick", ""), None)
             if expected is None or str(form.get("captCode", "")).lower() != expected:
                 self.refusals["captcha"] += 1
-                return self._login_failed(callback, captcha=True)
+                # hass-xiaomi-miot's core/xiaomi_cloud.py: 70016 with a captchaUrl when a
+                # captcha is wanted, 87001 when the one sent (captCode) is wrong.
+                return self._login_failed(callback, captcha=True, wrong="captCode" in form)
         if not self._password_right(form):
             self.refusals["password"] += 1
             return self._login_failed(callback)
@@ -399,7 +401,7 @@ class XiaomiSide:
         raise response
 
     def _login_failed(
-        self, callback: str, *, captcha: bool = False, sid: str = SID
+        self, callback: str, *, captcha: bool = False, wrong: bool = False, sid: str = SID
     ) -> web.Response:
         sign = _b64_token(20)
         self._signs.add(sign)
@@ -421,7 +423,7 @@ class XiaomiSide:
             {
                 "serviceParam": SERVICE_PARAM,
                 "qs": QS,
-                "code": CAPTCHA_NEEDED if captcha else LOGIN_FAILED,
+                "code": CAPTCHA_WRONG if wrong else LOGIN_FAILED,
                 "description": "登录验证失败",
                 "securityStatus": 0,
                 "_sign": sign,

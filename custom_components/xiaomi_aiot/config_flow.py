@@ -353,8 +353,7 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
                 image = await account.fetch_captcha(asked.captcha_url)
                 self._captcha_ick = image.ick
                 self._captcha_image = data_url(image.image, image.content_type)
-                # Xiaomi answers a captcha needed and a captcha wrong alike (code 87001).
-                return self._captcha_form({} if captcha is None else {"base": "wrong_captcha"})
+                return self._captcha_form({"base": "wrong_captcha"} if asked.wrong else {})
             except MiTwoStepRequiredError as asked:
                 self._verification = await account.start_two_step(asked.notification_url)
                 if len(self._verification.methods) > 1:

@@ -63,7 +63,8 @@ def service_token(client: requests.Session, location: str) -> str:
 
 
 async def test_captcha_then_password(cloud: CloudServer) -> None:
-    """captcha on: 87001 and a captchaUrl; the image's code with its ick cookie signs in."""
+    """captcha on: 70016 and a captchaUrl (87001 for a wrong answer); the image's code with its
+    ick cookie signs in."""
     cloud.apply_faults({"captcha": True})
 
     def sign_in() -> list[Any]:
@@ -82,7 +83,7 @@ async def test_captcha_then_password(cloud: CloudServer) -> None:
         return [first, image, wrong, right, service_token(client, right["location"])]
 
     first, image, wrong, right, token = await blocking(sign_in)
-    assert (first["code"], first["result"]) == (87001, "error")
+    assert (first["code"], first["result"]) == (70016, "error")
     assert first["captchaUrl"].startswith("/pass/getCode?")
     assert (image.headers["Content-Type"], image.content[:4]) == ("image/png", b"\x89PNG")
     assert wrong["code"] == 87001
