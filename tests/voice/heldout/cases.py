@@ -213,14 +213,21 @@ def _alternatives(word: str, language: str) -> Iterator[str]:
 
 def said(speech: str, word: str | list[str], language: str) -> bool:
     """Whether the speech contains the word, or one of its alternatives, as a whole word
-    (15 is not found in 150, no not in not)."""
+    (15 is not found in 150, nor no in not)."""
     plain = re.sub(r"(?<=\d)[,\s](?=\d{3}\b)", "", speech)
     words = word if isinstance(word, list) else [word]
     return any(
-        re.search(rf"(?<![A-Za-z0-9]){re.escape(alternative)}(?![A-Za-z0-9])", plain, re.IGNORECASE)
+        re.search(_whole(alternative), plain, re.IGNORECASE)
         for each in words
         for alternative in _alternatives(str(each), language)
     )
+
+
+def _whole(word: str) -> str:
+    """A pattern for the word standing alone; a decimal also begins a longer one (39.98 is in
+    39.9891, a position said to more places)."""
+    end = "" if re.fullmatch(r"\d+\.\d+", word) else "(?![A-Za-z0-9])"
+    return rf"(?<![A-Za-z0-9]){re.escape(word)}{end}"
 
 
 def _observe(hass: HomeAssistant, sim: Simulator, check: dict[str, Any], actions: ActionLog) -> Any:
