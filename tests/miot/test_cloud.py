@@ -605,6 +605,31 @@ def test_other_codes_are_device_errors_with_code_and_message() -> None:
     assert parse_envelope(200, b'{"code": 0, "message": "ok", "result": [1]}') == [1]
 
 
+DEVICE = {"did": "1", "name": "Lamp", "model": "yeelink.light.mono1"}
+
+
+@pytest.mark.parametrize(
+    ("parse", "result"),
+    [
+        (parse_homes, {"homelist": [{"id": "1", "name": "Home", "roomlist": [{"id": 2}]}]}),
+        (parse_homes, {"homelist": {}}),
+        (parse_device_page, {"list": [{**DEVICE, "isOnline": "yes"}]}),
+        (parse_device_page, {"list": [{**DEVICE, "did": ""}]}),
+        (parse_device_page, {"list": [], "has_more": "no"}),
+        (parse_device_page, {"list": [], "has_more": True}),
+        (parse_properties, [{"did": "1", "siid": 2, "piid": 1, "value": [1]}]),
+        (parse_properties, [{"did": "1", "siid": "2", "piid": 1}]),
+        (parse_action, {"code": "0"}),
+        (parse_action, {"code": 0, "out": [{"v": 1}]}),
+        (parse_action, [0]),
+    ],
+)
+def test_malformed_results_are_protocol_errors(parse: Any, result: Any) -> None:
+    """Each parser refuses a result of the wrong shape with a protocol error."""
+    with pytest.raises(MiotProtocolError):
+        parse(result)
+
+
 KEYS = st.sampled_from(
     [
         *("code", "message", "result", "homelist", "roomlist", "id", "name", "dids", "list"),

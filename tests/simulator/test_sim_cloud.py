@@ -23,7 +23,7 @@ from custom_components.xiaomi_aiot.miot.cloud_models import OFFLINE_CODE
 from custom_components.xiaomi_aiot.miot.mi_account import MiAccount
 from custom_components.xiaomi_aiot.miot.mi_api import MiAppClient
 from custom_components.xiaomi_aiot.miot.packet import HELLO, read_header
-from simulator import HomeFileError, Simulator, load_home
+from simulator import HomeFileError, Simulator, load_home, rpc
 from simulator.__main__ import main
 from simulator.admin import AdminServer
 from simulator.cloud import CloudServer
@@ -211,6 +211,34 @@ async def test_request_limits_and_shapes(app: MiAppClient, path: str, data: Any,
     with pytest.raises(MiotDeviceError) as caught:
         await app.request(path, data)
     assert caught.value.code == code
+
+
+async def test_a_device_batch_limit_answers_each_item_its_code(
+    app: MiAppClient, sim: Simulator
+) -> None:
+    """The car takes one property at a time: two of its items answer its code, the lamp's not."""
+    sim.devices["car"].apply_faults({"batch_limit": 1})
+    car, lamp = did(sim, "car"), did(sim, "lamp")
+    read = await app.request(
+        "/miotspec/prop/get",
+        {
+            "params": [
+                {"did": car, "siid": 2, "piid": 1},
+                {"did": lamp, "siid": 2, "piid": 1},
+                {"did": car, "siid": 4, "piid": 4},
+            ]
+        },
+    )
+    assert [item["code"] for item in read] == [rpc.TOO_MANY_PROPERTIES, 0, rpc.TOO_MANY_PROPERTIES]
+
+
+async def test_a_port_in_use_is_an_os_error(sim: Simulator, cloud_server: CloudServer) -> None:
+    """A second cloud on the first one's port fails to start and listens nowhere."""
+    other = CloudServer(sim)
+    with pytest.raises(OSError, match="address already in use"):
+        await other.start(port=cloud_server.port or 0)
+    assert other.port is None
+    await other.stop()
 
 
 async def test_offline_devices(app: MiAppClient, sim: Simulator, admin: Http) -> None:
