@@ -98,6 +98,7 @@ class XiaomiSide:
         self._contexts: dict[str, Grant | None] = {}
         self.qr_lifetime = QR_LIFETIME
         self._qr: dict[str, tuple[asyncio.Event, list[Grant]]] = {}
+        self._qr_callbacks: dict[str, str] = {}
         self._routes: dict[tuple[str, str, str], Route] = {
             (ACCOUNT_HOST, "GET", "/pass/serviceLogin"): self._service_login,
             (ACCOUNT_HOST, "POST", "/pass/serviceLoginAuth2"): self._service_login_auth,
@@ -227,17 +228,22 @@ class XiaomiSide:
     # --- QR code ----------------------------------------------------------------------------
 
     async def _qr_login_url(self, request: web.Request) -> web.Response:
-        """A new QR code: the URL it holds, its image and the long poll that waits for it."""
-        del request
+        """A new QR code: the URL it holds, its image and the long poll that waits for it.
+
+        As Xiaomi's answer, ``loginUrl`` and ``qr`` name the ``sid`` asked for (``mijia`` for
+        mijiaAPI), and the sign-in the long poll ends with goes to the ``callback`` asked for.
+        """
         ticket = _b64_token(16)
         self._qr[ticket] = (asyncio.Event(), [])
-        query = urlencode({"ticket": ticket})
+        self._qr_callbacks[ticket] = request.query.get("callback") or STS_URL
+        query = urlencode({"ticket": ticket, "sid": request.query.get("sid") or SID})
         return _account_answer(
             {
                 "code": 0,
                 "result": "ok",
                 "desc": "成功",
-                "loginUrl": f"https://{ACCOUNT_HOST}/longPolling/login?{query}&sid={SID}",
+                "description": "成功",
+                "loginUrl": f"https://{ACCOUNT_HOST}/longPolling/login?{query}",
                 "qr": f"https://{ACCOUNT_HOST}/longPolling/qr?{query}",
                 "lp": f"https://{LP_HOST}/lp/s?{urlencode({'a': ticket})}",
                 "timeout": int(self.qr_lifetime),
@@ -272,9 +278,10 @@ class XiaomiSide:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(event.wait(), self.qr_lifetime)
         self._qr.pop(ticket, None)
+        callback = self._qr_callbacks.pop(ticket, STS_URL)
         if not grants:
             return _account_answer({"code": QR_EXPIRED, "result": "error", "desc": "二维码已过期"})
-        return self._signed_in(grants[0])
+        return self._signed_in(grants[0], callback)
 
     # --- 2-step verification ----------------------------------------------------------------
 
@@ -579,8 +586,18 @@ class XiaomiSide:
         return await self._call(request, answer)
 
     async def _action(self, request: web.Request) -> web.Response:
+        """One action; its inputs are ``in`` or, as mijiaAPI sends them, ``value``.
+
+        mijiaAPI 5.0.0 (``mijiaDevice.run_action``, ``mijiaAPI.run_action``) puts an action's
+        arguments in ``value``, e.g. ``{"did", "siid": 2, "aiid": 1, "value": [2]}`` to feed a
+        pet feeder two portions.
+        """
+
         def answer(body: Mapping[str, Any]) -> Any:
-            return self.cloud.action_result(body.get("params"))
+            params = body.get("params")
+            if isinstance(params, Mapping) and "in" not in params and "value" in params:
+                params = {**params, "in": params["value"]}
+            return self.cloud.action_result(params)
 
         return await self._call(request, answer)
 

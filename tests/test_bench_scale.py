@@ -30,6 +30,22 @@ def no_multicast() -> str | None:
 NO_MULTICAST = no_multicast()
 
 
+def run_bench(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a script of bench/ with `args`, its output captured, within 100 s."""
+    # Coverage measures this process only: its subprocesses (Home Assistant, the simulator,
+    # the poll-round clients) would write data that does not combine with the suite's.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COV_CORE_", "COVERAGE_"))}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=100,
+        check=False,
+    )
+
+
 @pytest.mark.skipif(NO_MULTICAST is not None, reason=str(NO_MULTICAST))
 def test_scale_benchmark_quick_run_prints_its_table_and_writes_json(tmp_path: Path) -> None:
     """`bench/scale.py --devices 10 --quick` measures everything and reports it.
@@ -38,19 +54,7 @@ def test_scale_benchmark_quick_run_prints_its_table_and_writes_json(tmp_path: Pa
     missed target (exit status 1) is fine here; a broken benchmark (2) is not.
     """
     figures = tmp_path / "scale.json"
-    command = [sys.executable, str(ROOT / "bench" / "scale.py"), "--devices", "10", "--quick"]
-    # Coverage measures this process only: its subprocesses (Home Assistant, the simulator,
-    # the poll-round clients) would write data that does not combine with the suite's.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COV_CORE_", "COVERAGE_"))}
-    done = subprocess.run(
-        [*command, "--json", str(figures)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=100,
-        check=False,
-    )
+    done = run_bench("scale.py", "--devices", "10", "--quick", "--json", str(figures))
 
     assert done.returncode in (0, 1), done.stderr
     assert "| every entity available, from the entry's creation |" in done.stdout
@@ -62,3 +66,17 @@ def test_scale_benchmark_quick_run_prints_its_table_and_writes_json(tmp_path: Pa
     assert data["home_assistant"]["reload"]["seconds"] is not None
     assert data["home_assistant"]["not_available_after"] == 0
     assert all(data["poll_round"][client]["errors"] == 0 for client in CLIENTS)
+
+
+def test_cloud_poll_benchmark_reads_every_device_both_ways(tmp_path: Path) -> None:
+    """`bench/cloud_poll.py --devices 10 --rounds 1`: a request per device, or one batched."""
+    figures = tmp_path / "cloud_poll.json"
+    done = run_bench("cloud_poll.py", "--devices", "10", "--rounds", "1", "--json", str(figures))
+
+    assert done.returncode == 0, done.stderr
+    assert "### One poll round: 10 cloud devices" in done.stdout
+    data = json.loads(figures.read_text())
+    ways = data["ways"]
+    assert ways["per device"]["requests"] == 10
+    assert ways["batched"]["requests"] == data["expected_batched_requests"] == 1
+    assert all(way["unread"] == 0 for way in ways.values())

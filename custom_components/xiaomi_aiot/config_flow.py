@@ -39,8 +39,8 @@ from .const import (
     CONF_MODEL,
     CONF_REGION,
     CONF_SERVER_URL,
-    CONFIG_VERSION,
     CONF_SPEC_SERVER,
+    CONFIG_VERSION,
     DOMAIN,
     ENTRY_TYPE_ACCOUNT,
     LOGGER,
@@ -56,9 +56,9 @@ from .miot import (
 )
 from .miot.cloud import REGIONS, MiotCloud
 from .miot.cloud_models import CloudHome
-from .miot.mi_account import MiTokens
 from .miot.device import DeviceInfo, MiotDevice
 from .miot.lan import DeviceSession
+from .miot.mi_account import MiTokens
 from .miot.packet import parse_token
 from .options_flow import XiaomiOptionsFlow
 from .spec_library import SpecUnavailableError, server_for, spec_library
@@ -240,9 +240,7 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
         schema = vol.Schema({vol.Required(CONF_HOMES, default=list(homes)): cv.multi_select(homes)})
         return self.async_show_form(step_id="homes", data_schema=schema, errors=errors)
 
-    async def _sign_in(
-        self, user_input: dict[str, Any], errors: dict[str, str]
-    ) -> MiTokens | None:
+    async def _sign_in(self, user_input: dict[str, Any], errors: dict[str, str]) -> MiTokens | None:
         """Sign in and list the homes; on failure, fill `errors`."""
         cloud = MiotCloud(
             async_get_clientsession(self.hass),

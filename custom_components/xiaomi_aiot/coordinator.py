@@ -138,12 +138,15 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         in_account: bool = False,
         subscriber: str | None = None,
         names: Mapping[str, str] | None = None,
+        phase_key: str | None = None,
     ) -> None:
         """Poll every readable property of the spec except the static device information.
 
         With a `subscriber` id, a device on the LAN is asked to report its changes (push).
         The first poll after the initial one falls at a point of the interval set by the
         did, so many devices' polls spread over the interval instead of coming all at once.
+        Devices given one `phase_key` poll together instead (an account's cloud-only devices,
+        whose reads the cloud client merges into a few requests).
         """
         super().__init__(
             hass,
@@ -153,7 +156,7 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
             update_interval=update_interval,
         )
         self.interval = update_interval
-        self._phase: timedelta | None = _phase(did, update_interval)
+        self._phase: timedelta | None = _phase(phase_key or did, update_interval)
         self._event_listeners: list[EventHandler] = []
         self.device = device
         self.did = did

@@ -20,8 +20,12 @@ TO_REDACT: Final = {
     CONF_PASSWORD,
     CONF_CLOUD_TOKENS,
     CONF_SKILL_SECRET,
-    "access_token",
-    "refresh_token",
+    # Xiaomi's sign-in, wherever it may show up
+    "user_id",
+    "c_user_id",
+    "pass_token",
+    "ssecurity",
+    "service_token",
 }
 PRIVATE_PROPERTIES: Final = {"latitude", "longitude"}
 """Where a car or a phone is: not for a diagnostics file shared in an issue."""

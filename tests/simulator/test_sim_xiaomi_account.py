@@ -279,3 +279,29 @@ async def test_service_login_without_a_session(cloud: CloudServer, sid: str) -> 
     query = parse_qs(urlsplit(got["location"]).query)
     assert (query["sid"], query["_sign"]) == ([sid], [got["_sign"]])
     assert json.loads(query["serviceParam"][0])["checkSafePhone"] is False
+
+
+async def test_qr_sign_in_keeps_the_sid_and_callback_asked_for(cloud: CloudServer) -> None:
+    """loginUrl names the sid asked for; the long poll's location goes to the callback asked for.
+
+    Xiaomi's answer for ``sid=micoapi`` carries ``sid=micoapi`` in ``loginUrl`` and ``qr``;
+    that service's callback is ``https://api2.mina.mi.com/sts`` (a QR sign-in documented in
+    public code).
+    """
+    callback = "https://api2.mina.mi.com/sts"
+
+    def start() -> dict[str, Any]:
+        query = {"sid": "micoapi", "callback": callback, "_json": "true"}
+        return answer(session(cloud).get(f"{ACCOUNT}/longPolling/loginUrl", params=query))
+
+    code = await blocking(start)
+    assert parse_qs(urlsplit(code["loginUrl"]).query)["sid"] == ["micoapi"]
+    assert parse_qs(urlsplit(code["qr"]).query)["sid"] == ["micoapi"]
+    waiting = asyncio.ensure_future(
+        blocking(lambda: answer(session(cloud).get(code["lp"], timeout=xiaomi_hosts.TIMEOUT)))
+    )
+    await asyncio.sleep(0.1)
+    assert cloud.xiaomi.confirm_qr() is True
+    polled = await waiting
+    assert polled["code"] == 0
+    assert polled["location"].startswith(f"{callback}?")

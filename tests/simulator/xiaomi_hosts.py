@@ -1,88 +1,30 @@
-"""Sends a `requests` client's Xiaomi traffic to the simulator's cloud on loopback.
+"""Runs the simulator's cloud for `requests` clients that reach it through `XiaomiHostsAdapter`.
 
-`XiaomiHostsAdapter` is a transport adapter: a request for a Xiaomi host name goes to the cloud's
-loopback port over plain HTTP with the original name kept in ``Host``; cookies are kept for the
-original URL. `routed_sessions` makes every `requests.Session` made while it is active mount it,
-which is how a client that makes its own sessions (micloud) is pointed at the simulator without
-touching its code.
+The adapter and `routed_sessions` live in `tests.simulator.xiaomi_adapter` (which imports only
+`requests`, so the mijiaAPI driver can use it outside this environment); they are re-exported
+here.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from contextlib import asynccontextmanager, contextmanager
-from typing import Any
-from unittest import mock
-from urllib.parse import urlsplit, urlunsplit
-
-import requests
-from requests.adapters import HTTPAdapter
-from requests.cookies import RequestsCookieJar, extract_cookies_to_jar
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from simulator import Simulator
 from simulator.cloud import CloudServer
+from tests.simulator.xiaomi_adapter import XiaomiHostsAdapter, is_xiaomi, routed_sessions
 
-XIAOMI_SUFFIXES = (".xiaomi.com", ".mi.com", ".mijia.tech")
+__all__ = [
+    "TIMEOUT",
+    "XiaomiHostsAdapter",
+    "blocking",
+    "is_xiaomi",
+    "routed_sessions",
+    "serving_cloud",
+]
+
 TIMEOUT = 60.0
-
-
-def is_xiaomi(host: str) -> bool:
-    """Whether a host name is Xiaomi's."""
-    return any(f".{host}".endswith(suffix) for suffix in XIAOMI_SUFFIXES)
-
-
-class XiaomiHostsAdapter(HTTPAdapter):
-    """Sends requests for Xiaomi's hosts to `port` on 127.0.0.1, keeping ``Host``."""
-
-    def __init__(self, port: int, **kwargs: Any) -> None:
-        """Route to the cloud on `port`."""
-        super().__init__(**kwargs)
-        self.port = port
-        self.hosts: list[str] = []
-
-    def send(
-        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
-    ) -> requests.Response:
-        """Send `request` to the simulator if its host is Xiaomi's, else as it is."""
-        url = urlsplit(request.url or "")
-        host = url.hostname or ""
-        if not is_xiaomi(host):
-            return super().send(request, *args, **kwargs)
-        self.hosts.append(host)
-        routed = request.copy()
-        routed.url = urlunsplit(("http", f"127.0.0.1:{self.port}", *url[2:]))
-        routed.headers["Host"] = host
-        response = super().send(routed, *args, **kwargs)
-        response.request, response.url = request, request.url or ""
-        response.cookies = RequestsCookieJar()
-        extract_cookies_to_jar(response.cookies, request, response.raw)
-        return response
-
-
-@contextmanager
-def routed_sessions(port: int) -> Iterator[list[XiaomiHostsAdapter]]:
-    """While active, every new `requests` session sends Xiaomi's hosts to `port`.
-
-    Yields the adapters mounted so far (one per session).
-    """
-    adapters: list[XiaomiHostsAdapter] = []
-    original = requests.Session
-
-    class RoutedSession(original):  # type: ignore[misc, valid-type]
-        def __init__(self, *args: Any, **kwargs: Mapping[str, Any]) -> None:
-            super().__init__(*args, **kwargs)
-            adapter = XiaomiHostsAdapter(port)
-            adapters.append(adapter)
-            self.mount("https://", adapter)
-            self.mount("http://", adapter)
-
-    # `requests.get` and friends make theirs through `requests.sessions.Session`.
-    with (
-        mock.patch.object(requests, "Session", RoutedSession),
-        mock.patch.object(requests.sessions, "Session", RoutedSession),
-    ):
-        yield adapters
 
 
 @asynccontextmanager
