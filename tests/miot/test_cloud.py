@@ -630,6 +630,11 @@ def test_malformed_results_are_protocol_errors(parse: Any, result: Any) -> None:
         parse(result)
 
 
+def test_an_action_without_outputs_has_none() -> None:
+    """``out`` missing or null: no outputs."""
+    assert parse_action({"code": 0, "out": None}) == parse_action({}) == (0, [])
+
+
 KEYS = st.sampled_from(
     [
         *("code", "message", "result", "homelist", "roomlist", "id", "name", "dids", "list"),
