@@ -17,7 +17,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -57,6 +56,7 @@ from custom_components.xiaomi_aiot.miot.mi_account import (
 )
 from simulator import Simulator, load_home
 from simulator.cloud import CloudServer
+from tests.html_server import serving_html
 
 USERNAME, PASSWORD = "alice@example.com", "correct horse"
 HOME: dict[str, Any] = {
@@ -156,28 +156,6 @@ async def fleet() -> AsyncIterator[Env]:
     """A large account: as many cars as make the device list go page by page."""
     async with start_env(FLEET) as value:
         yield value
-
-
-@asynccontextmanager
-async def garbage_server(status: int) -> AsyncIterator[str]:
-    """A server that answers every request with `status` and an HTML page; its URL."""
-
-    async def answer(request: web.Request) -> web.Response:
-        del request
-        return web.Response(
-            status=status, text="<html>maintenance</html>", content_type="text/html"
-        )
-
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", answer)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
 
 
 async def test_an_unknown_country_is_refused(env: Env) -> None:
@@ -491,7 +469,7 @@ async def test_garbage_answers_are_typed_errors(
 ) -> None:
     """A server in Xiaomi's place answering HTML: protocol errors (5xx: connection errors)."""
     cloud = await env.signed_in()
-    async with garbage_server(status) as url:
+    async with serving_html(status) as url:
         elsewhere = MiotCloud(env.session, via=url, tokens=cloud.tokens, timeout=5)
         with pytest.raises(error):
             await elsewhere.sign_in(USERNAME, PASSWORD)
