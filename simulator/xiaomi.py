@@ -15,6 +15,7 @@ import json
 import secrets
 import struct
 import zlib
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -92,6 +93,8 @@ class XiaomiSide:
             "captcha": 0,
             "code": 0,
         }
+        self.api_calls: Counter[str] = Counter()
+        """App API requests received, by path (``/app/miotspec/prop/get``…)."""
         self.captcha_code: str | None = None
         self.verification_code: str | None = None
         self._icks: dict[str, str] = {}
@@ -140,6 +143,7 @@ class XiaomiSide:
             "service_tokens": len(self._live_tokens()),
             "pass_tokens": len(self._pass_tokens),
             "refusals": dict(self.refusals),
+            "api_calls": dict(self.api_calls),
             "captcha_code": self.captcha_code,
             "verification_code": self.verification_code,
         }
@@ -179,6 +183,8 @@ class XiaomiSide:
         route = self._routes.get((kind, request.method, request.path))
         if route is None:
             raise web.HTTPNotFound
+        if kind == "api":
+            self.api_calls[request.path] += 1
         return await route(request)
 
     # --- sign-in ----------------------------------------------------------------------------

@@ -171,7 +171,9 @@ async def async_remove_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> N
 
 async def _async_setup_account(hass: HomeAssistant, entry: XiaomiConfigEntry) -> None:
     """Sign in with the stored tokens, list the devices, and follow the list from then on."""
-    account = AccountCoordinator(hass, entry, cloud_for(hass, entry))
+    cloud = cloud_for(hass, entry)
+    entry.async_on_unload(cloud.close)
+    account = AccountCoordinator(hass, entry, cloud)
     await account.async_config_entry_first_refresh()
     ir.async_delete_issue(hass, DOMAIN, legacy_sign_in_issue_id(entry.entry_id))
     lan_socket = LanSocket()

@@ -44,6 +44,8 @@ from .miot.cloud_models import CloudDevice, CloudHome
 from .miot.device import DeviceInfo, MiotDevice
 from .miot.lan import DeviceSession
 from .miot.mi_account import MiTokens
+from .miot.mi_batch import BATCH_LIMIT as CLOUD_BATCH_LIMIT
+from .miot.mi_batch import COORDINATOR_WINDOW
 from .miot.route import Route, RoutedTransport
 from .push import subscriber_id
 from .spec_library import (
@@ -79,6 +81,7 @@ def cloud_for(hass: HomeAssistant, entry: XiaomiConfigEntry) -> MiotCloud:
         via=data.get(CONF_SERVER_URL) or None,
         tokens=MiTokens(**stored) if stored else None,
         on_tokens_updated=save_tokens,
+        read_window=COORDINATOR_WINDOW,
     )
 
 
@@ -133,6 +136,7 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
         coordinators = self.config_entry.runtime_data.coordinators
         for did in [did for did in coordinators if did not in self.data]:
             coordinator = coordinators.pop(did)
+            self.cloud.polls(did, every_round=False)
             await coordinator.async_shutdown()
             ir.async_delete_issue(self.hass, DOMAIN, removed_issue_id(did))
             LOGGER.info("%s was removed from the Xiaomi account", coordinator.name)
@@ -209,10 +213,15 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
             interval = options.get(
                 CONF_CLOUD_SCAN_INTERVAL, DEFAULT_CLOUD_SCAN_INTERVAL.total_seconds()
             )
+        miot = MiotDevice(transport, spec)
+        if lan is None:
+            # The cloud reads up to its own limit at once: one read a round, batched with the
+            # account's other devices.
+            miot.batch_limit = CLOUD_BATCH_LIMIT
         coordinator = MiotCoordinator(
             self.hass,
             self.config_entry,
-            MiotDevice(transport, spec),
+            miot,
             did=device.did,
             name=device.name,
             update_interval=timedelta(seconds=interval),
@@ -227,6 +236,8 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
         )
         if lan is not None:
             self.config_entry.async_on_unload(lan.close)
+        else:
+            self.cloud.polls(device.did)
         return coordinator
 
     @callback

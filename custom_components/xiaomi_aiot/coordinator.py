@@ -158,6 +158,7 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         self.interval = update_interval
         self._phase: timedelta | None = _phase(phase_key or did, update_interval)
         self._event_listeners: list[EventHandler] = []
+        self._stopped = False
         self.device = device
         self.did = did
         self.info = info
@@ -226,7 +227,7 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
             self._plan_next_poll()
             raise self._failure(err) from err
         self._refusals = 0
-        if self.in_account:
+        if self.in_account and not self._stopped:
             self._report_removal(results)
         if self.push is not None:
             await self.push.async_maintain()
@@ -310,6 +311,11 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
             self._event_listeners.remove(listener)
 
         return remove
+
+    async def async_shutdown(self) -> None:
+        """Stop polling; a poll still under way no longer reports the device removed."""
+        self._stopped = True
+        await super().async_shutdown()
 
     def _report_removal(self, results: DeviceState) -> None:
         """Raise a repair issue while the cloud says none of the device's properties exist."""

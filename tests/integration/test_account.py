@@ -178,3 +178,22 @@ async def test_an_account_unloads_when_assist_was_set_up_after_it(
     assert await async_setup_component(hass, "conversation", {})
     assert await hass.config_entries.async_unload(account.entry_id)
     assert account.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_a_poll_round_of_the_cloud_devices_is_one_batched_request(
+    hass: HomeAssistant, cloud: CloudServer, account: MockConfigEntry
+) -> None:
+    """The car, phones and watch poll together: their round costs ⌈properties / 150⌉ requests
+    of ``/miotspec/prop/get``, not one per device."""
+    coordinators = account.runtime_data.coordinators.values()
+    cloud_only = [c for c in coordinators if c.device.transport.lan is None]  # type: ignore[attr-defined]
+    assert len(cloud_only) >= 4
+    properties = sum(len(c.polled) for c in cloud_only)
+    before = cloud.xiaomi.api_calls["/app/miotspec/prop/get"]
+    rounds = 2
+    for _ in range(rounds):
+        await later(hass)  # each device polls once (the first time after its phase)
+    assert cloud.xiaomi.api_calls["/app/miotspec/prop/get"] - before == rounds * -(
+        -properties // 150
+    )
+    assert all(c.last_update_success for c in cloud_only)

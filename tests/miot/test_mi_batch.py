@@ -238,6 +238,38 @@ async def test_a_window_collects_reads_that_arrive_apart() -> None:
     assert results == [expected(did, [(2, 1)]) for did in "abc"]
 
 
+async def test_a_round_leaves_once_every_poller_has_asked() -> None:
+    """With the pollers known, the last one's read sends the round: no waiting out the window."""
+    cloud = FakeCloud()
+    batcher = PropertyBatcher(cloud.read, window=600.0)
+    batcher.pollers |= {"a", "b"}
+
+    async def poll(did: str, delay: float) -> list[CloudProperty]:
+        await asyncio.sleep(delay)
+        return await batcher.get(did, [(2, 1)])
+
+    async with asyncio.timeout(TIMEOUT):
+        results = await asyncio.gather(poll("a", 0), poll("b", 0.05))
+
+    assert cloud.requests == [[("a", 2, 1), ("b", 2, 1)]]
+    assert results == [expected(did, [(2, 1)]) for did in "ab"]
+
+
+async def test_a_read_of_a_device_that_does_not_poll_does_not_end_the_round() -> None:
+    """Only the pollers complete a round: another device's read waits for them (or the
+    window), then goes with them."""
+    cloud = FakeCloud()
+    batcher = PropertyBatcher(cloud.read, window=600.0)
+    batcher.pollers.add("a")
+    other = asyncio.ensure_future(batcher.get("x", [(2, 1)]))
+    await asyncio.sleep(0.05)
+    assert cloud.requests == []
+    async with asyncio.timeout(TIMEOUT):
+        assert await batcher.get("a", [(2, 1)]) == expected("a", [(2, 1)])
+        assert await other == expected("x", [(2, 1)])
+    assert cloud.requests == [[("x", 2, 1), ("a", 2, 1)]]
+
+
 async def test_without_a_window_only_reads_of_the_same_loop_turn_are_merged() -> None:
     cloud = FakeCloud()
     batcher = PropertyBatcher(cloud.read)

@@ -34,13 +34,12 @@ from .errors import (
 )
 from .mi_account import ACCOUNT_URL, CaptchaAnswer, MiAccount, MiTokens
 from .mi_api import API_URL_TEMPLATE, COUNTRIES, MiAppClient
+from .mi_batch import BATCH_LIMIT, CloudKey, PropertyBatcher
 from .spec import Value
 
 _LOGGER = logging.getLogger(__name__)
 
 REGIONS: Final = COUNTRIES
-BATCH_LIMIT: Final = 150
-"""The most properties read or written in one request."""
 DEFAULT_TIMEOUT: Final = 10.0
 NO_SUCH_DEVICE: Final = -4003
 LARGE_ACCOUNT: Final = 200
@@ -68,8 +67,13 @@ class MiotCloud:
         timeout: float = DEFAULT_TIMEOUT,
         account_url: str = ACCOUNT_URL,
         api_url_template: str = API_URL_TEMPLATE,
+        read_window: float = 0.0,
     ) -> None:
-        """Prepare the client; nothing is sent until the first call."""
+        """Prepare the client; nothing is sent until the first call.
+
+        Devices' reads (`read`) arriving within ``read_window`` seconds of each other are
+        merged into ⌈properties / `BATCH_LIMIT`⌉ requests (see `PropertyBatcher`).
+        """
         if country not in COUNTRIES:
             raise ValueError(f"unknown country {country!r} (known: {', '.join(COUNTRIES)})")
         self.country = country
@@ -82,6 +86,11 @@ class MiotCloud:
         self._tokens = tokens
         self._api: MiAppClient | None = None
         self._renew_lock = asyncio.Lock()
+        self._batcher = PropertyBatcher(self._read_batch, window=read_window)
+
+    async def close(self) -> None:
+        """Stop: reads still waiting to be sent fail with `MiotConnectionError`."""
+        await self._batcher.close()
 
     @property
     def tokens(self) -> MiTokens | None:
@@ -189,6 +198,21 @@ class MiotCloud:
         """Read properties ``(did, siid, piid)``, `BATCH_LIMIT` per request."""
         return await self._batched(MiAppClient.get_properties, list(keys))
 
+    def polls(self, did: str, *, every_round: bool = True) -> None:
+        """Say whether a device reads at every poll round of the account's cloud devices
+        (a round is sent once all of them have asked, without waiting out the window)."""
+        if every_round:
+            self._batcher.pollers.add(did)
+        else:
+            self._batcher.pollers.discard(did)
+
+    async def read(self, did: str, keys: Iterable[tuple[int, int]]) -> list[CloudProperty]:
+        """Read ``(siid, piid)`` properties of one device, batched with other devices' reads."""
+        return await self._batcher.get(did, keys)
+
+    async def _read_batch(self, keys: Sequence[CloudKey]) -> list[CloudProperty]:
+        return await self._call(partial(_with_items, MiAppClient.get_properties, keys))
+
     async def set_properties(
         self, values: Iterable[tuple[str, int, int, Value]]
     ) -> list[CloudProperty]:
@@ -254,8 +278,8 @@ class CloudTransport:
     async def send(self, method: str, params: Any = None) -> Any:
         """Translate a miIO command into cloud calls and answer as the device would."""
         if method == "get_properties":
-            keys = [(self.did, siid, piid) for siid, piid, _ in _items(params, value=False)]
-            return self._answer(await self.cloud.get_properties(keys), with_value=True)
+            keys = [(siid, piid) for siid, piid, _ in _items(params, value=False)]
+            return self._answer(await self.cloud.read(self.did, keys), with_value=True)
         if method == "set_properties":
             values = [(self.did, s, p, v) for s, p, v in _items(params, value=True)]
             return self._answer(await self.cloud.set_properties(values), with_value=False)

@@ -108,6 +108,10 @@ class PropertyBatcher:
         self._timer: asyncio.Handle | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
+        self._round: set[str] = set()
+        self.pollers: set[str] = set()
+        """The devices that read at every poll round: once each of them is waiting, the
+        window is over (a round does not wait longer than its last device)."""
 
     @property
     def limit(self) -> int:
@@ -128,10 +132,14 @@ class PropertyBatcher:
         if not caller.keys:
             return []
         caller.unsent = len(caller.keys)
+        self._round.add(did)
         self._pending.extend(_Item(caller, siid, piid) for siid, piid in caller.keys)
         while len(self._pending) >= self._limit:
             self._send(loop, self._limit)
-        if self._pending and self._timer is None:
+        if self._pending and self._window and self._round_complete():
+            self._cancel_timer()
+            self._flush(loop)
+        elif self._pending and self._timer is None:
             if self._window:
                 self._timer = loop.call_later(self._window, self._flush, loop)
             else:
@@ -142,12 +150,21 @@ class PropertyBatcher:
             self._drop(caller)
             raise
 
-    async def close(self) -> None:
-        """Stop: reads waiting or under way fail with `MiotConnectionError`."""
-        self._closed = True
+    def _round_complete(self) -> bool:
+        """Whether every poller has a read waiting."""
+        if not self.pollers:
+            return False
+        return self.pollers <= self._round
+
+    def _cancel_timer(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+
+    async def close(self) -> None:
+        """Stop: reads waiting or under way fail with `MiotConnectionError`."""
+        self._closed = True
+        self._cancel_timer()
         closed = MiotConnectionError("the property batcher is closed")
         while self._pending:
             self._pending.popleft().caller.fail(closed)
@@ -158,6 +175,7 @@ class PropertyBatcher:
 
     def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
         self._timer = None
+        self._round.clear()
         while self._pending:
             self._send(loop, min(self._limit, len(self._pending)))
 
