@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
-from typing import Any
 
 import aiohttp
 import pytest
@@ -22,6 +20,7 @@ from custom_components.xiaomi_aiot.miot.mi_api import MiAppClient
 from simulator import Simulator, load_home
 from simulator.cloud import CloudServer
 from simulator.xiaomi import MASKED_EMAIL, MASKED_PHONE
+from tests.miot.test_mi_account import start
 from tests.simulator import xiaomi_hosts
 from tests.simulator.conftest import random_base
 from tests.simulator.test_sim_micloud import HOME
@@ -142,11 +141,6 @@ class IdentityPages:
     async def service_login(self, request: web.Request) -> web.Response:
         assert request.cookies["passToken"] == "V1:pass"
         return start({"code": 70016})
-
-
-def start(body: dict[str, Any]) -> web.Response:
-    """An account answer: ``&&&START&&&`` and JSON."""
-    return web.Response(text="&&&START&&&" + json.dumps(body), content_type="text/plain")
 
 
 @pytest.fixture
