@@ -511,11 +511,20 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
                 return await self._use_region()
             except MiotError as err:
                 errors["base"] = sign_in_error(err)
+        return self._region_form(errors)
+
+    def _region_form(self, errors: dict[str, str]) -> ConfigFlowResult:
+        """The regions to choose from: those found holding devices, else every one."""
         regions = self._found or list(COUNTRIES)
         schema = vol.Schema(
             {vol.Required(CONF_REGION, default=regions[0]): region_selector(regions)}
         )
-        return self.async_show_form(step_id="region", data_schema=schema, errors=errors)
+        return self.async_show_form(
+            step_id="region",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders={CONF_REGION: self._where[CONF_REGION]},
+        )
 
     async def _use_region(self) -> ConfigFlowResult:
         """Save the sign-in of an entry, or list the new account's homes to choose from."""
@@ -543,6 +552,9 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
             via=self._where[CONF_SERVER_URL],
         )
         self._homes = await client.get_homes()
+        if not self._homes:
+            # Signed in, but the account has nothing in this region: choose another one.
+            return self._region_form({"base": "no_homes_in_region"})
         self._account = {
             CONF_ENTRY_TYPE: ENTRY_TYPE_ACCOUNT,
             **where,

@@ -540,14 +540,24 @@ async def test_a_region_search_that_finds_no_devices_says_so(
     assert result["data_schema"].schema["region"].config["options"] == list(COUNTRIES)
 
 
-async def test_other_regions_hold_nothing_of_the_account(
+async def test_a_region_without_homes_asks_for_another_region(
     hass: HomeAssistant, cloud: CloudServer
 ) -> None:
-    """Signing in at a region the account does not use lists no homes there."""
+    """Signed in at a region the account does not use: no homes there, so the flow says so and
+    offers the regions; the right one lists the homes, without signing in again."""
     result = await start_account(hass, "password")
-    result = await submit(hass, result, **sign_in_answer(cloud.url, region="de"))
+    answer = sign_in_answer(cloud.url, region="de", spec_server=cloud.url)
+    result = await submit(hass, result, **answer)
+    assert result["step_id"] == "region"
+    assert result["errors"] == {"base": "no_homes_in_region"}
+    assert result["description_placeholders"] == {"region": "de"}
+    assert result["data_schema"].schema["region"].config["options"] == list(COUNTRIES)
+    signed_in = cloud.xiaomi.describe()["service_tokens"]
+    result = await submit(hass, result, region="cn")
     assert result["step_id"] == "homes"
-    assert result["data_schema"].schema[CONF_HOMES].options == {}
+    assert cloud.xiaomi.describe()["service_tokens"] == signed_in
+    entry = await choose_home(hass, cloud, result)
+    assert_account_entry(entry, cloud, "demo")
 
 
 # --- signing in again --------------------------------------------------------------------------
