@@ -73,5 +73,9 @@ async def test_python_miio_writes_properties_and_calls_actions(sim: Simulator) -
 async def test_python_miio_with_a_wrong_token_sees_a_checksum_error(sim: Simulator) -> None:
     """Like a real device, the simulator answers a wrong token with what only its own verifies."""
     client = miio_device(sim, token="ffeeddccbbaa99887766554433221100")
-    with pytest.raises(DeviceException, match="checksum"):
+    with pytest.raises((DeviceException, UnicodeDecodeError)) as caught:
         await in_thread(client.send, "miIO.info", [])
+    # python-miio decrypts before it checks the checksum: with another key the padding holds by
+    # chance about once in 256 replies, and the text then fails to decode instead.
+    if isinstance(caught.value, DeviceException):
+        assert "checksum" in str(caught.value)
