@@ -15,10 +15,9 @@ import sys
 from collections.abc import Sequence
 
 from .admin import AdminServer
-from .cloud import CloudServer
+from .cloud import DEFAULT_LIFETIME, CloudServer
 from .home import HomeFileError, load_home
 from .simulator import DEFAULT_FIRST_ADDRESS, DEFAULT_PORT, Simulator
-from .tokens import DEFAULT_LIFETIME
 
 DEFAULT_ADMIN_PORT = 8900
 _LOGGER = logging.getLogger("simulator")
@@ -52,7 +51,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--token-lifetime",
         type=float,
         default=DEFAULT_LIFETIME,
-        help=f"seconds an access token of the cloud lasts (default {DEFAULT_LIFETIME:g})",
+        help=f"seconds a service token of the cloud lasts (default {DEFAULT_LIFETIME:g})",
     )
     parser.add_argument(
         "--first-address",

@@ -1,27 +1,24 @@
-"""The simulated Xiaomi cloud: the account's API over HTTP on loopback (see README.md).
+"""The simulated Xiaomi cloud: one account's homes and devices over HTTP on loopback.
 
-Every device of the home is on the account, one home per home file. Properties and actions go
-to the same `VirtualDevice` as the LAN endpoint, so a change made through the cloud shows on
-the LAN and the other way round. Answers are ``{"code", "message", "result"}``; sign-in is
-``POST /oauth2/token``; the other routes need ``Authorization: Bearer <access token>``.
-The same server answers as Xiaomi's spec server (`simulator.spec_server`).
+Every device of the home is on the account, one home per home file. Xiaomi's hosts (sign-in,
+STS, the app API; `simulator.xiaomi`) are told apart by ``Host``; the results they answer with
+are built here. Properties and actions go to the same `VirtualDevice` as the LAN endpoint, so a
+change made through the cloud shows on the LAN and the other way round. The same server answers
+as Xiaomi's spec server (`simulator.spec_server`). See README.md.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
 import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
-from functools import partial
 from typing import Any
 
 from aiohttp import web
 
-from custom_components.xiaomi_aiot.miot.cloud_models import EXPIRED_TOKEN_CODE, OFFLINE_CODE
+from custom_components.xiaomi_aiot.miot.cloud_models import OFFLINE_CODE
 
 from . import rpc
 from .cloud_admin import add_cloud_routes
@@ -32,31 +29,25 @@ from .membership import Membership
 from .simulator import Simulator
 from .spec_server import SpecServer, is_spec_path
 from .specs import spec_library
-from .tokens import DEFAULT_LIFETIME, TokenStore
 from .xiaomi import XiaomiSide, host_of, is_xiaomi_host
-
-_LOGGER = logging.getLogger(__name__)
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+DEFAULT_LIFETIME = 3600.0
+"""Seconds a service token lasts, unless told otherwise."""
 BATCH_LIMIT = 150
 PAGE_LIMIT = 200
 TOO_MANY_ITEMS = -1
 UNKNOWN_START = -2
 LOG_SIZE = 50
-_dumps = partial(json.dumps, ensure_ascii=False)
 
 
 class RefusalError(Exception):
-    """An answer other than success: an HTTP status and a ``{code, message}`` body."""
+    """An answer other than success: the app API answers ``{code, message}`` instead."""
 
-    def __init__(self, status: int, code: int, message: str) -> None:
+    def __init__(self, code: int, message: str) -> None:
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-def _answer(result: Any) -> web.Response:
-    return web.json_response({"code": 0, "message": "ok", "result": result}, dumps=_dumps)
+        self.code, self.message = code, message
 
 
 def _is_int(value: Any) -> bool:
@@ -64,7 +55,10 @@ def _is_int(value: Any) -> bool:
 
 
 class CloudServer:
-    """Serves the cloud API of a simulator's home on a loopback port."""
+    """Serves the cloud of a simulator's home on a loopback port.
+
+    `token_lifetime` is how many seconds a service token lasts; `clock` (Unix time) ends them.
+    """
 
     def __init__(
         self,
@@ -79,8 +73,10 @@ class CloudServer:
         self.simulator = simulator
         self.host = host
         self.port: int | None = None
+        if not token_lifetime > 0:
+            raise ValueError(f"token lifetime {token_lifetime} is not positive")
+        self.token_lifetime = token_lifetime
         self.clock = clock
-        self.tokens = TokenStore(token_lifetime, clock)
         account = simulator.home.account
         self.faults = CloudFaults(captcha=account.captcha, two_step=account.two_step)
         self.actions: deque[dict[str, Any]] = deque(maxlen=LOG_SIZE)
@@ -90,18 +86,8 @@ class CloudServer:
         self._rng = rng if rng is not None else simulator.rng
         self._release = asyncio.Event()
         self.spec_server = SpecServer(spec_library(simulator.home.specs))
-        self.app = web.Application(middlewares=[self._faults_and_errors])
+        self.app = web.Application(middlewares=[self._faults_and_hosts])
         self.app.add_routes(self.spec_server.routes())
-        self.app.add_routes(
-            [
-                web.post("/oauth2/token", self._token),
-                web.post("/app/v2/homeroom/gethome", self._homes),
-                web.post("/app/v2/home/device_list_page", self._device_page),
-                web.post("/app/v2/miotspec/prop/get", self._get_properties),
-                web.post("/app/v2/miotspec/prop/set", self._set_properties),
-                web.post("/app/v2/miotspec/action", self._action),
-            ]
-        )
         self._runner: web.AppRunner | None = None
 
     @property
@@ -158,7 +144,6 @@ class CloudServer:
         change = parse_cloud_fault_change(settings, self.simulator.devices)
         self.faults = change.apply_to(self.faults)
         if change.expire_tokens:
-            self.tokens.expire_all()
             self.xiaomi.expire_all()
         self.spec_server.set_fault(self.faults.spec_server)
         if not self.faults.timeout:
@@ -172,8 +157,7 @@ class CloudServer:
             "url": self.url if self.port else None,
             "home": {"id": self.home_id, "name": home.name},
             "username": home.account.username,
-            "token_lifetime": self.tokens.lifetime,
-            "valid_tokens": len(self.tokens),
+            "token_lifetime": self.token_lifetime,
             "faults": self.faults.as_dict(),
             "actions": list(self.actions),
             "spec_requests": dict(self.spec_server.requests),
@@ -181,7 +165,7 @@ class CloudServer:
         }
 
     def device_json(self, device: VirtualDevice) -> dict[str, Any]:
-        """A device as the device list shows it."""
+        """A device as the device list shows it: where it is, only the homes' rooms say."""
         return {
             "did": str(device.did),
             "name": device.name,
@@ -190,16 +174,12 @@ class CloudServer:
             "token": device.token,
             "localip": device.address or "",
             "isOnline": not self.offline(device),
-            "home_id": self.home_id,
-            "room_id": self.room_id(device.room) if device.room else None,
         }
 
     # --- middleware -------------------------------------------------------------------------
 
     @web.middleware
-    async def _faults_and_errors(
-        self, request: web.Request, handler: Handler
-    ) -> web.StreamResponse:
+    async def _faults_and_hosts(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if is_spec_path(request.path):
             return await self.spec_server.answer(request, handler)
         if self.faults.timeout:
@@ -210,57 +190,9 @@ class CloudServer:
         host = host_of(request)
         if is_xiaomi_host(host):
             return await self.xiaomi.handle(request, host)
-        try:
-            if request.path.startswith("/app/"):
-                self._authorise(request)
-            return await handler(request)
-        except RefusalError as err:
-            body = {"code": err.code, "message": err.message}
-            return web.json_response(body, status=err.status, dumps=_dumps)
+        return await handler(request)
 
-    def _authorise(self, request: web.Request) -> None:
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        state = self.tokens.check(token.strip()) if scheme == "Bearer" else "unknown"
-        if state != "valid":
-            message = "access token expired" if state == "expired" else "invalid access token"
-            raise RefusalError(401, EXPIRED_TOKEN_CODE, message)
-
-    # --- sign-in ----------------------------------------------------------------------------
-
-    async def _token(self, request: web.Request) -> web.Response:
-        form: Mapping[str, Any]
-        if request.content_type == "application/json":
-            try:
-                form = await request.json(loads=json.loads)
-            except ValueError:
-                form = {}
-        else:
-            form = await request.post()
-        if not isinstance(form, Mapping) or not form.get("client_id"):
-            return _oauth_error(401, "invalid_client", "client_id is required")
-        grant = form.get("grant_type")
-        if grant == "password":
-            account = self.simulator.home.account
-            if (form.get("username"), form.get("password")) != (
-                account.username,
-                account.password,
-            ):
-                return _oauth_error(400, "invalid_grant", "wrong username or password")
-            return web.json_response(self.tokens.issue())
-        if grant == "refresh_token":
-            answer = None
-            if not self.faults.refuse_refresh:
-                answer = self.tokens.refresh(str(form.get("refresh_token", "")))
-            if answer is None:
-                return _oauth_error(400, "invalid_grant", "refresh token refused")
-            return web.json_response(answer)
-        return _oauth_error(400, "unsupported_grant_type", f"grant_type {grant!r}")
-
-    # --- the API ----------------------------------------------------------------------------
-
-    async def _homes(self, request: web.Request) -> web.Response:
-        await _body(request)
-        return _answer(self.homes_result())
+    # --- what the app API answers (`simulator.xiaomi` serves it) ----------------------------
 
     def homes_result(self) -> dict[str, Any]:
         """The result of a homes request: the one home, its rooms and their devices."""
@@ -281,21 +213,18 @@ class CloudServer:
         }
         return {"homelist": [home]}
 
-    async def _device_page(self, request: web.Request) -> web.Response:
-        return _answer(self.device_page_result(await _body(request)))
-
     def device_page_result(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """The result of a device page request (raises `RefusalError`)."""
         limit, start = body.get("limit", PAGE_LIMIT), body.get("start_did") or ""
         if not _is_int(limit) or limit < 1 or not isinstance(start, str):
-            raise RefusalError(400, 400, "limit is a positive integer, start_did a string")
+            raise RefusalError(400, "limit is a positive integer, start_did a string")
         limit = min(limit, self.faults.page_limit or PAGE_LIMIT)
         devices = list(self.simulator.devices.values())
         first = 0
         if start:
             first = next((i for i, d in enumerate(devices) if str(d.did) == start), -1)
             if first < 0:
-                raise RefusalError(200, UNKNOWN_START, f"unknown start_did {start}")
+                raise RefusalError(UNKNOWN_START, f"unknown start_did {start}")
         page = devices[first : first + limit]
         rest = devices[first + limit :]
         return {
@@ -303,12 +232,6 @@ class CloudServer:
             "has_more": bool(rest),
             "next_start_did": str(rest[0].did) if rest else "",
         }
-
-    async def _get_properties(self, request: web.Request) -> web.Response:
-        return _answer(self.properties_result(await _params(request), rpc.get_properties))
-
-    async def _set_properties(self, request: web.Request) -> web.Response:
-        return _answer(self.properties_result(await _params(request), rpc.set_properties))
 
     def properties_result(
         self, params: Any, method: Callable[[VirtualDevice, Any], list[dict[str, Any]]]
@@ -321,13 +244,13 @@ class CloudServer:
             and _is_int(item.get("piid"))
             for item in params
         ):
-            raise RefusalError(400, 400, "params: a list of {did, siid, piid}")
+            raise RefusalError(400, "params: a list of {did, siid, piid}")
         if len(params) > BATCH_LIMIT:
-            raise RefusalError(200, TOO_MANY_ITEMS, f"more than {BATCH_LIMIT} items")
+            raise RefusalError(TOO_MANY_ITEMS, f"more than {BATCH_LIMIT} items")
         by_did = {str(d.did): d for d in self.simulator.devices.values()}
         named = [by_did[item["did"]] for item in params if item["did"] in by_did]
         if named and len(named) == len(params) and all(self.offline(d) for d in named):
-            raise RefusalError(200, OFFLINE_CODE, "device offline")
+            raise RefusalError(OFFLINE_CODE, "device offline")
         answers: dict[int, dict[str, Any]] = {}
         groups: dict[str, list[int]] = {}
         for index, item in enumerate(params):
@@ -350,9 +273,6 @@ class CloudServer:
                 answers[i] = {"did": did, "siid": item["siid"], "piid": item["piid"], "code": code}
         return [answers[i] for i in range(len(params))]
 
-    async def _action(self, request: web.Request) -> web.Response:
-        return _answer(self.action_result(await _params(request)))
-
     def action_result(self, params: Any) -> dict[str, Any]:
         """The result of an action (raises `RefusalError`)."""
         if (
@@ -362,7 +282,7 @@ class CloudServer:
             or not _is_int(params.get("aiid"))
             or not isinstance(params.get("in", []), list)
         ):
-            raise RefusalError(400, 400, "params: {did, siid, aiid, in}")
+            raise RefusalError(400, "params: {did, siid, aiid, in}")
         device = next(
             (d for d in self.simulator.devices.values() if str(d.did) == params["did"]), None
         )
@@ -370,7 +290,7 @@ class CloudServer:
             keys = ("did", "siid", "aiid")
             return {**{key: params[key] for key in keys}, "code": rpc.DOES_NOT_EXIST}
         if self.offline(device):
-            raise RefusalError(200, OFFLINE_CODE, "device offline")
+            raise RefusalError(OFFLINE_CODE, "device offline")
         result = rpc.action(device, params)
         self._log_action(device, params, result)
         return result
@@ -390,21 +310,3 @@ class CloudServer:
             action = device.spec.action(params["siid"], params["aiid"])
             entry.update(service=action.service, name=action.name)
         self.actions.append(entry)
-
-
-def _oauth_error(status: int, error: str, description: str) -> web.Response:
-    return web.json_response({"error": error, "error_description": description}, status=status)
-
-
-async def _body(request: web.Request) -> Mapping[str, Any]:
-    try:
-        body = await request.json(loads=json.loads)
-    except (ValueError, UnicodeDecodeError) as err:
-        raise RefusalError(400, 400, "the body is not JSON") from err
-    if not isinstance(body, Mapping):
-        raise RefusalError(400, 400, "the body is not a JSON object")
-    return body
-
-
-async def _params(request: web.Request) -> Any:
-    return (await _body(request)).get("params")

@@ -1,7 +1,7 @@
 """Fault settings of the simulated cloud, and the validation of a change to them.
 
 A change is a JSON object; each key is optional and ``null`` puts a setting back to its default.
-``expire_tokens`` is a one-off action (every access token issued so far expires now).
+``expire_tokens`` is a one-off action (every service token issued so far expires now).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ CLOUD_FAULT_KEYS = (
     "error_rate",
     "timeout",
     "expire_tokens",
-    "refuse_refresh",
     "offline_devices",
     "page_limit",
     "spec_server",
@@ -34,7 +33,6 @@ class CloudFaults:
 
     error_rate: float = 0.0
     timeout: bool = False
-    refuse_refresh: bool = False
     offline_devices: frozenset[str] = field(default_factory=frozenset)
     page_limit: int | None = None
     spec_server: str | None = None
@@ -47,7 +45,6 @@ class CloudFaults:
         return {
             "error_rate": self.error_rate,
             "timeout": self.timeout,
-            "refuse_refresh": self.refuse_refresh,
             "offline_devices": sorted(self.offline_devices),
             "page_limit": self.page_limit,
             "spec_server": self.spec_server,
@@ -96,7 +93,7 @@ def _setting(key: str, value: Any, device_ids: Collection[str]) -> Any:
         if not math.isfinite(value) or not 0 <= value <= 1:
             raise FaultError(f"{key}: {value!r} is outside 0..1")
         return float(value)
-    if key in ("timeout", "refuse_refresh", "captcha", "two_step", "refuse_pass_token"):
+    if key in ("timeout", "captcha", "two_step", "refuse_pass_token"):
         return _boolean(key, value)
     if key == "offline_devices":
         return _device_ids(value, device_ids)

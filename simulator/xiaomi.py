@@ -3,7 +3,7 @@
 ``account.xiaomi.com`` signs in (``/pass/serviceLogin``, ``/pass/serviceLoginAuth2``),
 ``sts.api.io.mi.com`` turns the sign-in's ``location`` into the ``serviceToken`` cookie, and
 ``api.io.mi.com``, ``<region>.api.io.mi.com`` and ``api.mijia.tech`` answer the app API under
-``/app`` over the same devices as the cloud's own routes. See README.md, "Xiaomi's protocol".
+``/app`` over the home's devices (results built by `CloudServer`). See README.md.
 """
 
 from __future__ import annotations
@@ -446,7 +446,7 @@ class XiaomiSide:
             grant.ssecurity,
             grant.pass_token,
             grant.nonce,
-            self.cloud.clock() + self.cloud.tokens.lifetime,
+            self.cloud.clock() + self.cloud.token_lifetime,
         )
         response = web.Response(text="ok")
         response.set_cookie("serviceToken", token, path="/")

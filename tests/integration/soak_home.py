@@ -5,7 +5,7 @@ its own random mix of wire faults, a *rebooting* one wire faults and a reboot (c
 every poll interval or so, a *flapping* one goes offline for periods (for the LAN and the
 cloud). Some cloud-only devices flap through the cloud's ``offline_devices``. The cloud
 answers 5xx to a share of requests all along, is down for one poll interval in the middle,
-and expires every access token once. A few LAN devices are routed "LAN only" and a few
+and expires every service token once. A few LAN devices are routed "LAN only" and a few
 "cloud only", the rest automatically (LAN first, cloud fallback).
 """
 

@@ -13,7 +13,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from aiohttp import web
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
     ConfigEntriesFlowManager,
@@ -43,6 +42,7 @@ from custom_components.xiaomi_aiot.const import (
 from custom_components.xiaomi_aiot.miot.route import Route, RoutedTransport
 from simulator import Simulator
 from simulator.cloud import CloudServer
+from tests.html_server import serving_html
 
 from .conftest import SetUpDevice, device_of, later, sign_in
 from .conftest import entity_id as named_entity
@@ -87,18 +87,8 @@ async def other_cloud(sim: Simulator) -> AsyncIterator[CloudServer]:
 @pytest.fixture
 async def garbled_cloud() -> AsyncIterator[str]:
     """A server that answers every request with 200 and a body that is not JSON."""
-
-    async def garbage(request: web.Request) -> web.Response:
-        return web.Response(text="<html>maintenance</html>", content_type="text/html")
-
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", garbage)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    await runner.cleanup()
+    async with serving_html() as url:
+        yield url
 
 
 def sign_in_answer(server_url: str, **changes: Any) -> dict[str, Any]:

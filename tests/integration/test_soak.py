@@ -51,7 +51,7 @@ def _write(path: Path, text: str) -> None:
 
 @pytest.fixture
 async def soak_home() -> AsyncIterator[tuple[Simulator, CloudServer]]:
-    """The 50-device home on loopback, with a cloud whose access tokens last 30 s."""
+    """The 50-device home on loopback, with a cloud whose service tokens last 30 s."""
     async with running_home(
         first_address(), seed=PLAN.seed, token_lifetime=PLAN.token_lifetime
     ) as running:

@@ -1,12 +1,16 @@
-"""The cloud client against the simulated cloud over real loopback HTTP."""
+"""The cloud client against the simulated Xiaomi cloud over real loopback HTTP.
+
+`MiotCloud` signs in at ``account.xiaomi.com`` and calls ``api.io.mi.com``; ``via`` sends both
+to the simulator's port with the host name kept in ``Host``.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from types import SimpleNamespace
 from typing import Any
@@ -28,27 +32,31 @@ from custom_components.xiaomi_aiot.miot import (
 )
 from custom_components.xiaomi_aiot.miot.cloud import (
     BATCH_LIMIT,
+    LARGE_ACCOUNT,
     CloudTransport,
     MiotCloud,
-    region_url,
 )
 from custom_components.xiaomi_aiot.miot.cloud_models import (
-    EXPIRED_TOKEN_CODE,
+    AUTH_ERROR_CODE,
     OFFLINE_CODE,
     TIMEOUT_CODE,
     AccessTokenExpiredError,
-    CloudTokens,
     parse_action,
     parse_device_page,
     parse_envelope,
     parse_homes,
     parse_properties,
-    parse_tokens,
 )
 from custom_components.xiaomi_aiot.miot.device import MiotDevice
 from custom_components.xiaomi_aiot.miot.lan import DeviceSession
+from custom_components.xiaomi_aiot.miot.mi_account import (
+    MiPassTokenRefusedError,
+    MiTokens,
+    MiWrongPasswordError,
+)
 from simulator import Simulator, load_home
 from simulator.cloud import CloudServer
+from tests.html_server import serving_html
 
 USERNAME, PASSWORD = "alice@example.com", "correct horse"
 HOME: dict[str, Any] = {
@@ -65,43 +73,41 @@ HOME: dict[str, Any] = {
 }
 FLEET: dict[str, Any] = {
     "account": {"username": USERNAME, "password": PASSWORD},
-    "devices": [{"id": f"car{i}", "kind": "vehicle", "name": f"Car {i}"} for i in range(60)],
+    "rooms": ["Depot"],
+    "devices": [
+        {"id": f"car{i}", "kind": "vehicle", "name": f"Car {i}", "room": "Depot"}
+        for i in range(LARGE_ACCOUNT)
+    ],
 }
-
-type Connect = Callable[..., Awaitable[MiotCloud]]
-
-
-class Clock:
-    """Wall-clock time, shifted at will."""
-
-    def __init__(self) -> None:
-        """No shift."""
-        self.shift = 0.0
-
-    def __call__(self) -> float:
-        """The shifted time."""
-        return time.time() + self.shift
+SIGN_IN = ["/pass/serviceLogin", "/pass/serviceLoginAuth2", "/sts"]
+RENEWAL = ["/pass/serviceLogin", "/sts"]
+HOMES = "/app/v2/homeroom/gethome"
 
 
 class Env:
-    """A running simulator and cloud, an HTTP session, and the paths requested."""
+    """A running simulator and cloud, an HTTP session, and the requests made (host, path)."""
 
     def __init__(self, sim: Simulator, server: CloudServer, session: aiohttp.ClientSession):
         """Keep everything together."""
         self.sim, self.server, self.session = sim, server, session
-        self.paths: list[str] = []
-        self.updates: list[CloudTokens] = []
+        self.requests: list[tuple[str, str]] = []
+        self.updates: list[MiTokens] = []
+
+    @property
+    def paths(self) -> list[str]:
+        """The paths requested so far."""
+        return [path for _, path in self.requests]
 
     def cloud(self, **kwargs: Any) -> MiotCloud:
         """A client of the simulated cloud, not signed in."""
-        kwargs.setdefault("timeout", 2.0)
+        kwargs.setdefault("timeout", 5.0)
         kwargs.setdefault("on_tokens_updated", self.updates.append)
-        return MiotCloud(self.session, server_url=self.server.url, **kwargs)
+        return MiotCloud(self.session, via=self.server.url, **kwargs)
 
     async def signed_in(self, **kwargs: Any) -> MiotCloud:
         """A signed-in client."""
         cloud = self.cloud(**kwargs)
-        await cloud.login(USERNAME, PASSWORD)
+        await cloud.sign_in(USERNAME, PASSWORD)
         return cloud
 
     def did(self, device_id: str) -> str:
@@ -111,27 +117,27 @@ class Env:
 
 @asynccontextmanager
 async def start_env(home: dict[str, Any], **server_options: Any) -> AsyncIterator[Env]:
-    """Start a home, its cloud and a session that records every request's path."""
+    """Start a home, its cloud and a session that records every request's host and path."""
     base = f"127.{random.randint(100, 254)}.{random.randint(0, 255)}.2"
     sim = Simulator(load_home(home), first_address=base, seed=5)
     await sim.start()
     server = CloudServer(sim, **server_options)
     await server.start(port=0)
     trace = aiohttp.TraceConfig()
-    paths: list[str] = []
+    requests: list[tuple[str, str]] = []
 
     async def on_start(
         _session: aiohttp.ClientSession,
         _context: SimpleNamespace,
         params: aiohttp.TraceRequestStartParams,
     ) -> None:
-        paths.append(params.url.path)
+        requests.append((params.headers.get("Host", ""), params.url.path))
 
     trace.on_request_start.append(on_start)  # type: ignore[arg-type]  # aiohttp 3.11 stubs
     try:
         async with aiohttp.ClientSession(trace_configs=[trace]) as session:
             env = Env(sim, server, session)
-            env.paths = paths
+            env.requests = requests
             yield env
     finally:
         await server.stop()
@@ -147,49 +153,65 @@ async def env() -> AsyncIterator[Env]:
 
 @pytest.fixture
 async def fleet() -> AsyncIterator[Env]:
-    """Sixty cars on one account, for batching."""
+    """A large account: as many cars as make the device list go page by page."""
     async with start_env(FLEET) as value:
         yield value
 
 
-def test_regions_have_their_own_servers() -> None:
-    """cn has no prefix; the others are prefixed; an unknown region is refused."""
-    assert region_url("cn") == "https://ha.api.io.mi.com"
-    assert region_url("de") == "https://de.ha.api.io.mi.com"
-    assert region_url("sg") == "https://sg.ha.api.io.mi.com"
-    with pytest.raises(ValueError, match="region"):
-        region_url("eu")
+async def test_an_unknown_country_is_refused(env: Env) -> None:
+    """Only the countries Xiaomi serves are accepted, before anything is sent."""
+    with pytest.raises(ValueError, match="country"):
+        env.cloud(country="eu")
+    assert env.requests == []
 
 
 async def test_sign_in_gives_tokens_and_tells_the_listener(env: Env) -> None:
-    """A password sign-in gives a token pair that lasts the server's lifetime."""
+    """A password sign-in goes through the account server and the STS, and is reported."""
     cloud = env.cloud()
-    before = cloud.tokens
-    tokens = await cloud.login(USERNAME, PASSWORD)
-    assert before is None
+    assert cloud.tokens is None
+    tokens = await cloud.sign_in(USERNAME, PASSWORD)
     assert cloud.tokens is tokens
     assert env.updates == [tokens]
-    assert tokens.expires_at == pytest.approx(time.time() + 3600, abs=5)
-    assert tokens.access_token not in repr(tokens)
-    assert tokens.refresh_token not in repr(tokens)
-    assert env.paths == ["/oauth2/token"]
+    assert tokens.user_id == env.server.xiaomi.user_id
+    assert env.requests == [
+        ("account.xiaomi.com", "/pass/serviceLogin"),
+        ("account.xiaomi.com", "/pass/serviceLoginAuth2"),
+        ("sts.api.io.mi.com", "/sts"),
+    ]
+    for secret in (tokens.pass_token, tokens.ssecurity, tokens.service_token):
+        assert secret
+        assert secret not in repr(tokens)
 
 
 async def test_wrong_password_is_an_authentication_error(env: Env) -> None:
     """A refused sign-in raises, and leaves the client without tokens."""
     cloud = env.cloud()
-    with pytest.raises(MiotAuthenticationError, match="invalid_grant"):
-        await cloud.login(USERNAME, "wrong")
-    assert cloud.tokens is None
+    with pytest.raises(MiWrongPasswordError) as caught:
+        await cloud.sign_in(USERNAME, "wrong")
+    assert isinstance(caught.value, MiotAuthenticationError)
+    assert (cloud.tokens, env.updates) == (None, [])
     with pytest.raises(MiotAuthenticationError, match="not signed in"):
         await cloud.get_homes()
+    with pytest.raises(MiotAuthenticationError, match="not signed in"):
+        await cloud.renew()
 
 
 async def test_saved_tokens_work_without_a_password(env: Env) -> None:
     """Tokens saved by the integration are accepted by a new client."""
     first = await env.signed_in()
     second = env.cloud(tokens=first.tokens)
+    env.requests.clear()
     assert [home.name for home in await second.get_homes()] == ["Test Home"]
+    assert env.requests == [("api.io.mi.com", HOMES)]
+
+
+@pytest.mark.parametrize(("country", "host"), [("cn", "api.io.mi.com"), ("de", "de.api.io.mi.com")])
+async def test_each_country_has_its_own_api_host(env: Env, country: str, host: str) -> None:
+    """cn is api.io.mi.com; the others are prefixed with the country."""
+    cloud = await env.signed_in(country=country)
+    env.requests.clear()
+    assert len(await cloud.get_homes()) == 1
+    assert env.requests == [(host, HOMES)]
 
 
 async def test_homes_have_rooms_and_devices(env: Env) -> None:
@@ -204,11 +226,12 @@ async def test_homes_have_rooms_and_devices(env: Env) -> None:
     assert home.dids == (env.did("phone"), env.did("watch"))
 
 
-async def test_device_list_follows_every_page(env: Env) -> None:
-    """Small pages are followed to the end; each device has its model, token and address."""
+async def test_devices_are_placed_in_the_homes_rooms(env: Env) -> None:
+    """The device list says nothing of where a device is: the homes' rooms place it."""
     cloud = await env.signed_in()
-    devices = await cloud.get_devices(page_size=2)
-    assert env.paths.count("/app/v2/home/device_list_page") == 3
+    env.requests.clear()
+    devices = await cloud.get_devices()
+    assert env.paths == [HOMES, "/app/home/device_list"]
     assert [d.did for d in devices] == [env.did(i) for i in ("lamp", "ac", "car", "phone", "watch")]
     lamp, _ac, car, phone, _watch = devices
     sim_lamp = env.sim.devices["lamp"]
@@ -217,29 +240,39 @@ async def test_device_list_follows_every_page(env: Env) -> None:
     assert lamp.spec_type == load_bundled_spec("yeelink.light.color1").type
     assert lamp.online
     (home,) = await cloud.get_homes()
-    assert lamp.home_id == home.id
-    assert lamp.room_id == home.rooms[0].id
+    assert (lamp.home_id, lamp.room_id) == (home.id, home.rooms[0].id)
     assert (car.model, car.local_ip, car.room_id) == ("xiaomi.vehicle.su7", None, home.rooms[1].id)
-    assert (phone.model, phone.room_id) == ("xiaomi.phone.p1", None)
+    assert (phone.model, phone.home_id, phone.room_id) == ("xiaomi.phone.p1", home.id, None)
     assert len(await cloud.get_devices(home_ids=[home.id])) == 5
     assert await cloud.get_devices(home_ids=["elsewhere"]) == []
+    assert (await cloud.get_device(env.did("car"))).name == "SU7"
 
 
-async def test_server_page_limit_is_followed_too(env: Env) -> None:
-    """A server that gives fewer devices than asked for is followed page by page."""
-    env.server.apply_faults({"page_limit": 1})
-    cloud = await env.signed_in()
-    assert len(await cloud.get_devices()) == 5
-    assert env.paths.count("/app/v2/home/device_list_page") == 5
+async def test_a_large_account_is_listed_page_by_page(fleet: Env) -> None:
+    """An account of LARGE_ACCOUNT devices is listed again by pages, which are all followed."""
+    fleet.server.apply_faults({"page_limit": 60})
+    cloud = await fleet.signed_in()
+    fleet.requests.clear()
+    devices = await cloud.get_devices()
+    pages = -(-LARGE_ACCOUNT // 60)
+    assert fleet.paths == [
+        HOMES,
+        "/app/home/device_list",
+        *["/app/v2/home/device_list_page"] * pages,
+    ]
+    assert [d.did for d in devices] == [fleet.did(car) for car in fleet.sim.devices]
+    assert {d.room_id for d in devices} == {fleet.server.room_id("Depot")}
 
 
 async def test_properties_are_read_in_batches_of_150(fleet: Env) -> None:
     """1,800 reads take 12 requests; every value is the device's."""
     cloud = await fleet.signed_in()
     spec = load_bundled_spec("xiaomi.vehicle.su7")
-    keys = [(fleet.did(car), *p.key) for car in fleet.sim.devices for p in spec.properties()]
+    cars = list(fleet.sim.devices)[:60]
+    keys = [(fleet.did(car), *p.key) for car in cars for p in spec.properties()]
+    fleet.requests.clear()
     results = await cloud.get_properties(keys)
-    assert fleet.paths.count("/app/v2/miotspec/prop/get") == -(-len(keys) // BATCH_LIMIT) == 12
+    assert fleet.paths.count("/app/miotspec/prop/get") == -(-len(keys) // BATCH_LIMIT) == 12
     assert [(r.did, r.siid, r.piid) for r in results] == keys
     by_did = {str(d.did): d for d in fleet.sim.devices.values()}
     assert all(r.ok and r.value == by_did[r.did].get(r.siid, r.piid) for r in results)
@@ -248,16 +281,18 @@ async def test_properties_are_read_in_batches_of_150(fleet: Env) -> None:
 async def test_properties_are_written_in_batches_of_150(fleet: Env) -> None:
     """180 writes take 2 requests and change every car."""
     cloud = await fleet.signed_in()
+    cars = [fleet.sim.devices[car] for car in list(fleet.sim.devices)[:60]]
     values = [
-        (fleet.did(car), *key, value)
-        for car in fleet.sim.devices
+        (str(car.did), *key, value)
+        for car in cars
         for key, value in (((4, 4), 75), ((7, 1), True), ((7, 2), 21.5))
     ]
+    fleet.requests.clear()
     results = await cloud.set_properties(values)
-    assert fleet.paths.count("/app/v2/miotspec/prop/set") == 2
+    assert fleet.paths.count("/app/miotspec/prop/set") == 2
     assert len(results) == 180
     assert all(r.code == 0 for r in results)
-    assert all(car.get(4, 4) == 75 and car.get(7, 2) == 21.5 for car in fleet.sim.devices.values())
+    assert all(car.get(4, 4) == 75 and car.get(7, 2) == 21.5 for car in cars)
 
 
 async def test_per_property_codes_come_back(env: Env) -> None:
@@ -271,7 +306,7 @@ async def test_per_property_codes_come_back(env: Env) -> None:
 
 
 async def test_actions_run_on_the_device(env: Env) -> None:
-    """Unlock and lock the car; find it; an unknown action is a device error."""
+    """Unlock and lock the car; find it; an unknown action or device is a device error."""
     cloud = await env.signed_in()
     car, sim_car = env.did("car"), env.sim.devices["car"]
     assert sim_car.get(6, 1) == 0  # Locked
@@ -281,98 +316,10 @@ async def test_actions_run_on_the_device(env: Env) -> None:
     assert sim_car.get(6, 1) == 0
     await cloud.action(car, 3, 2)  # find-car
     assert [a["name"] for a in env.server.actions] == ["unlock", "lock", "find-car"]
-    with pytest.raises(MiotDeviceError) as caught:
-        await cloud.action(car, 3, 9)
-    assert caught.value.code == -4003
-
-
-async def test_expired_token_is_refreshed_and_the_call_repeated(env: Env) -> None:
-    """Every access token expires: the next call refreshes once and succeeds."""
-    cloud = await env.signed_in()
-    before = cloud.tokens
-    env.server.apply_faults({"expire_tokens": True})
-    env.paths.clear()
-    assert len(await cloud.get_homes()) == 1
-    assert env.paths == ["/app/v2/homeroom/gethome", "/oauth2/token", "/app/v2/homeroom/gethome"]
-    assert cloud.tokens is not None
-    assert before is not None
-    assert cloud.tokens.access_token != before.access_token
-    assert env.updates[-1] is cloud.tokens
-    assert len(env.updates) == 2
-
-
-async def test_token_about_to_expire_is_refreshed_first() -> None:
-    """Less than five minutes left: the client refreshes before the call, not after a refusal."""
-    clock = Clock()
-    async with start_env(HOME) as env:
-        cloud = await env.signed_in(clock=clock)
-        clock.shift = 3400
-        env.paths.clear()
-        await asyncio.gather(cloud.get_homes(), cloud.get_homes())
-        assert env.paths == ["/oauth2/token", *["/app/v2/homeroom/gethome"] * 2]
-
-
-async def test_short_lived_tokens_are_refreshed_at_half_life() -> None:
-    """A one-minute token is not refreshed before every call, only after thirty seconds."""
-    clock = Clock()
-    async with start_env(HOME, token_lifetime=60) as env:
-        cloud = await env.signed_in(clock=clock)
-        env.paths.clear()
-        await cloud.get_homes()
-        await cloud.get_homes()
-        assert "/oauth2/token" not in env.paths
-        clock.shift = 31
-        await cloud.get_homes()
-        assert env.paths.count("/oauth2/token") == 1
-
-
-async def test_refused_refresh_is_an_authentication_error(env: Env) -> None:
-    """Expired access, refused refresh: the user must sign in again."""
-    cloud = await env.signed_in()
-    env.server.apply_faults({"expire_tokens": True, "refuse_refresh": True})
-    with pytest.raises(MiotAuthenticationError, match="refused"):
-        await cloud.get_devices()
-    with pytest.raises(MiotAuthenticationError):
-        await cloud.refresh_tokens()
-
-
-async def test_a_refreshed_token_refused_again_is_an_authentication_error() -> None:
-    """Tokens that expire at once: one refresh, one retry, then an authentication error."""
-    async with start_env(HOME, token_lifetime=1e-9) as env:
-        cloud = await env.signed_in(refresh_margin=0)
-        env.paths.clear()
-        with pytest.raises(MiotAuthenticationError, match="fresh"):
-            await cloud.get_homes()
-        assert env.paths.count("/app/v2/homeroom/gethome") == 2
-
-
-async def test_server_errors_are_connection_errors(env: Env) -> None:
-    """HTTP 5xx on sign-in or on a call is a connection error; it recovers."""
-    cloud = await env.signed_in()
-    env.server.apply_faults({"error_rate": 1})
-    with pytest.raises(MiotConnectionError, match="HTTP 503"):
-        await cloud.get_homes()
-    with pytest.raises(MiotConnectionError):
-        await env.cloud().login(USERNAME, PASSWORD)
-    env.server.apply_faults({"error_rate": None})
-    assert len(await cloud.get_homes()) == 1
-
-
-async def test_no_answer_is_a_connection_error(env: Env) -> None:
-    """A cloud that does not answer in time is a connection error."""
-    cloud = await env.signed_in(timeout=0.3)
-    env.server.apply_faults({"timeout": True})
-    with pytest.raises(MiotConnectionError, match=r"within 0\.3 s"):
-        await cloud.get_devices()
-    env.server.apply_faults({"timeout": False})
-    assert len(await cloud.get_devices()) == 5
-
-
-async def test_unreachable_cloud_is_a_connection_error(env: Env) -> None:
-    """Nothing listening: a connection error, not an aiohttp one."""
-    cloud = MiotCloud(env.session, server_url="http://127.0.0.1:9", timeout=1)
-    with pytest.raises(MiotConnectionError, match="cannot reach"):
-        await cloud.login(USERNAME, PASSWORD)
+    for did, aiid in ((car, 9), ("123", 1)):
+        with pytest.raises(MiotDeviceError) as caught:
+            await cloud.action(did, 3, aiid)
+        assert caught.value.code == -4003
 
 
 async def test_offline_device_is_a_typed_error(env: Env) -> None:
@@ -391,6 +338,145 @@ async def test_offline_device_is_a_typed_error(env: Env) -> None:
     env.sim.devices["lamp"].apply_faults({"offline": True})  # off on the LAN: off in the cloud
     with pytest.raises(MiotConnectionError):
         await cloud.set_properties([(lamp, 2, 1, True)])
+
+
+async def test_a_refused_service_token_is_renewed_once_and_the_call_repeated(env: Env) -> None:
+    """Every service token expires: the next call is refused, renewed, and repeated."""
+    cloud = await env.signed_in()
+    before = cloud.tokens
+    assert before is not None
+    env.server.apply_faults({"expire_tokens": True})
+    env.requests.clear()
+    assert len(await cloud.get_homes()) == 1
+    assert env.paths == [HOMES, *RENEWAL, HOMES]
+    after = cloud.tokens
+    assert after is not None
+    assert after.service_token != before.service_token
+    assert (after.user_id, after.pass_token) == (before.user_id, before.pass_token)
+    assert env.updates == [before, after]
+
+
+async def test_a_refused_pass_token_asks_for_a_new_sign_in(env: Env) -> None:
+    """Service token expired and passToken refused: `MiPassTokenRefusedError`, an auth error."""
+    cloud = await env.signed_in()
+    env.server.apply_faults({"expire_tokens": True, "refuse_pass_token": True})
+    with pytest.raises(MiPassTokenRefusedError) as caught:
+        await cloud.get_devices()
+    assert isinstance(caught.value, MiotAuthenticationError)
+    with pytest.raises(MiPassTokenRefusedError):
+        await cloud.renew()
+    assert len(env.updates) == 1
+    env.server.apply_faults({"refuse_pass_token": False})
+    await cloud.renew()
+    assert len(await cloud.get_homes()) == 1
+
+
+async def test_a_renewed_token_refused_again_is_an_authentication_error() -> None:
+    """Service tokens that expire at once: one renewal, one repeat, then an authentication error."""
+    async with start_env(HOME, token_lifetime=1e-9) as env:
+        cloud = await env.signed_in()
+        env.requests.clear()
+        with pytest.raises(MiotAuthenticationError, match="renewed") as caught:
+            await cloud.get_homes()
+        assert not isinstance(caught.value, AccessTokenExpiredError)
+        assert env.paths == [HOMES, *RENEWAL, HOMES]
+
+
+async def test_concurrent_refused_calls_renew_once(env: Env) -> None:
+    """Five calls refused at once: the service token is renewed once, and all five succeed."""
+    cloud = await env.signed_in()
+    env.server.apply_faults({"expire_tokens": True})
+    env.requests.clear()
+    homes = await asyncio.gather(*(cloud.get_homes() for _ in range(5)))
+    assert all(len(found) == 1 for found in homes)
+    assert env.paths.count("/sts") == 1
+    assert env.paths.count(HOMES) == 10
+    assert len(env.updates) == 2
+
+
+async def test_a_failing_listener_is_logged_not_raised(
+    env: Env, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The integration's callback raising is logged; sign-in and renewal still take the tokens."""
+
+    def broken(tokens: MiTokens) -> None:
+        raise RuntimeError("disk full")
+
+    cloud = env.cloud(on_tokens_updated=broken)
+    tokens = await cloud.sign_in(USERNAME, PASSWORD)
+    assert cloud.tokens is tokens
+    assert caplog.text.count("on_tokens_updated failed") == 1
+    renewed = await cloud.renew()
+    assert cloud.tokens is renewed
+    assert caplog.text.count("on_tokens_updated failed") == 2
+
+
+async def test_tokens_and_password_never_reach_the_logs(
+    env: Env, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Debug logs of a sign-in, a refusal, a renewal and calls hold no secret."""
+    caplog.set_level(logging.DEBUG)
+    cloud = await env.signed_in()
+    first = cloud.tokens
+    env.server.apply_faults({"expire_tokens": True})
+    await cloud.get_devices()
+    await cloud.action(env.did("car"), 3, 2)
+    assert first is not None
+    assert cloud.tokens is not None
+    assert "renewed" in caplog.text
+    secrets = {PASSWORD, first.pass_token, first.ssecurity, first.service_token}
+    secrets |= {cloud.tokens.ssecurity, cloud.tokens.service_token}
+    assert not [secret for secret in secrets if secret in caplog.text]
+
+
+async def test_server_errors_are_connection_errors(env: Env) -> None:
+    """HTTP 5xx on sign-in or on a call is a connection error; it recovers."""
+    cloud = await env.signed_in()
+    env.server.apply_faults({"error_rate": 1})
+    with pytest.raises(MiotConnectionError, match="HTTP 503"):
+        await cloud.get_homes()
+    with pytest.raises(MiotConnectionError):
+        await env.cloud().sign_in(USERNAME, PASSWORD)
+    env.server.apply_faults({"error_rate": None})
+    assert len(await cloud.get_homes()) == 1
+
+
+async def test_no_answer_is_a_connection_error(env: Env) -> None:
+    """A cloud that does not answer in time is a connection error."""
+    cloud = await env.signed_in(timeout=0.3)
+    env.server.apply_faults({"timeout": True})
+    with pytest.raises(MiotConnectionError):
+        await cloud.get_devices()
+    env.server.apply_faults({"timeout": False})
+    assert len(await cloud.get_devices()) == 5
+
+
+async def test_unreachable_cloud_is_a_connection_error(env: Env) -> None:
+    """Nothing listening: a connection error, not an aiohttp one, for sign-in and calls."""
+    cloud = await env.signed_in()
+    gone = MiotCloud(env.session, via="http://127.0.0.1:9", tokens=cloud.tokens, timeout=2)
+    with pytest.raises(MiotConnectionError, match="could not be reached"):
+        await gone.sign_in(USERNAME, PASSWORD)
+    with pytest.raises(MiotConnectionError, match="could not be reached"):
+        await gone.get_homes()
+
+
+@pytest.mark.parametrize(
+    ("status", "error"), [(200, MiotProtocolError), (502, MiotConnectionError)]
+)
+async def test_garbage_answers_are_typed_errors(
+    env: Env, status: int, error: type[MiotError]
+) -> None:
+    """A server in Xiaomi's place answering HTML: protocol errors (5xx: connection errors)."""
+    cloud = await env.signed_in()
+    async with serving_html(status) as url:
+        elsewhere = MiotCloud(env.session, via=url, tokens=cloud.tokens, timeout=5)
+        with pytest.raises(error):
+            await elsewhere.sign_in(USERNAME, PASSWORD)
+        with pytest.raises(error):
+            await elsewhere.get_homes()
+        with pytest.raises(error):
+            await elsewhere.get_properties([(env.did("car"), 2, 1)])
 
 
 async def test_car_through_cloud_transport_reads_writes_and_acts(env: Env) -> None:
@@ -445,7 +531,7 @@ async def test_lan_device_through_the_cloud_shares_its_state_with_the_lan(env: E
 async def test_transport_refuses_what_the_cloud_cannot_carry(env: Env) -> None:
     """Methods other than the four, and malformed params, are errors before any request."""
     transport = CloudTransport(await env.signed_in(), env.did("car"))
-    env.paths.clear()
+    env.requests.clear()
     with pytest.raises(MiotDeviceError):
         await transport.send("set_power", ["on"])
     with pytest.raises(MiotProtocolError):
@@ -470,7 +556,7 @@ async def test_unknown_device_info_is_a_device_error(env: Env) -> None:
     [
         (200, {"code": OFFLINE_CODE, "message": "offline"}, MiotDeviceOfflineError),
         (200, {"code": TIMEOUT_CODE}, MiotConnectionError),
-        (200, {"code": EXPIRED_TOKEN_CODE}, AccessTokenExpiredError),
+        (200, {"code": AUTH_ERROR_CODE, "message": "auth err"}, AccessTokenExpiredError),
         (401, {}, AccessTokenExpiredError),
         (403, {}, MiotAuthenticationError),
         (500, {}, MiotConnectionError),
@@ -497,24 +583,41 @@ def test_other_codes_are_device_errors_with_code_and_message() -> None:
     assert parse_envelope(200, b'{"code": 0, "message": "ok", "result": [1]}') == [1]
 
 
-def test_token_answers() -> None:
-    """Tokens need both strings and a positive lifetime; refusals name the OAuth error."""
-    good = {"access_token": "a", "refresh_token": "r", "expires_in": 60}
-    assert parse_tokens(200, json.dumps(good).encode(), 1000.0) == CloudTokens("a", "r", 1060.0)
-    with pytest.raises(MiotAuthenticationError, match="invalid_client"):
-        parse_tokens(401, b'{"error": "invalid_client"}', 0)
-    with pytest.raises(MiotConnectionError):
-        parse_tokens(502, b"", 0)
-    for broken in ({**good, "expires_in": 0}, {**good, "access_token": ""}, {"expires_in": 5}):
-        with pytest.raises(MiotProtocolError):
-            parse_tokens(200, json.dumps(broken).encode(), 0)
+DEVICE = {"did": "1", "name": "Lamp", "model": "yeelink.light.mono1"}
+
+
+@pytest.mark.parametrize(
+    ("parse", "result"),
+    [
+        (parse_homes, {"homelist": [{"id": "1", "name": "Home", "roomlist": [{"id": 2}]}]}),
+        (parse_homes, {"homelist": {}}),
+        (parse_device_page, {"list": [{**DEVICE, "isOnline": "yes"}]}),
+        (parse_device_page, {"list": [{**DEVICE, "did": ""}]}),
+        (parse_device_page, {"list": [], "has_more": "no"}),
+        (parse_device_page, {"list": [], "has_more": True}),
+        (parse_properties, [{"did": "1", "siid": 2, "piid": 1, "value": [1]}]),
+        (parse_properties, [{"did": "1", "siid": "2", "piid": 1}]),
+        (parse_action, {"code": "0"}),
+        (parse_action, {"code": 0, "out": [{"v": 1}]}),
+        (parse_action, [0]),
+    ],
+)
+def test_malformed_results_are_protocol_errors(parse: Any, result: Any) -> None:
+    """Each parser refuses a result of the wrong shape with a protocol error."""
+    with pytest.raises(MiotProtocolError):
+        parse(result)
+
+
+def test_an_action_without_outputs_has_none() -> None:
+    """``out`` missing or null: no outputs."""
+    assert parse_action({"code": 0, "out": None}) == parse_action({}) == (0, [])
 
 
 KEYS = st.sampled_from(
     [
         *("code", "message", "result", "homelist", "roomlist", "id", "name", "dids", "list"),
         *("has_more", "next_start_did", "did", "siid", "piid", "value", "out", "isOnline"),
-        *("model", "token", "localip", "access_token", "refresh_token", "expires_in", "error"),
+        *("model", "token", "localip", "roomlist", "uid", "max_id"),
     ]
 ) | st.text(max_size=4)
 SCALARS = (
@@ -543,8 +646,6 @@ def test_random_answers_parse_or_raise_miot_errors(status: int, data: Any) -> No
     for parse in PARSERS:
         with suppress(MiotError):
             parse(result)
-    with suppress(MiotError):
-        parse_tokens(status, body, 0.0)
 
 
 @given(body=st.binary(max_size=64))
@@ -581,33 +682,6 @@ async def test_transport_puts_the_real_did_on_every_item(env: Env) -> None:
     assert env.server.actions[-1]["name"] == "ring-phone"
 
 
-async def test_concurrent_calls_share_one_refresh(env: Env) -> None:
-    """Five calls refused at once: the token is refreshed once, and all five succeed."""
-    cloud = await env.signed_in()
-    env.server.apply_faults({"expire_tokens": True})
-    env.paths.clear()
-    homes = await asyncio.gather(*(cloud.get_homes() for _ in range(5)))
-    assert all(len(found) == 1 for found in homes)
-    assert env.paths.count("/oauth2/token") == 1
-
-
-async def test_a_failing_listener_does_not_fail_the_sign_in(
-    env: Env, caplog: pytest.LogCaptureFixture
-) -> None:
-    """The integration's callback raising is logged; the tokens are still taken."""
-
-    def broken(tokens: CloudTokens) -> None:
-        raise RuntimeError("disk full")
-
-    cloud = env.cloud(on_tokens_updated=broken)
-    tokens = await cloud.login(USERNAME, PASSWORD)
-    assert cloud.tokens is tokens
-    assert "on_tokens_updated failed" in caplog.text
-    assert tokens.access_token not in caplog.text
-    with pytest.raises(MiotAuthenticationError, match="not signed in"):
-        await env.cloud().refresh_tokens()
-
-
 @pytest.mark.parametrize(
     ("method", "params"),
     [
@@ -620,7 +694,7 @@ async def test_a_failing_listener_does_not_fail_the_sign_in(
 async def test_transport_refuses_malformed_items(env: Env, method: str, params: Any) -> None:
     """Items the device would not understand are refused before any request."""
     transport = CloudTransport(await env.signed_in(), env.did("car"))
-    env.paths.clear()
+    env.requests.clear()
     with pytest.raises(MiotProtocolError):
         await transport.send(method, params)
     assert env.paths == []

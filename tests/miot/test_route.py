@@ -87,8 +87,8 @@ async def paths() -> AsyncIterator[Paths]:
     lan = DeviceSession(lamp.address, lamp.token, port=lamp.port, timeout=0.3, retries=0)
     try:
         async with aiohttp.ClientSession() as session:
-            cloud = MiotCloud(session, server_url=server.url, timeout=2.0)
-            await cloud.login("demo", "demo")
+            cloud = MiotCloud(session, via=server.url, timeout=2.0)
+            await cloud.sign_in("demo", "demo")
             yield Paths(lamp, server, lan, CloudTransport(cloud, str(lamp.did)))
     finally:
         lan.close()

@@ -252,12 +252,12 @@ async def _with_items[K](
 
 def _placed(device: CloudDevice, homes: Sequence[CloudHome]) -> CloudDevice:
     """The device with the home and room the homes put it in, where the list did not say."""
-    if device.home_id is not None and device.room_id is not None:
-        return device
     for home in homes:
         for room in home.rooms:
             if device.did in room.dids:
-                return replace(device, home_id=device.home_id or home.id, room_id=room.id)
+                return replace(
+                    device, home_id=device.home_id or home.id, room_id=device.room_id or room.id
+                )
         if device.did in home.dids:
             return replace(device, home_id=device.home_id or home.id)
     return device

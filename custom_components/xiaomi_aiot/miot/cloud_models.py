@@ -1,12 +1,14 @@
-"""What the cloud answers: tokens, homes, devices and property results, and their parsers.
+"""What the app API answers: homes, devices and property results, and their parsers.
 
 Every parser takes untrusted data (an HTTP status and body, or the ``result`` of an answer) and
 raises only `MiotError` subclasses: a reply of the wrong shape is a `MiotProtocolError`.
 
 An answer of the API is ``{"code": 0, "message": "ok", "result": ...}``. Codes other than 0:
 `OFFLINE_CODE` and `TIMEOUT_CODE` are the codes Xiaomi's cloud uses for a device that is offline
-or did not answer it in time; `EXPIRED_TOKEN_CODE` is ours (the simulator's; Xiaomi's cloud
-answers HTTP 401), and either makes the client refresh its access token.
+or did not answer it in time. An expired or unknown service token is HTTP 401 (micloud 0.6
+raises ``MiCloudAccessDenied`` for it), or `AUTH_ERROR_CODE` in the answer ("auth err", which
+hass-xiaomi-miot's ``async_check_auth`` signs in again for); either is an
+`AccessTokenExpiredError`, and the client renews its service token.
 """
 
 from __future__ import annotations
@@ -27,20 +29,11 @@ from .spec import Value
 
 OFFLINE_CODE: Final = -704042011
 TIMEOUT_CODE: Final = -704053036
-EXPIRED_TOKEN_CODE: Final = -704010000
+AUTH_ERROR_CODE: Final = 3
 
 
 class AccessTokenExpiredError(MiotAuthenticationError):
-    """The access token was refused as expired or unknown: refresh it and try again."""
-
-
-@dataclass(frozen=True, slots=True)
-class CloudTokens:
-    """An OAuth2 token pair; `expires_at` is the access token's end, in Unix time (seconds)."""
-
-    access_token: str = field(repr=False)
-    refresh_token: str = field(repr=False)
-    expires_at: float
+    """The service token was refused as expired or unknown: renew it and try again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +97,7 @@ class CloudProperty(NamedTuple):
 def parse_envelope(status: int, body: bytes) -> Any:
     """The ``result`` of an API answer, or the typed error its HTTP status or code means."""
     if status == 401:
-        raise AccessTokenExpiredError("the cloud refused the access token")
+        raise AccessTokenExpiredError("the cloud refused the service token (HTTP 401)")
     if status == 403:
         raise MiotAuthenticationError("the cloud refused access (HTTP 403)")
     if status >= 500:
@@ -119,41 +112,13 @@ def parse_envelope(status: int, body: bytes) -> Any:
         return answer.get("result")
     message = answer.get("message")
     message = message if isinstance(message, str) else ""
-    if code == EXPIRED_TOKEN_CODE:
-        raise AccessTokenExpiredError("the cloud says the access token expired")
+    if code == AUTH_ERROR_CODE:
+        raise AccessTokenExpiredError(f"the cloud refused the service token ({message or code})")
     if code == OFFLINE_CODE:
         raise MiotDeviceOfflineError(f"the device is offline ({message or code})")
     if code == TIMEOUT_CODE:
         raise MiotConnectionError(f"the device did not answer the cloud in time ({code})")
     raise MiotDeviceError(code, message)
-
-
-def parse_tokens(status: int, body: bytes, now: float) -> CloudTokens:
-    """The tokens of an ``/oauth2/token`` answer; a refusal is a `MiotAuthenticationError`."""
-    if status >= 500:
-        raise MiotConnectionError(f"the sign-in service failed (HTTP {status})")
-    if status in (400, 401, 403):
-        reason = "refused"
-        try:
-            error = _json_object(body).get("error")
-        except MiotProtocolError:
-            error = None
-        if isinstance(error, str):
-            reason = f"refused ({error})"
-        raise MiotAuthenticationError(f"sign-in {reason}")
-    if status != 200:
-        raise MiotProtocolError(f"unexpected HTTP status {status} from the sign-in service")
-    answer = _json_object(body)
-    access, refresh, expires_in = (
-        answer.get("access_token"),
-        answer.get("refresh_token"),
-        answer.get("expires_in"),
-    )
-    if not (isinstance(access, str) and access and isinstance(refresh, str) and refresh):
-        raise MiotProtocolError("sign-in answer lacks tokens")
-    if not _is_number(expires_in) or not 0 < expires_in < 10**9:
-        raise MiotProtocolError("sign-in answer lacks a valid expires_in")
-    return CloudTokens(access, refresh, now + float(expires_in))
 
 
 def parse_homes(result: Any) -> list[CloudHome]:
@@ -252,10 +217,6 @@ def _json_object(body: bytes) -> Mapping[str, Any]:
 
 def _is_int(value: Any) -> TypeIs[int]:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> TypeIs[int | float]:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _object(value: Any, what: str) -> Mapping[str, Any]:
