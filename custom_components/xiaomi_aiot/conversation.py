@@ -288,7 +288,7 @@ def _built_in_answer(
     value: Any = next(
         (
             slots[key][0]
-            for key in ("temperature", "volume_level", "brightness", "color")
+            for key in ("temperature", "volume_level", "brightness", "color", "position")
             if key in slots
         ),
         "",

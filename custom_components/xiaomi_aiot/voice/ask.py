@@ -15,7 +15,7 @@ from homeassistant.helpers import intent
 
 from .handling import Act, slot
 from .responses import Responses
-from .targets import Device, area_id_of, belongings, home_devices, is_exposed
+from .targets import Device, area_id_of, belongings, home_devices, is_known_to_voice
 from .vocabulary import ATTRIBUTE, DEVICE_CLASS, KEY, READABLE
 
 DATA_VOCABULARY: Final = "xiaomi_aiot_voice_vocabulary"
@@ -42,7 +42,7 @@ def devices_asked(intent_obj: intent.Intent) -> list[Device]:
 
 
 def reading(hass: HomeAssistant, device: Device, prop: str) -> tuple[State, str | None] | None:
-    """The exposed state that holds a device's property, and the attribute (if it is one)."""
+    """The state that holds a device's property, and the attribute (if it is one)."""
     kind, _, name = prop.partition(":")
     kind += ":"
     candidates: list[tuple[str, str | None]] = []
@@ -57,9 +57,13 @@ def reading(hass: HomeAssistant, device: Device, prop: str) -> tuple[State, str 
         )
     elif kind == ATTRIBUTE:
         candidates.extend((entity_id, name) for entity_id in device.entity_ids)
+    # A question reads the device's entities when voice may name the device at all: a battery
+    # sensor is not exposed by default, the lock it belongs to is.
+    if not is_known_to_voice(hass, device):
+        return None
     for entity_id, attribute in candidates:
         state = hass.states.get(entity_id)
-        if state is None or not is_exposed(hass, entity_id):
+        if state is None:
             continue
         if attribute is not None and state.attributes.get(attribute) is None:
             continue

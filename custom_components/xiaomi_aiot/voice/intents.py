@@ -12,7 +12,7 @@ from typing import Final
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import intent
 
-from . import ask, car, climate, lights, locks, media, people, press
+from . import ask, car, climate, lights, locks, media, modes, people, press
 from .handling import Act, XiaomiIntentHandler
 
 HANDLERS: Final[dict[str, Act]] = {
@@ -24,6 +24,7 @@ HANDLERS: Final[dict[str, Act]] = {
     **people.HANDLERS,
     **ask.HANDLERS,
     **press.HANDLERS,
+    **modes.HANDLERS,
 }
 
 

@@ -21,9 +21,11 @@ from .matcher import Recognized
 from .targets import (
     LOCK,
     ME,
+    Device,
     UnresolvedTargetError,
     home_devices,
     is_exposed,
+    is_known_to_voice,
     people,
     resolve_type,
     satellite_area,
@@ -59,6 +61,9 @@ INTENT_DOMAINS: Final = {
     "XiaomiAiotMute": ("media_player",),
     "XiaomiAiotSource": ("media_player",),
     "XiaomiAiotSpeak": ("media_player",),
+    "XiaomiAiotFanPercentage": ("fan",),
+    "XiaomiAiotFanStep": ("fan",),
+    "HassSetPosition": ("cover",),
     "HassTurnOn": (
         "light",
         "climate",
@@ -95,6 +100,7 @@ def spoken_slot_lists(  # noqa: PLR0912 - one list per slot
     properties: Pairs = []
     sources: Pairs = []
     buttons: Pairs = []
+    presets: Pairs = []
     for state in hass.states.async_all():
         if not is_exposed(hass, state.entity_id):
             continue
@@ -110,10 +116,21 @@ def spoken_slot_lists(  # noqa: PLR0912 - one list per slot
                     spoken.append((device.name_by_user or device.name, state.name))
             if entry.platform == DOMAIN and entry.translation_key:
                 word = vocabulary.entity_name(entry.domain, entry.translation_key)
-                if word and entry.domain in READABLE:
-                    properties.append((word, f"{KEY}{entry.translation_key}"))
                 if word and entry.domain == "button":
                     buttons.append((word, entry.translation_key))
+                for attribute, values in vocabulary.mode_names(
+                    entry.domain, entry.translation_key
+                ).items():
+                    offered = {str(v) for v in state.attributes.get(f"{attribute}s") or ()}
+                    offered |= {str(v) for v in state.attributes.get(f"{attribute}_list") or ()}
+                    offered |= {
+                        str(v) for v in state.attributes.get(f"available_{attribute}s") or ()
+                    }
+                    presets.extend(
+                        (word, f"{attribute}:{value}")
+                        for value, word in values.items()
+                        if value in offered
+                    )
         for text, value in spoken:
             # Newer releases put a marker for "the entity's own name" among the aliases.
             if isinstance(text, str) and text.strip():
@@ -122,10 +139,9 @@ def spoken_slot_lists(  # noqa: PLR0912 - one list per slot
                 if state.domain == "lock":
                     lock_names.add(target)
         sources.extend((str(s), str(s)) for s in state.attributes.get("source_list") or ())
-    known = {value for _, value in names}
-    for typed in home_devices(hass, exposed_only=True):
-        if typed.name and typed.name not in known:
-            names.append((typed.name, typed.name))
+    voiced = [d for d in home_devices(hass) if is_known_to_voice(hass, d)]
+    names.extend(_device_names(voiced, {value for _, value in names}))
+    properties.extend(_device_properties(hass, voiced, vocabulary))
     areas: Pairs = [
         (text, text.strip())
         for area in ar.async_get(hass).async_list_areas()
@@ -134,7 +150,7 @@ def spoken_slot_lists(  # noqa: PLR0912 - one list per slot
     ]
     persons: Pairs = [(name, name) for name in people(hass)]
     persons.extend((word, ME) for word in FIRST_PERSON.get(language, ()))
-    present = {kind for d in home_devices(hass, exposed_only=True) for kind in d.types}
+    present = {kind for d in voiced for kind in d.types}
     types: Pairs = [
         (word, kind)
         for kind, words in vocabulary.type_words.items()
@@ -152,12 +168,34 @@ def spoken_slot_lists(  # noqa: PLR0912 - one list per slot
         "property": properties,
         "source": sources,
         "button": buttons,
+        "preset": presets,
     }
     normalized = {
         slot: list(dict.fromkeys((normalize_name(text, language), value) for text, value in pairs))
         for slot, pairs in lists.items()
     }
     return normalized, lock_names
+
+
+def _device_names(devices: list[Device], known: set[str]) -> Pairs:
+    """Devices by their own names, where no entity has that name."""
+    return [(d.name, d.name) for d in devices if d.name and d.name not in known]
+
+
+def _device_properties(hass: HomeAssistant, devices: list[Device], vocabulary: Vocabulary) -> Pairs:
+    """The translated names of the devices' readable entities, as property words."""
+    entities = er.async_get(hass)
+    found: Pairs = []
+    for device in devices:
+        for entity_id in device.entity_ids:
+            entry = entities.async_get(entity_id)
+            if entry is None or entry.platform != DOMAIN or not entry.translation_key:
+                continue
+            if entry.domain in READABLE and (
+                word := vocabulary.entity_name(entry.domain, entry.translation_key)
+            ):
+                found.append((word, f"{KEY}{entry.translation_key}"))
+    return found
 
 
 class Resolver:
@@ -192,7 +230,28 @@ class Resolver:
         intent_type = found.intent
         if "type" in slots:
             intent_type = self._resolve_type(found.intent, slots)
+        elif "name" in slots:
+            intent_type = self._resolve_device_name(intent_type, slots)
         return replace(found, intent=intent_type, slots=slots)
+
+    def _resolve_device_name(self, intent_type: str, slots: dict[str, tuple[Any, str]]) -> str:
+        """A device's own name (no entity has it) means the device's entity for the intent."""
+        name = str(slots["name"][0])
+        if any(state.name == name for state in self._hass.states.async_all()):
+            return intent_type
+        device = next((d for d in home_devices(self._hass) if d.name == name), None)
+        if device is None:
+            return intent_type
+        slots["device_id"] = (device.device_id, device.name)
+        if LOCK in device.types:
+            return LOCK_INTENTS.get(intent_type, intent_type)
+        if intent_type in NAMED_BY_DEVICE:
+            return intent_type
+        for domain in INTENT_DOMAINS.get(intent_type, ()):
+            if (entity_id := device.entity(domain)) and (state := self._hass.states.get(entity_id)):
+                slots["name"] = (state.name, state.name)
+                break
+        return intent_type
 
     def _resolve_type(self, intent_type: str, slots: dict[str, tuple[Any, str]]) -> str:
         """Put the device a type word means into the slots; the intent to handle."""

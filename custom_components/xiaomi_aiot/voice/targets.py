@@ -124,15 +124,13 @@ class Thing:
 
 
 @callback
-def home_devices(hass: HomeAssistant, *, exposed_only: bool = False) -> list[Device]:
+def home_devices(hass: HomeAssistant) -> list[Device]:
     """Every device with entities, typed, and its entities keyed by translation key."""
     entities = er.async_get(hass)
     devices = dr.async_get(hass)
     found: dict[str, Device] = {}
     for entry in entities.entities.values():
         if entry.device_id is None or entry.disabled:
-            continue
-        if exposed_only and not is_exposed(hass, entry.entity_id):
             continue
         device = found.get(entry.device_id)
         if device is None:
@@ -168,6 +166,14 @@ def _types_of(entry: er.RegistryEntry, device_class: str | None) -> Iterable[str
         )
         if kind:
             yield kind
+
+
+def is_known_to_voice(hass: HomeAssistant, device: Device) -> bool:
+    """Whether questions may name the device: one of its entities is exposed to Assist, or it
+    is the car or a person's phone or watch, which voice has always answered for."""
+    return bool(device.types & OWN_TYPES) or any(
+        is_exposed(hass, entity_id) for entity_id in device.entity_ids
+    )
 
 
 @callback

@@ -9,6 +9,7 @@ as do the other names people use for a type (电视机, 灯光).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -23,7 +24,15 @@ KEY: Final = "key:"
 DEVICE_CLASS: Final = "class:"
 ATTRIBUTE: Final = "attr:"
 READABLE: Final = ("sensor", "binary_sensor", "number", "select", "switch")
+MODE_ATTRIBUTES: Final = ("preset_mode", "effect", "mode", "fan_mode")
+"""Attributes whose values are modes a user names: a fan's preset, a light's effect."""
 """Platforms whose entities answer a question about a property."""
+
+
+def offered_modes(attributes: Mapping[str, Any], attribute: str) -> set[str]:
+    """The values an entity offers for a mode attribute (preset_modes, effect_list, ...)."""
+    keys = (f"{attribute}s", f"{attribute}_list", f"available_{attribute}s")
+    return {str(value) for key in keys for value in attributes.get(key) or ()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +42,20 @@ class Vocabulary:
     entity_names: dict[tuple[str, str], str]
     type_words: dict[str, list[str]]
     property_words: dict[str, list[str]]
+    modes: dict[tuple[str, str], dict[str, dict[str, str]]]
+    """Translated names of modes, presets and effects: (platform, key) -> attribute -> value."""
 
     @classmethod
     def load(cls, language: str) -> Vocabulary:
         """Read a language's translations and word lists (blocking: run in the executor)."""
         translations = json.loads((TRANSLATIONS / f"{language}.json").read_text("utf-8"))
         names: dict[tuple[str, str], str] = {}
+        modes: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
         for platform, keys in translations.get("entity", {}).items():
             for key, entry in keys.items():
+                for attribute, values in (entry.get("state_attributes") or {}).items():
+                    if attribute in MODE_ATTRIBUTES and isinstance(values.get("state"), dict):
+                        modes.setdefault((platform, key), {})[attribute] = values["state"]
                 name = entry.get("name") if isinstance(entry, dict) else None
                 if isinstance(name, str) and "{" not in name:
                     names[(platform, key)] = name
@@ -56,7 +71,11 @@ class Vocabulary:
         properties = {
             str(key): list(words) for key, words in (templates.get("property_words") or {}).items()
         }
-        return cls(names, types, properties)
+        return cls(names, types, properties, modes)
+
+    def mode_names(self, platform: str, key: str) -> dict[str, dict[str, str]]:
+        """An entity's translated modes by attribute, by its platform and translation key."""
+        return self.modes.get((platform, key), {})
 
     def entity_name(self, platform: str, key: str) -> str | None:
         """An entity's translated name by its platform and translation key."""
