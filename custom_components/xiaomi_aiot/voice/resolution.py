@@ -23,6 +23,7 @@ from .targets import (
     ME,
     Device,
     UnresolvedTargetError,
+    belongings,
     home_devices,
     is_exposed,
     is_known_to_voice,
@@ -256,6 +257,15 @@ class Resolver:
     def _resolve_type(self, intent_type: str, slots: dict[str, tuple[Any, str]]) -> str:
         """Put the device a type word means into the slots; the intent to handle."""
         kind = str(slots.pop("type")[0])
+        if "person" in slots:
+            # 我的手环, Dad's phone: the person's device of that type.
+            person = str(slots.pop("person")[0])
+            owned = [d for d in belongings(self._hass, person) if kind in d.types]
+            if len(owned) != 1:
+                raise UnresolvedTargetError("no_type_target", [])
+            slots["name"] = (owned[0].name, owned[0].name)
+            slots["device_id"] = (owned[0].device_id, owned[0].name)
+            return intent_type
         area = slots.get("area", (None, ""))[0]
         satellite = satellite_area(self._hass, self._satellite)
         if kind in GROUP_TYPES:

@@ -216,17 +216,17 @@ def belongings(hass: HomeAssistant, person: str | None) -> list[Device]:
 
 @callback
 def speaking_person(hass: HomeAssistant, context: Context | None) -> str | None:
-    """The person of the user who speaks; else the home's only person; else None."""
+    """The person of the user who speaks; else the home's only person; else None.
+
+    The home's people are its persons and the owners its phones and watches are named after.
+    """
     user_id = context.user_id if context else None
-    persons = hass.states.async_all("person")
     if user_id:
-        for state in persons:
+        for state in hass.states.async_all("person"):
             if state.attributes.get("user_id") == user_id:
                 return state.name
-    if len(persons) == 1:
-        return persons[0].name
     known = people(hass)
-    return known[0] if len(known) == 1 and not persons else None
+    return known[0] if len(known) == 1 else None
 
 
 @callback

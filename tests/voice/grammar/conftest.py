@@ -9,6 +9,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from homeassistant.config_entries import ConfigEntryState
@@ -45,7 +46,9 @@ def home_file(language: str) -> Path:
     return HOMES / ("real_zh.yaml" if language == "zh-Hans" else "real_en.yaml")
 
 
-async def start_home(hass: HomeAssistant, language: str) -> AsyncIterator[RealHome]:
+async def start_home(
+    hass: HomeAssistant, language: str, *, zones: list[dict[str, Any]] | None = None
+) -> AsyncIterator[RealHome]:
     """Simulate the home, sign in to its account, link the speaking user to a person."""
     home = await asyncio.get_running_loop().run_in_executor(None, load_home, home_file(language))
     sim = Simulator(home, first_address=first_address(), seed=1)
@@ -55,6 +58,8 @@ async def start_home(hass: HomeAssistant, language: str) -> AsyncIterator[RealHo
     try:
         assert await async_setup_component(hass, "homeassistant", {})
         assert await async_setup_component(hass, "conversation", {})
+        if zones:
+            assert await async_setup_component(hass, "zone", {"zone": zones})
         user = await hass.auth.async_create_user(SPEAKER[language])
         person = {"id": "speaker", "name": SPEAKER[language], "user_id": user.id}
         assert await async_setup_component(hass, "person", {"person": [person]})
