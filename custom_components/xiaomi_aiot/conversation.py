@@ -31,7 +31,7 @@ from .voice.intents import async_register_intents
 from .voice.matcher import Recognized, load_sentences, recognize_ranked, text_slot_list
 from .voice.resolution import Resolver, spoken_slot_lists
 from .voice.responses import Responses
-from .voice.targets import ASSISTANT, UnresolvedTargetError
+from .voice.targets import ASSISTANT, LOCK, UnresolvedTargetError
 from .voice.text import EN, LANGUAGES, ZH, canonical_language, normalize
 from .voice.vocabulary import Vocabulary
 
@@ -66,9 +66,12 @@ class _SlotCache:
     lock_names: set[str]
 
     def accepts(self, found: Recognized) -> bool:
-        """Locking and unlocking by name only for a lock's name."""
-        if found.intent in LOCK_INTENTS and "name" in found.slots:
-            return _name(found) in self.lock_names
+        """Locking and unlocking only a lock: by a lock's name or the lock type word."""
+        if found.intent in LOCK_INTENTS:
+            if "type" in found.slots:
+                return bool(found.slots["type"][0] == LOCK)
+            if "name" in found.slots:
+                return _name(found) in self.lock_names
         return True
 
 

@@ -7,7 +7,8 @@ area, type word or person), else the one device that has the property.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
@@ -24,21 +25,32 @@ UNKNOWN: Final = frozenset({"unknown", "unavailable", ""})
 
 def devices_asked(intent_obj: intent.Intent) -> list[Device]:
     """The devices the question is about."""
-    hass = intent_obj.hass
+    values = {key: slot(intent_obj, key) for key in ("device_id", "name", "person", "area")}
+    return devices_named(intent_obj.hass, values)
+
+
+def devices_named(hass: HomeAssistant, values: Mapping[str, Any]) -> list[Device]:
+    """The devices a device id, a name, a person or an area (in that order) stand for."""
     devices = home_devices(hass)
-    if (device_id := slot(intent_obj, "device_id")) is not None:
+    if (device_id := values.get("device_id")) is not None:
         return [d for d in devices if d.device_id == device_id]
-    if (name := slot(intent_obj, "name")) is not None:
-        entry_ids = {
+    if (name := values.get("name")) is not None:
+        entity_ids = {
             state.entity_id for state in hass.states.async_all() if state.name == str(name)
         }
-        return [d for d in devices if d.name == str(name) or entry_ids & set(d.entity_ids)]
-    if (person := slot(intent_obj, "person")) is not None:
+        return [d for d in devices if d.name == str(name) or entity_ids & set(d.entity_ids)]
+    if (person := values.get("person")) is not None:
         return belongings(hass, str(person))
-    if (area := slot(intent_obj, "area")) is not None:
+    if (area := values.get("area")) is not None:
         wanted = area_id_of(hass, str(area))
         return [d for d in devices if d.area_id == wanted]
     return devices
+
+
+def answerable(hass: HomeAssistant, values: Mapping[str, Any]) -> bool:
+    """Whether a device the question names has the property asked about."""
+    prop = str(values.get("property"))
+    return any(reading(hass, device, prop) for device in devices_named(hass, values))
 
 
 def reading(hass: HomeAssistant, device: Device, prop: str) -> tuple[State, str | None] | None:

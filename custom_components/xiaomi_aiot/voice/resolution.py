@@ -17,6 +17,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 
 from ..const import DOMAIN  # noqa: TID252
+from .ask import answerable
 from .matcher import Recognized
 from .targets import (
     LOCK,
@@ -35,6 +36,7 @@ from .targets import (
 from .text import EN, ZH, normalize_name
 from .vocabulary import ATTRIBUTE, DEVICE_CLASS, KEY, READABLE, Vocabulary
 
+ASK: Final = "XiaomiAiotAsk"
 FIRST_PERSON: Final = {ZH: ("我", "我自己"), EN: ("i", "me", "my", "myself")}
 GROUP_TYPES: Final = frozenset({"light"})
 """Types spoken of in the plural: 客厅的灯 is every light in the living room."""
@@ -142,6 +144,7 @@ def spoken_slot_lists(  # noqa: PLR0912 - one list per slot
         sources.extend((str(s), str(s)) for s in state.attributes.get("source_list") or ())
     voiced = [d for d in home_devices(hass) if is_known_to_voice(hass, d)]
     names.extend(_device_names(voiced, {value for _, value in names}))
+    lock_names.update(d.name for d in voiced if LOCK in d.types)
     properties.extend(_device_properties(hass, voiced, vocabulary))
     areas: Pairs = [
         (text, text.strip())
@@ -211,12 +214,23 @@ class Resolver:
     def first(self, readings: list[Recognized]) -> Recognized:
         """The first reading whose targets resolve to devices that can do what it asks."""
         failure: UnresolvedTargetError | None = None
+        unanswerable: Recognized | None = None
         for reading in readings:
             try:
-                return self.resolve(reading)
+                resolved = self.resolve(reading)
             except UnresolvedTargetError as err:
                 if failure is None or (failure.key == "no_type_target" and err.candidates):
                     failure = err
+                continue
+            if resolved.intent == ASK and not answerable(
+                self._hass, {key: value for key, (value, _) in resolved.slots.items()}
+            ):
+                # 电量 is a battery's charge and an AC's energy: the one the device has.
+                unanswerable = unanswerable or resolved
+                continue
+            return resolved
+        if unanswerable is not None:
+            return unanswerable
         assert failure is not None
         raise failure
 

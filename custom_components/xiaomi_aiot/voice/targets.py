@@ -277,7 +277,11 @@ class UnresolvedTargetError(Exception):
 
 @callback
 def of_type(hass: HomeAssistant, kind: str) -> list[Thing]:
-    """Every device of a type with an exposed entity: its main entity if that one is exposed."""
+    """Every device of a type with an exposed entity: its main entity if that one is exposed.
+
+    The car, phones and watches are found whatever is exposed, as voice has always answered
+    questions about them; acting on their entities still goes through exposure checks.
+    """
     found = []
     for device in home_devices(hass):
         if kind not in device.types:
@@ -287,8 +291,8 @@ def of_type(hass: HomeAssistant, kind: str) -> list[Thing]:
             for entity_id in (device.main[kind], *device.entity_ids)
             if hass.states.get(entity_id) is not None and is_exposed(hass, entity_id)
         ]
-        if exposed:
-            found.append(Thing(exposed[0], device.name, device))
+        if exposed or (kind in OWN_TYPES and hass.states.get(device.main[kind])):
+            found.append(Thing((exposed or [device.main[kind]])[0], device.name, device))
     return found
 
 
