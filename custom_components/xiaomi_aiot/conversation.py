@@ -1,9 +1,11 @@
 """Xiao Ai: a conversation agent for short Chinese (and English) home commands.
 
-Sentences are hassil templates (voice/sentences/<language>/*.yaml), matched against Home
-Assistant's areas and the names and aliases of exposed entities; the actions are Home
-Assistant intents, built-in where they fit and ours (voice/intents.py) for the rest. What it
-does not understand goes to Home Assistant's default agent.
+Sentences are hassil templates (voice/sentences/<language>/*.yaml) over slots: a target (a name,
+an area, a device-type word, a person, "all" and their combinations), capabilities and property
+words, all built from what is exposed (voice/resolution.py). After a sentence is recognised, a
+type word is resolved to the device it means and "I" to the speaking user's person; the actions
+are Home Assistant intents, built-in where they fit and ours (voice/intents.py) for the rest.
+What it does not understand goes to Home Assistant's default agent.
 """
 
 from __future__ import annotations
