@@ -68,7 +68,7 @@ EN_TARGETS = (
         True,
         "living-room-tv",
     ),
-    Target("office-lamp", "Desk lamp", "Office", "light", False, True, "kitchen-speaker"),
+    Target("office-lamp", "Desk lamp", "Office", "light", False, True),
     Target("bedside-lamp", "Bedside lamp", "Bedroom", "light", False, True, "bedroom-ac"),
     Target("living-room-ac", "Living Room AC", "Living Room", "ac", False, True, "living-room-tv"),
     Target("bedroom-ac", "Bedroom AC", "Bedroom", "ac", False, True, "bedside-lamp"),
