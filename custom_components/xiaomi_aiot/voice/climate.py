@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from homeassistant.core import State
@@ -15,38 +16,42 @@ RELATIVE_FAN_LEVELS: Final = {"low": 0.0, "medium": 0.5, "high": 1.0}
 """Where a spoken fan speed lies among a unit's numbered levels, from lowest to highest."""
 
 
+async def _to_set_point(
+    intent_obj: intent.Intent, responses: Responses, value_for: Callable[[State], float]
+) -> str:
+    """Set the named (or running) unit's target to `value_for(its state)`, within its range."""
+    states = targets(intent_obj, ["climate"])[:1]
+    state = states[0]
+    low = number(state, "min_temp") or 16.0
+    high = number(state, "max_temp") or 32.0
+    value = max(low, min(high, value_for(state)))
+    await call(intent_obj.hass, "climate", "set_temperature", states, temperature=value)
+    return responses.render("set_temperature", name=names(states), value=value)
+
+
 async def _set_temperature(
     intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
 ) -> str:
-    states = targets(intent_obj, ["climate"])[:1]
     value = float(slot(intent_obj, "temperature"))
-    await call(intent_obj.hass, "climate", "set_temperature", states, temperature=value)
-    return responses.render("set_temperature", name=names(states), value=value)
+    return await _to_set_point(intent_obj, responses, lambda _: value)
 
 
 async def _temperature_step(
     intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
 ) -> str:
-    states = targets(intent_obj, ["climate"])[:1]
     step = float(slot(intent_obj, "degrees") or TEMPERATURE_STEP)
     sign = 1 if slot(intent_obj, "direction") == "up" else -1
-    current = number(states[0], "temperature") or 24.0
-    low = number(states[0], "min_temp") or 16.0
-    high = number(states[0], "max_temp") or 32.0
-    value = max(low, min(high, current + sign * step))
-    await call(intent_obj.hass, "climate", "set_temperature", states, temperature=value)
-    return responses.render("set_temperature", name=names(states), value=value)
+    return await _to_set_point(
+        intent_obj, responses, lambda state: (number(state, "temperature") or 24.0) + sign * step
+    )
 
 
 async def _temperature_extreme(
     intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
 ) -> str:
     """The set point to the unit's highest or lowest."""
-    states = targets(intent_obj, ["climate"])[:1]
-    attribute = "max_temp" if slot(intent_obj, "level") == "max" else "min_temp"
-    value = number(states[0], attribute) or (32.0 if attribute == "max_temp" else 16.0)
-    await call(intent_obj.hass, "climate", "set_temperature", states, temperature=value)
-    return responses.render("set_temperature", name=names(states), value=value)
+    highest = slot(intent_obj, "level") == "max"
+    return await _to_set_point(intent_obj, responses, lambda _: 1000.0 if highest else -1000.0)
 
 
 async def _climate_mode(

@@ -120,3 +120,8 @@ async def call(
         {ATTR_ENTITY_ID: [state.entity_id for state in states], **data},
         blocking=True,
     )
+
+
+def stepped(current: float, sign: int, step: float, low: float = 1, high: float = 100) -> int:
+    """A level moved by a step up or down, kept within its range."""
+    return int(max(low, min(high, round(current + sign * step))))

@@ -6,7 +6,7 @@ from typing import Final
 
 from homeassistant.helpers import intent
 
-from .handling import Act, call, names, slot, targets
+from .handling import Act, call, names, slot, stepped, targets
 from .responses import Responses
 
 LIGHT_STEP: Final = 20
@@ -22,10 +22,9 @@ async def _light_step(
     sign = 1 if slot(intent_obj, "direction") == "up" else -1
     levels = []
     for state in states:
-        current = (state.attributes.get("brightness") or 0) * 100 / 255
-        if state.state != "on":
-            current = 0
-        level = max(1, min(100, round(current + sign * step)))
+        on = state.state == "on"
+        current = (state.attributes.get("brightness") or 0) * 100 / 255 if on else 0
+        level = stepped(current, sign, step)
         levels.append(level)
         await call(intent_obj.hass, "light", "turn_on", [state], brightness_pct=level)
     return responses.render("light_step", name=names(states), value=levels[0])

@@ -6,7 +6,7 @@ from typing import Final
 
 from homeassistant.helpers import intent
 
-from .handling import Act, call, names, number, slot, slot_text, targets
+from .handling import Act, call, names, number, slot, slot_text, stepped, targets
 from .responses import Responses
 
 FAN_STEP: Final = 20
@@ -67,10 +67,8 @@ async def _fan_step(
     sign = 1 if slot(intent_obj, "direction") == "up" else -1
     level = 0
     for state in states:
-        current = number(state, "percentage") or 0.0
-        if state.state != "on":
-            current = 0.0
-        level = max(1, min(100, round(current + sign * FAN_STEP)))
+        current = (number(state, "percentage") or 0.0) if state.state == "on" else 0.0
+        level = stepped(current, sign, FAN_STEP)
         await call(intent_obj.hass, "fan", "set_percentage", [state], percentage=level)
     return responses.render("fan_percentage", name=names(states), value=level)
 
