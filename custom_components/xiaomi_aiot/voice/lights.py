@@ -54,7 +54,24 @@ async def _color_temp_step(
     return responses.render("color_temp_step", name=names(states), value=kelvin)
 
 
+async def _color_temp_set(
+    intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
+) -> str:
+    """Colour temperature in kelvin, or the light's warmest or coolest."""
+    states = targets(intent_obj, ["light"])
+    kelvin = 0
+    for state in states:
+        low = state.attributes.get("min_color_temp_kelvin") or 2700
+        high = state.attributes.get("max_color_temp_kelvin") or 6500
+        level = slot(intent_obj, "level")
+        wanted = high if level == "max" else low if level == "min" else slot(intent_obj, "kelvin")
+        kelvin = int(max(low, min(high, float(wanted))))
+        await call(intent_obj.hass, "light", "turn_on", [state], color_temp_kelvin=kelvin)
+    return responses.render("color_temp_step", name=names(states), value=kelvin)
+
+
 HANDLERS: Final[dict[str, Act]] = {
+    "XiaomiAiotColorTempSet": _color_temp_set,
     "XiaomiAiotLightStep": _light_step,
     "XiaomiAiotLightExtreme": _light_extreme,
     "XiaomiAiotColorTempStep": _color_temp_step,

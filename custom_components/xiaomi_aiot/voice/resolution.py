@@ -52,6 +52,7 @@ INTENT_DOMAINS: Final = {
     "XiaomiAiotLightStep": ("light",),
     "XiaomiAiotLightExtreme": ("light",),
     "XiaomiAiotColorTempStep": ("light",),
+    "XiaomiAiotColorTempSet": ("light",),
     "HassClimateSetTemperature": ("climate",),
     "XiaomiAiotSetTemperature": ("climate",),
     "XiaomiAiotTemperatureStep": ("climate",),

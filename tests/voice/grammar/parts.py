@@ -171,6 +171,21 @@ CAPABILITIES: tuple[Capability, ...] = (
         ("living-room-light",),
     ),
     Capability(
+        "color_temperature_set",
+        {
+            ZH: ("把{t}色温调到3000K", "{t}的色温调到3000"),
+            EN: ("set {t} colour temperature to 3000k", "set {t} color temperature to 3000 kelvin"),
+        },
+        {"property": "light.color-temperature", "value": 3000},
+        ("living-room-light",),
+    ),
+    Capability(
+        "color_temperature_coolest",
+        {ZH: ("把{t}色温调到最冷",), EN: ("make {t} as cool as possible",)},
+        {"property": "light.color-temperature", "value": 6500},
+        ("living-room-light",),
+    ),
+    Capability(
         "color",
         {
             ZH: ("把{t}调成红色", "{t}换成蓝色"),
@@ -306,6 +321,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         },
         {"property": "speaker.volume", "value": 60},
         ("xiaoai-pro", "kitchen-speaker"),
+    ),
+    Capability(
+        "volume_max",
+        {ZH: ("把{t}音量调到最大", "{t}声音开到最大"), EN: ("set {t} volume to max",)},
+        {"property": "speaker.volume", "change": "up"},
+        ("living-room-tv", "xiaoai-pro", "kitchen-speaker"),
     ),
     Capability(
         "volume_down",
@@ -541,6 +562,12 @@ CAPABILITIES: tuple[Capability, ...] = (
             ZH: ("把{t}风速调到100%", "{t}风速调到百分之百"),
             EN: ("set {t} speed to 100%",),
         },
+        {"property": "fan.speed-level", "change": "up"},
+        ("second-bedroom-fan", "kids-room-fan"),
+    ),
+    Capability(
+        "fan_fastest",
+        {ZH: ("把{t}风速调到最大",), EN: ("set {t} speed to maximum",)},
         {"property": "fan.speed-level", "change": "up"},
         ("second-bedroom-fan", "kids-room-fan"),
     ),
