@@ -131,7 +131,12 @@ def home_definition(devices: int, *, push: bool) -> dict[str, Any]:
     return {"home_name": "Scale Home", "rooms": rooms, "devices": items}
 
 
-EMPTY_HOME: dict[str, Any] = {"home_name": "Empty Home", "devices": []}
+EMPTY_HOME: dict[str, Any] = {
+    "home_name": "Empty Home",
+    # Another Xiaomi account than the devices' home: one entry per account.
+    "account": {"username": hass.EMPTY_USERNAME, "password": "demo"},
+    "devices": [],
+}
 
 
 def write_home(path: Path, definition: dict[str, Any]) -> Path:

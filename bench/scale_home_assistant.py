@@ -29,6 +29,8 @@ if str(ROOT / "script") not in sys.path:
 import demo_bootstrap as bootstrap  # noqa: E402 - in script/, put on the path above
 
 log = bootstrap.log
+EMPTY_USERNAME = "empty"
+"""The empty home's Xiaomi account (bench/scale.py's `EMPTY_HOME`)."""
 BootstrapError = bootstrap.BootstrapError
 
 DOMAIN = "xiaomi_aiot"
@@ -405,7 +407,7 @@ async def onboard(plan: Plan, pid: int, started: float, figures: HaFigures) -> N
         try:
             await wait_started(ha, plan, pid, started, figures.first_boot)
             await bootstrap.drop_broken_onboarding_entries(ha)
-            await bootstrap.add_account(ha, plan.empty_cloud, bootstrap.CLOUD_USERNAME)
+            await bootstrap.add_account(ha, plan.empty_cloud, EMPTY_USERNAME)
         finally:
             await ha.close()
 

@@ -527,13 +527,15 @@ async def reconfigure_form(
 
 
 async def add_account(ha: HomeAssistantClient, cloud_url: str, username: str) -> str:
-    """The config flow's account path, as in the UI: menu, sign-in, homes. The new entry's id."""
+    """The config flow's account path, as in the UI: menus, the password, homes. The new
+    entry's id."""
     flow = await ha.request("POST", FLOW, json_body={"handler": DOMAIN})
-    if flow.get("type") == "menu":
-        if "account" not in (flow.get("menu_options") or []):
-            raise BootstrapError(f"the config flow's menu has no account path: {flow}")
-        flow = await flow_step(ha, flow["flow_id"], {"next_step_id": "account"})
-    if not is_form(flow, "account"):
+    for step, option in (("user", "account"), ("account", "password")):
+        if flow.get("type") == "menu" and flow.get("step_id") == step:
+            if option not in (flow.get("menu_options") or []):
+                raise BootstrapError(f"the config flow's menu has no {option} path: {flow}")
+            flow = await flow_step(ha, flow["flow_id"], {"next_step_id": option})
+    if not is_form(flow, "password"):
         raise BootstrapError(f"unexpected start of the account's config flow: {flow}")
     flow_id = flow["flow_id"]
     answer = await flow_step(
@@ -547,7 +549,7 @@ async def add_account(ha: HomeAssistantClient, cloud_url: str, username: str) ->
             "password": CLOUD_PASSWORD,
         },
     )
-    if is_form(answer, "account"):
+    if is_form(answer, "password"):
         await abort_flow(ha, flow_id)
         raise BootstrapError(f"signing in at {cloud_url} failed: {answer.get('errors')}")
     if not is_form(answer, "homes"):
@@ -572,16 +574,11 @@ async def reconfigure_account(ha: HomeAssistantClient, entry_id: str, cloud_url:
     flow = await ha.request("POST", FLOW, json_body={"handler": DOMAIN, "entry_id": entry_id})
     if not is_form(flow, "reconfigure_account"):
         raise BootstrapError(f"unexpected start of the account's reconfigure flow: {flow}")
-    answer = await flow_step(
-        ha,
-        flow["flow_id"],
-        {
-            "region": CLOUD_REGION,
-            "server_url": cloud_url,
-            "spec_server": cloud_url,
-            "password": CLOUD_PASSWORD,
-        },
-    )
+    where = {"region": CLOUD_REGION, "server_url": cloud_url, "spec_server": cloud_url}
+    answer = await flow_step(ha, flow["flow_id"], where)
+    if answer.get("type") == "menu":  # how to sign in again there: with the password
+        answer = await flow_step(ha, flow["flow_id"], {"next_step_id": "reauth_password"})
+        answer = await flow_step(ha, flow["flow_id"], {"password": CLOUD_PASSWORD})
     if answer.get("type") != "abort" or answer.get("reason") != "reconfigure_successful":
         await abort_flow(ha, flow["flow_id"])
         raise BootstrapError(f"reconfiguring the account at {cloud_url} failed: {answer}")
@@ -602,6 +599,7 @@ async def reauth_flow(ha: HomeAssistantClient, entry_id: str) -> str | None:
 
 async def reauthenticate(ha: HomeAssistantClient, flow_id: str) -> None:
     """Answer the re-authentication flow with the password (then the entry is reloaded)."""
+    answer = await flow_step(ha, flow_id, {"next_step_id": "reauth_password"})
     answer = await flow_step(ha, flow_id, {"password": CLOUD_PASSWORD})
     if answer.get("type") != "abort" or answer.get("reason") != "reauth_successful":
         await abort_flow(ha, flow_id)

@@ -23,6 +23,7 @@ CLOUD_FAULT_KEYS = (
     "captcha",
     "two_step",
     "refuse_pass_token",
+    "rate_limit",
 )
 SPEC_SERVER_FAULTS = ("down", "error", "slow", "garbage")
 
@@ -37,8 +38,10 @@ class CloudFaults:
     page_limit: int | None = None
     spec_server: str | None = None
     captcha: bool = False
-    two_step: bool = False
+    two_step: bool | str = False
+    """2-step verification: off, on (a code by text or e-mail), or ``phone`` / ``email`` only."""
     refuse_pass_token: bool = False
+    rate_limit: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as JSON."""
@@ -51,6 +54,7 @@ class CloudFaults:
             "captcha": self.captcha,
             "two_step": self.two_step,
             "refuse_pass_token": self.refuse_pass_token,
+            "rate_limit": self.rate_limit,
         }
 
 
@@ -85,6 +89,16 @@ def parse_cloud_fault_change(data: Any, device_ids: Collection[str]) -> CloudFau
     return CloudFaultChange(settings, expire)
 
 
+TWO_STEP_ONLY = ("phone", "email")
+
+
+def two_step_setting(where: str, value: Any) -> bool | str:
+    """A valid ``two_step`` setting: true, false, ``phone`` or ``email``."""
+    if isinstance(value, bool) or value in TWO_STEP_ONLY:
+        return value  # type: ignore[no-any-return]
+    raise FaultError(f"{where}: {value!r} is not true, false, phone or email")
+
+
 def _setting(key: str, value: Any, device_ids: Collection[str]) -> Any:
     """A setting's validated value (not null)."""
     if key == "error_rate":
@@ -93,8 +107,10 @@ def _setting(key: str, value: Any, device_ids: Collection[str]) -> Any:
         if not math.isfinite(value) or not 0 <= value <= 1:
             raise FaultError(f"{key}: {value!r} is outside 0..1")
         return float(value)
-    if key in ("timeout", "captcha", "two_step", "refuse_pass_token"):
+    if key in ("timeout", "captcha", "refuse_pass_token", "rate_limit"):
         return _boolean(key, value)
+    if key == "two_step":
+        return two_step_setting(key, value)
     if key == "offline_devices":
         return _device_ids(value, device_ids)
     if key == "spec_server":

@@ -21,6 +21,7 @@ FAULT_KEYS = (
     "offline",
     "no_push",
     "legacy",
+    "busy",
     "batch_limit",
     "property_errors",
     "reboot",
@@ -48,6 +49,7 @@ class Faults:
     offline: bool = False
     no_push: bool = False
     legacy: bool = False
+    busy: bool = False
     batch_limit: int | None = None
     property_errors: Mapping[tuple[int, int], int] = field(default_factory=dict)
 
@@ -95,7 +97,7 @@ def parse_fault_change(data: Any, spec: MiotSpec | None = None) -> FaultChange:
             settings[key] = _number(key, value, 0.0, 1.0)
         elif key == "delay":
             settings[key] = _number(key, value, 0.0, MAX_DELAY)
-        elif key in ("offline", "no_push", "legacy"):
+        elif key in ("offline", "no_push", "legacy", "busy"):
             settings[key] = _boolean(key, value)
         elif key == "batch_limit":
             settings[key] = _batch_limit(value)

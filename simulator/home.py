@@ -17,6 +17,7 @@ from typing import Any
 from custom_components.xiaomi_aiot.miot.errors import MiotSpecError
 from custom_components.xiaomi_aiot.miot.spec import MiotSpec, Value
 
+from .cloud_faults import two_step_setting
 from .faults import FaultChange, FaultError, parse_fault_change
 from .kinds import KIND_STATE, KINDS, LIGHT_FEATURES, Kind, light_model
 from .plausible import plausible_state
@@ -25,7 +26,9 @@ from .state import StateError, StateKey, initial_state, parse_cloud_state, parse
 from .yamlload import YamlError, load_yaml
 
 HOME_KEYS = ("home_name", "account", "rooms", "devices", "specs")
-ACCOUNT_KEYS = ("username", "password", "captcha", "two_step")
+ACCOUNT_KEYS = ("username", "password", "captcha", "two_step", "country")
+COUNTRIES = ("cn", "de", "us", "ru", "tw", "sg", "in", "i2")
+"""The countries of Xiaomi's app API (``<country>.api.io.mi.com``; cn is ``api.io.mi.com``)."""
 DEFAULT_HOME_NAME = "My Home"
 DEVICE_KEYS = (
     *("id", "kind", "name", "room", "person", "model", "token", "did"),
@@ -78,7 +81,8 @@ class AccountConfig:
     username: str = "demo"
     password: str = field(default="demo", repr=False)
     captcha: bool = False  # Xiaomi's sign-in asks for a captcha first
-    two_step: bool = False  # a right password leads to 2-step verification
+    two_step: bool | str = False  # a right password leads to 2-step verification (phone, email)
+    country: str = "cn"  # the only country whose app API lists the account's homes and devices
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,11 +189,17 @@ def _account(raw: Any) -> AccountConfig:
     password = _text(raw, "password", "account", required=True)
     assert username is not None
     assert password is not None
-    switches = {key: raw.get(key, False) for key in ("captcha", "two_step")}
-    for key, value in switches.items():
-        if not isinstance(value, bool):
-            raise HomeFileError(f"account.{key}: {value!r} is not true or false")
-    return AccountConfig(username, password, **switches)
+    captcha = raw.get("captcha", False)
+    if not isinstance(captcha, bool):
+        raise HomeFileError(f"account.captcha: {captcha!r} is not true or false")
+    try:
+        two_step = two_step_setting("account.two_step", raw.get("two_step", False))
+    except FaultError as err:
+        raise HomeFileError(str(err)) from err
+    country = raw.get("country", "cn")
+    if country not in COUNTRIES:
+        raise HomeFileError(f"account.country: {country!r} is not one of {', '.join(COUNTRIES)}")
+    return AccountConfig(username, password, captcha, two_step, country)
 
 
 def _no_unknown_keys(data: Mapping[Any, Any], known: tuple[str, ...], path: str) -> None:

@@ -19,6 +19,7 @@ INVALID_REQUEST = -32600
 METHOD_NOT_FOUND = -32601
 INVALID_PARAMS = -32602
 TOO_MANY_PROPERTIES = -5001
+USER_ACK_TIMEOUT = -9999
 NOT_READABLE = -4001
 NOT_WRITABLE = -4002
 DOES_NOT_EXIST = -4003
@@ -55,6 +56,10 @@ def handle(
             handler = None
         if handler is None:
             return error(METHOD_NOT_FOUND, "Method not found")
+        if device.faults.busy and method in _MIOT_METHODS:
+            # The Wi-Fi module answers for a controller that did not (Xiaomi's miIO SDK:
+            # MIIO_USER_ERR_CODE_ACK_TIMEOUT, "user ack timeout").
+            return error(USER_ACK_TIMEOUT, "user ack timeout")
         return {"result": handler(device, params)}
     except RpcError as err:
         return error(err.code, err.message)

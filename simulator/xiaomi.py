@@ -42,9 +42,13 @@ SID = "xiaomiio"
 QS = "%3Fsid%3Dxiaomiio%26_json%3Dtrue"
 STS_URL = f"https://{STS_HOST}/sts"
 LOGIN_FAILED = 70016
-CAPTCHA_NEEDED = 87001
+CAPTCHA_WRONG = 87001
 WRONG_CODE = 70014
+REACH_LIMIT = 70022
+"""``RESULT_CODE_ERROR_REACH_LIMIT`` (0x11186) of Xiaomi's account SDK."""
 QR_EXPIRED = 700
+MASKED_PHONE = "+86 138******00"
+MASKED_EMAIL = "d***o@example.com"
 AUTH_ERROR = 3
 _dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
 
@@ -106,8 +110,10 @@ class XiaomiSide:
             (ACCOUNT_HOST, "GET", "/pass/serviceLogin"): self._service_login,
             (ACCOUNT_HOST, "POST", "/pass/serviceLoginAuth2"): self._service_login_auth,
             (ACCOUNT_HOST, "GET", "/pass/getCode"): self._captcha_image,
-            (ACCOUNT_HOST, "GET", "/identity/authStart"): self._identity_start,
+            (ACCOUNT_HOST, "GET", "/fe/service/identity/authStart"): self._identity_start,
             (ACCOUNT_HOST, "GET", "/identity/list"): self._identity_list,
+            (ACCOUNT_HOST, "GET", "/identity/auth/verifyPhone"): self._masked_target,
+            (ACCOUNT_HOST, "GET", "/identity/auth/verifyEmail"): self._masked_target,
             (ACCOUNT_HOST, "POST", "/identity/auth/sendPhoneTicket"): self._send_code,
             (ACCOUNT_HOST, "POST", "/identity/auth/sendEmailTicket"): self._send_code,
             (ACCOUNT_HOST, "POST", "/identity/auth/verifyPhone"): self._verify_code,
@@ -202,11 +208,23 @@ class XiaomiSide:
     async def _service_login_auth(self, request: web.Request) -> web.Response:
         form = await request.post()
         callback = str(form.get("callback") or STS_URL)
+        if self.cloud.faults.rate_limit:
+            self.refusals["password"] += 1
+            return _account_answer(
+                {
+                    "code": REACH_LIMIT,
+                    "result": "error",
+                    "description": "操作过于频繁",
+                    "desc": "操作过于频繁",
+                }
+            )
         if self.cloud.faults.captcha:
             expected = self._icks.pop(request.cookies.get("ick", ""), None)
             if expected is None or str(form.get("captCode", "")).lower() != expected:
                 self.refusals["captcha"] += 1
-                return self._login_failed(callback, captcha=True)
+                # hass-xiaomi-miot's core/xiaomi_cloud.py: 70016 with a captchaUrl when a
+                # captcha is wanted, 87001 when the one sent (captCode) is wrong.
+                return self._login_failed(callback, captcha=True, wrong="captCode" in form)
         if not self._password_right(form):
             self.refusals["password"] += 1
             return self._login_failed(callback)
@@ -304,7 +322,7 @@ class XiaomiSide:
                 "result": "ok",
                 "captchaUrl": None,
                 "location": "",
-                "notificationUrl": f"https://{ACCOUNT_HOST}/identity/authStart?{query}",
+                "notificationUrl": f"https://{ACCOUNT_HOST}/fe/service/identity/authStart?{query}",
                 "pwd": 1,
                 "child": 0,
                 "desc": "成功",
@@ -328,9 +346,18 @@ class XiaomiSide:
         context = self._context(request)
         if context is None:
             return _account_answer({"code": WRONG_CODE, "tips": "no identity session"})
-        response = _account_answer({"code": 0, "flag": 4, "options": [4, 8]})
+        only = {"phone": [4], "email": [8]}.get(str(self.cloud.faults.two_step), [4, 8])
+        response = _account_answer({"code": 0, "flag": only[0], "options": only})
         response.set_cookie("identity_session", context, path="/")
         return response
+
+    async def _masked_target(self, request: web.Request) -> web.Response:
+        """Where a code would go: ``maskedPhone`` or ``maskedEmail`` (go2rtc reads them)."""
+        if self._context(request) is None:
+            return _account_answer({"code": WRONG_CODE, "tips": "no identity session"})
+        if request.path.endswith("Phone"):
+            return _account_answer({"code": 0, "maskedPhone": MASKED_PHONE})
+        return _account_answer({"code": 0, "maskedEmail": MASKED_EMAIL})
 
     async def _send_code(self, request: web.Request) -> web.Response:
         if self._context(request) is None:
@@ -339,9 +366,11 @@ class XiaomiSide:
         return _account_answer({"code": 0})
 
     async def _verify_code(self, request: web.Request) -> web.Response:
+        """The code as form field ``ticket`` (hass-xiaomi-miot) or in the query (go2rtc)."""
         form = await request.post()
         context = self._context(request)
-        if context is None or str(form.get("ticket", "")) != self.verification_code:
+        ticket = str(form.get("ticket") or request.query.get("ticket", ""))
+        if context is None or self.verification_code is None or ticket != self.verification_code:
             self.refusals["code"] += 1
             return _account_answer({"code": WRONG_CODE, "tips": "验证码错误"})
         self.verification_code = None
@@ -352,19 +381,27 @@ class XiaomiSide:
         )
 
     async def _identity_done(self, request: web.Request) -> web.Response:
-        """The verified session: passToken and userId cookies, then back to serviceLogin."""
+        """The verified session: passToken, userId and cUserId cookies, the session's
+        ``ssecurity`` in ``Extension-Pragma``, and a redirect to the STS (as go2rtc's
+        ``pkg/xiaomi/cloud.go`` reads a verified sign-in)."""
         context = request.query.get("context", "")
         grant = self._contexts.pop(context, None)
         if grant is None:
             raise web.HTTPNotFound
-        query = urlencode({"sid": SID, "_json": "true"})
-        response = web.HTTPFound(f"https://{ACCOUNT_HOST}/pass/serviceLogin?{query}")
+        ticket = _b64_token(24)
+        self._tickets[ticket] = grant
+        query = urlencode({"d": "simulator", "ticket": "0", "pwd": "1", "auth": ticket})
+        response = web.HTTPFound(f"{STS_URL}?{query}&nonce={quote(str(grant.nonce))}")
+        response.headers["Extension-Pragma"] = _dumps(
+            {"nonce": grant.nonce, "ssecurity": grant.ssecurity, "psecurity": _b64_token(16)}
+        )
         response.set_cookie("passToken", grant.pass_token, path="/")
         response.set_cookie("userId", grant.user_id, path="/")
+        response.set_cookie("cUserId", "c" + grant.user_id, path="/")
         raise response
 
     def _login_failed(
-        self, callback: str, *, captcha: bool = False, sid: str = SID
+        self, callback: str, *, captcha: bool = False, wrong: bool = False, sid: str = SID
     ) -> web.Response:
         sign = _b64_token(20)
         self._signs.add(sign)
@@ -386,7 +423,7 @@ class XiaomiSide:
             {
                 "serviceParam": SERVICE_PARAM,
                 "qs": QS,
-                "code": CAPTCHA_NEEDED if captcha else LOGIN_FAILED,
+                "code": CAPTCHA_WRONG if wrong else LOGIN_FAILED,
                 "description": "登录验证失败",
                 "securityStatus": 0,
                 "_sign": sign,
@@ -527,9 +564,20 @@ class XiaomiSide:
         self.refusals["signature"] += 1
         return _refusal("invalid signature")
 
+    def _elsewhere(self, request: web.Request) -> bool:
+        """Whether the request came to another country's API than the account's: there the
+        account has no homes and no devices, as Xiaomi answers for a country not used."""
+        host = host_of(request)
+        country = host.removesuffix(".api.io.mi.com") if host.endswith(".api.io.mi.com") else "cn"
+        return country != self.cloud.simulator.home.account.country
+
     async def _homes(self, request: web.Request) -> web.Response:
+        elsewhere = self._elsewhere(request)
+
         def answer(body: Mapping[str, Any]) -> Any:
             del body
+            if elsewhere:
+                return {"homelist": [], "has_more": False, "max_id": ""}
             result = self.cloud.homes_result()
             for home in result["homelist"]:
                 home["uid"] = int(self.user_id)
@@ -538,9 +586,11 @@ class XiaomiSide:
         return await self._call(request, answer)
 
     async def _device_list(self, request: web.Request) -> web.Response:
+        elsewhere = self._elsewhere(request)
+
         def answer(body: Mapping[str, Any]) -> Any:
             del body
-            devices = self.cloud.simulator.devices.values()
+            devices = [] if elsewhere else self.cloud.simulator.devices.values()
             return {"list": [self._device(d) for d in devices]}
 
         return await self._call(request, answer)
@@ -553,13 +603,18 @@ class XiaomiSide:
         return page
 
     async def _device_page(self, request: web.Request) -> web.Response:
+        if self._elsewhere(request):
+            empty = {"list": [], "has_more": False, "next_start_did": ""}
+            return await self._call(request, lambda body: empty)
         return await self._call(request, self._page)
 
     async def _home_devices(self, request: web.Request) -> web.Response:
         """One home's devices by pages: ``device_info``, ``has_more``, ``max_did``."""
 
+        elsewhere = self._elsewhere(request)
+
         def answer(body: Mapping[str, Any]) -> Any:
-            if str(body.get("home_id", "")) != self.cloud.home_id:
+            if elsewhere or str(body.get("home_id", "")) != self.cloud.home_id:
                 return {"device_info": [], "has_more": False, "max_did": ""}
             page = self._page(body)
             return {

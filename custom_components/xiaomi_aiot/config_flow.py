@@ -1,15 +1,21 @@
-"""Config flow: a device by address and token, or discovered; reauth, reconfigure, options."""
+"""Config flow: a Xiaomi account (password or QR code), or a device by address and token, or
+discovered; reauth, reconfigure, options."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
 from collections.abc import Mapping
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Final
 
+import aiohttp
 import voluptuous as vol
 from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
 from homeassistant.const import (
+    CONF_CODE,
     CONF_HOST,
+    CONF_METHOD,
     CONF_NAME,
     CONF_PASSWORD,
     CONF_TOKEN,
@@ -54,39 +60,104 @@ from .miot import (
     MiotSpec,
     MiotValueError,
 )
-from .miot.cloud import REGIONS, MiotCloud
 from .miot.cloud_models import CloudHome
 from .miot.device import DeviceInfo, MiotDevice
 from .miot.lan import DeviceSession
-from .miot.mi_account import MiTokens
+from .miot.mi_account import (
+    CaptchaAnswer,
+    MiAccount,
+    MiCaptchaRequiredError,
+    MiRateLimitedError,
+    MiTokens,
+    MiTwoStepRequiredError,
+    MiWrongCodeError,
+    TwoStepMethod,
+    TwoStepVerification,
+)
+from .miot.mi_api import COUNTRIES, MiAppClient
+from .miot.mi_hosts import XiaomiHosts
 from .miot.packet import parse_token
 from .options_flow import XiaomiOptionsFlow
 from .spec_library import SpecUnavailableError, server_for, spec_library
 
+CONF_CAPTCHA: Final = "captcha"
+REGION_SEARCH: Final = "search"
+"""The region choice that looks for the account's devices in every country."""
+REGION_TIMEOUT: Final = 30.0
+"""Seconds each country may take to list its devices in a region search."""
+QR_TASK_NAME: Final = "xiaomi_aiot QR sign-in"
+
+PURPOSE_USER: Final = "user"
+PURPOSE_REAUTH: Final = "reauth"
+PURPOSE_RECONFIGURE: Final = "reconfigure"
+
 TOKEN_SCHEMA = vol.Schema({vol.Required(CONF_TOKEN): str})
 PASSWORD = TextSelectorConfig(type=TextSelectorType.PASSWORD)
-PASSWORD_SCHEMA = vol.Schema({vol.Required(CONF_PASSWORD): TextSelector(PASSWORD)})
-REGION_SELECTOR = SelectSelector(
-    SelectSelectorConfig(
-        options=list(REGIONS), mode=SelectSelectorMode.DROPDOWN, translation_key="region"
-    )
-)
+REAUTH_PASSWORD_SCHEMA = vol.Schema({vol.Required(CONF_PASSWORD): TextSelector(PASSWORD)})
 URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
-RECONFIGURE_ACCOUNT_SCHEMA = vol.Schema(
+
+
+def region_selector(regions: list[str]) -> SelectSelector:
+    """A drop-down of regions, named by the ``region`` selector's translations."""
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=regions, mode=SelectSelectorMode.DROPDOWN, translation_key="region"
+        )
+    )
+
+
+WHERE_SCHEMA = vol.Schema(
     {
-        vol.Required(CONF_REGION, default="cn"): REGION_SELECTOR,
+        vol.Required(CONF_REGION, default="cn"): region_selector([*COUNTRIES, REGION_SEARCH]),
         vol.Optional(CONF_SERVER_URL): URL_SELECTOR,
-        vol.Required(CONF_PASSWORD): TextSelector(PASSWORD),
         vol.Optional(CONF_SPEC_SERVER): URL_SELECTOR,
     }
 )
-ACCOUNT_SCHEMA = RECONFIGURE_ACCOUNT_SCHEMA.extend({vol.Required(CONF_USERNAME): str})
+PASSWORD_SCHEMA = vol.Schema(
+    {vol.Required(CONF_USERNAME): str, vol.Required(CONF_PASSWORD): TextSelector(PASSWORD)}
+).extend(WHERE_SCHEMA.schema)
+CAPTCHA_SCHEMA = vol.Schema({vol.Required(CONF_CAPTCHA): str})
+CODE_SCHEMA = vol.Schema({vol.Required(CONF_CODE): str})
 
 
-def account_unique_id(data: Mapping[str, Any]) -> str:
-    """One entry per account: the user name at its region or server."""
-    where = data.get(CONF_SERVER_URL) or data[CONF_REGION]
-    return f"{data[CONF_USERNAME].strip().lower()}@{where}"
+def data_url(image: bytes, content_type: str) -> str:
+    """An image as a ``data:`` URL, to be shown in a step's description."""
+    return f"data:{content_type};base64,{base64.b64encode(image).decode()}"
+
+
+def sign_in_error(err: MiotError) -> str:
+    """The translation key of a failed sign-in or listing."""
+    if isinstance(err, MiRateLimitedError):
+        return "rate_limited"
+    if isinstance(err, MiotAuthenticationError):
+        return "invalid_auth"
+    if isinstance(err, MiotConnectionError):
+        return "cannot_connect_cloud"
+    LOGGER.error("Unexpected answer from the Xiaomi cloud: %s", err)
+    return "unknown"
+
+
+async def countries_with_devices(
+    session: aiohttp.ClientSession, tokens: MiTokens, via: str | None
+) -> list[str]:
+    """The countries whose app API lists devices of the account, all asked at once.
+
+    A country that fails or takes longer than `REGION_TIMEOUT` counts as one without devices.
+    """
+
+    async def listed(country: str) -> Any:
+        client = MiAppClient(session, tokens, country, via=via)
+        return await asyncio.wait_for(client.get_devices(), REGION_TIMEOUT)
+
+    answers = dict(
+        zip(
+            COUNTRIES,
+            await asyncio.gather(*(listed(c) for c in COUNTRIES), return_exceptions=True),
+            strict=True,
+        )
+    )
+    LOGGER.debug("Region search: %s", {c: type(a).__name__ for c, a in answers.items()})
+    return [c for c, answer in answers.items() if isinstance(answer, list) and answer]
 
 
 class UnsupportedModelError(MiotError):
@@ -177,14 +248,27 @@ async def probe_for_errors(
 
 
 class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Set up a Xiaomi device on the local network."""
+    """Add a Xiaomi account (by password or QR code) or one device on the local network."""
 
     VERSION = CONFIG_VERSION
+    MINOR_VERSION = 1
 
     def __init__(self) -> None:
-        """Start with nothing discovered."""
+        """Start with nothing discovered and nobody signed in."""
         self._host: str | None = None
         self._discovered_name: str | None = None
+        self._purpose = PURPOSE_USER
+        self._username = ""
+        self._password = ""
+        self._where: dict[str, Any] = {CONF_REGION: "cn", CONF_SERVER_URL: None}
+        self._tokens: MiTokens | None = None
+        self._captcha_ick = ""
+        self._captcha_image = ""
+        self._verification: TwoStepVerification | None = None
+        self._method: TwoStepMethod | None = None
+        self._qr_image = ""
+        self._qr_task: asyncio.Task[MiTokens] | None = None
+        self._found: list[str] = []
         self._account: dict[str, Any] = {}
         self._homes: list[CloudHome] = []
 
@@ -198,32 +282,288 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
         """Choose: a Xiaomi account, or one device on the network by its token."""
         return self.async_show_menu(step_id="user", menu_options=["account", "local"])
 
+    # --- signing in to the account ------------------------------------------------------------
+
     async def async_step_account(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Sign in to a Xiaomi account."""
+        """Choose how to sign in: with the password, or the Mi Home app's QR code."""
+        return self.async_show_menu(step_id="account", menu_options=["password", "qr_where"])
+
+    async def async_step_password(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Sign in with the user name and password, at a region (or search them all)."""
         errors: dict[str, str] = {}
-        if user_input is not None:
-            tokens = await self._sign_in(user_input, errors)
-            if tokens is not None:
-                username = user_input[CONF_USERNAME].strip()
-                await self.async_set_unique_id(account_unique_id(user_input))
-                self._abort_if_unique_id_configured()
-                self._account = {
-                    CONF_ENTRY_TYPE: ENTRY_TYPE_ACCOUNT,
-                    CONF_REGION: user_input[CONF_REGION],
-                    CONF_SERVER_URL: user_input.get(CONF_SERVER_URL) or None,
-                    CONF_USERNAME: username,
-                    CONF_CLOUD_TOKENS: asdict(tokens),
-                }
-                if spec_server := (user_input.get(CONF_SPEC_SERVER) or "").strip():
-                    self._account[CONF_SPEC_SERVER] = spec_server
-                return await self.async_step_homes()
+        if user_input is not None and self._set_where(user_input, errors):
+            self._username = user_input[CONF_USERNAME].strip()
+            self._password = user_input[CONF_PASSWORD]
+            if result := await self._password_sign_in(None, errors):
+                return result
         return self.async_show_form(
-            step_id="account",
-            data_schema=self.add_suggested_values_to_schema(ACCOUNT_SCHEMA, user_input),
+            step_id="password",
+            data_schema=self.add_suggested_values_to_schema(PASSWORD_SCHEMA, user_input),
             errors=errors,
         )
+
+    async def async_step_qr_where(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Say where the account is (region, server), then show its QR code."""
+        errors: dict[str, str] = {}
+        if user_input is not None and self._set_where(user_input, errors):
+            return await self.async_step_qr()
+        return self.async_show_form(
+            step_id="qr_where",
+            data_schema=self.add_suggested_values_to_schema(WHERE_SCHEMA, user_input),
+            errors=errors,
+        )
+
+    async def async_step_captcha(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Answer the captcha Xiaomi asks for before it checks the password."""
+        assert user_input is not None  # the form is shown by the sign-in that asked for it
+        errors: dict[str, str] = {}
+        answer = CaptchaAnswer(user_input[CONF_CAPTCHA].strip(), self._captcha_ick)
+        if result := await self._password_sign_in(answer, errors):
+            return result
+        return self._captcha_form(errors)
+
+    def _captcha_form(self, errors: dict[str, str]) -> ConfigFlowResult:
+        return self.async_show_form(
+            step_id="captcha",
+            data_schema=CAPTCHA_SCHEMA,
+            errors=errors,
+            description_placeholders={"captcha_image": self._captcha_image},
+        )
+
+    async def _password_sign_in(
+        self, captcha: CaptchaAnswer | None, errors: dict[str, str]
+    ) -> ConfigFlowResult | None:
+        """Sign in with the password; a captcha or 2-step verification leads to its step.
+
+        On failure, `errors` is filled and None returned.
+        """
+        account = self._mi_account()
+        try:
+            try:
+                tokens = await account.sign_in(self._username, self._password, captcha=captcha)
+            except MiCaptchaRequiredError as asked:
+                image = await account.fetch_captcha(asked.captcha_url)
+                self._captcha_ick = image.ick
+                self._captcha_image = data_url(image.image, image.content_type)
+                return self._captcha_form({"base": "wrong_captcha"} if asked.wrong else {})
+            except MiTwoStepRequiredError as asked:
+                self._verification = await account.start_two_step(asked.notification_url)
+                if len(self._verification.methods) > 1:
+                    return self._method_form({})
+                return await self._send_code(account, self._verification.methods[0])
+        except MiotError as err:
+            errors["base"] = sign_in_error(err)
+            return None
+        return await self._signed_in(tokens)
+
+    async def async_step_two_step_method(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose where the 2-step verification code is sent: by text or by e-mail."""
+        assert self._verification is not None
+        assert user_input is not None  # the form is shown by the sign-in that asked for it
+        errors: dict[str, str] = {}
+        method = next(m for m in self._verification.methods if m.kind == user_input[CONF_METHOD])
+        try:
+            return await self._send_code(self._mi_account(), method)
+        except MiotError as err:
+            errors["base"] = sign_in_error(err)
+        return self._method_form(errors)
+
+    def _method_form(self, errors: dict[str, str]) -> ConfigFlowResult:
+        assert self._verification is not None
+        methods = self._verification.methods
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_METHOD, default=methods[0].kind): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[m.kind for m in methods], translation_key="two_step_method"
+                    )
+                )
+            }
+        )
+        return self.async_show_form(
+            step_id="two_step_method",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders={"targets": ", ".join(m.target for m in methods if m.target)},
+        )
+
+    async def _send_code(self, account: MiAccount, method: TwoStepMethod) -> ConfigFlowResult:
+        """Have the code sent, then ask for it."""
+        assert self._verification is not None
+        await account.send_code(self._verification, method)
+        self._method = method
+        return self._code_form({})
+
+    async def async_step_two_step(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Type the 2-step verification code Xiaomi sent."""
+        assert self._verification is not None
+        assert self._method is not None
+        assert user_input is not None  # the form is shown once the code was sent
+        errors: dict[str, str] = {}
+        try:
+            tokens = await self._mi_account().verify_code(
+                self._verification, self._method, user_input[CONF_CODE]
+            )
+        except MiWrongCodeError:
+            errors[CONF_CODE] = "wrong_code"
+        except MiotError as err:
+            errors["base"] = sign_in_error(err)
+        else:
+            return await self._signed_in(tokens)
+        return self._code_form(errors)
+
+    def _code_form(self, errors: dict[str, str]) -> ConfigFlowResult:
+        assert self._method is not None
+        return self.async_show_form(
+            step_id="two_step",
+            data_schema=CODE_SCHEMA,
+            errors=errors,
+            description_placeholders={"target": self._method.target or self._method.kind},
+        )
+
+    async def async_step_qr(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Show a QR code to scan with the Mi Home app, and wait until it is confirmed."""
+        if self._qr_task is None:
+            account = self._mi_account()
+            try:
+                qr = await account.start_qr()
+                image, content_type = await account.fetch_qr_image(qr)
+            except MiotError as err:
+                return self.async_abort(reason=sign_in_error(err))
+            self._qr_image = data_url(image, content_type)
+            self._qr_task = self.hass.async_create_task(
+                account.wait_qr(qr), name=QR_TASK_NAME, eager_start=False
+            )
+        if not self._qr_task.done():
+            return self.async_show_progress(
+                step_id="qr",
+                progress_action="qr_scan",
+                description_placeholders={"qr_image": self._qr_image},
+                progress_task=self._qr_task,
+            )
+        task, self._qr_task = self._qr_task, None
+        try:
+            self._tokens = task.result()
+        except MiotError:
+            return self.async_show_progress_done(next_step_id="qr_expired")
+        return self.async_show_progress_done(next_step_id="qr_scanned")
+
+    async def async_step_qr_scanned(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The QR code was confirmed: carry on as after any sign-in."""
+        assert self._tokens is not None
+        return await self._signed_in(self._tokens)
+
+    async def async_step_qr_expired(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The QR code was not confirmed in time: offer a new one (or the password)."""
+        password = "password" if self._purpose == PURPOSE_USER else "reauth_password"
+        return self.async_show_menu(step_id="qr_expired", menu_options=["qr", password])
+
+    # --- after signing in ---------------------------------------------------------------------
+
+    async def _signed_in(self, tokens: MiTokens) -> ConfigFlowResult:
+        """Check whose account it is, then find its region (when asked to) and homes."""
+        self._tokens = tokens
+        await self.async_set_unique_id(tokens.user_id)
+        if self._purpose == PURPOSE_USER:
+            self._abort_if_unique_id_configured()
+            self._username = self._username or tokens.user_id
+        else:
+            entry = self._entry()
+            if (entry.unique_id or "").isdigit():
+                self._abort_if_unique_id_mismatch(reason="wrong_account")
+            else:
+                # An account set up before sign-ins kept the user id: any account that is not
+                # already another entry is taken as this one.
+                self._abort_if_unique_id_configured()
+        if self._where[CONF_REGION] == REGION_SEARCH:
+            return await self.async_step_region()
+        return await self.async_step_region({CONF_REGION: self._where[CONF_REGION]})
+
+    async def async_step_region(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose among the regions that hold the account's devices (after a search)."""
+        assert self._tokens is not None
+        errors: dict[str, str] = {}
+        if user_input is None:
+            self._found = await countries_with_devices(
+                async_get_clientsession(self.hass), self._tokens, self._where[CONF_SERVER_URL]
+            )
+            if not self._found:
+                errors["base"] = "no_devices_anywhere"
+        else:
+            self._where[CONF_REGION] = user_input[CONF_REGION]
+            try:
+                return await self._use_region()
+            except MiotError as err:
+                errors["base"] = sign_in_error(err)
+        return self._region_form(errors)
+
+    def _region_form(self, errors: dict[str, str]) -> ConfigFlowResult:
+        """The regions to choose from: those found holding devices, else every one."""
+        regions = self._found or list(COUNTRIES)
+        schema = vol.Schema(
+            {vol.Required(CONF_REGION, default=regions[0]): region_selector(regions)}
+        )
+        return self.async_show_form(
+            step_id="region",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders={CONF_REGION: self._where[CONF_REGION]},
+        )
+
+    async def _use_region(self) -> ConfigFlowResult:
+        """Save the sign-in of an entry, or list the new account's homes to choose from."""
+        assert self._tokens is not None
+        tokens = asdict(self._tokens)
+        where = {key: self._where.get(key) for key in (CONF_REGION, CONF_SERVER_URL)}
+        if self._purpose == PURPOSE_REAUTH:
+            return self.async_update_reload_and_abort(
+                self._entry(), unique_id=self.unique_id, data_updates={CONF_CLOUD_TOKENS: tokens}
+            )
+        if self._purpose == PURPOSE_RECONFIGURE:
+            return self.async_update_reload_and_abort(
+                self._entry(),
+                unique_id=self.unique_id,
+                data_updates={
+                    **where,
+                    CONF_SPEC_SERVER: self._where.get(CONF_SPEC_SERVER),
+                    CONF_CLOUD_TOKENS: tokens,
+                },
+            )
+        client = MiAppClient(
+            async_get_clientsession(self.hass),
+            self._tokens,
+            self._where[CONF_REGION],
+            via=self._where[CONF_SERVER_URL],
+        )
+        self._homes = await client.get_homes()
+        if not self._homes:
+            # Signed in, but the account has nothing in this region: choose another one.
+            return self._region_form({"base": "no_homes_in_region"})
+        self._account = {
+            CONF_ENTRY_TYPE: ENTRY_TYPE_ACCOUNT,
+            **where,
+            CONF_USERNAME: self._username,
+            CONF_CLOUD_TOKENS: tokens,
+        }
+        if spec_server := self._where.get(CONF_SPEC_SERVER):
+            self._account[CONF_SPEC_SERVER] = spec_server
+        return await self.async_step_homes()
 
     async def async_step_homes(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose the homes whose devices to add."""
@@ -240,28 +580,38 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
         schema = vol.Schema({vol.Required(CONF_HOMES, default=list(homes)): cv.multi_select(homes)})
         return self.async_show_form(step_id="homes", data_schema=schema, errors=errors)
 
-    async def _sign_in(self, user_input: dict[str, Any], errors: dict[str, str]) -> MiTokens | None:
-        """Sign in and list the homes; on failure, fill `errors`."""
-        cloud = MiotCloud(
-            async_get_clientsession(self.hass),
-            country=user_input[CONF_REGION],
-            via=user_input.get(CONF_SERVER_URL) or None,
-        )
+    # --- helpers of the account's sign-in ------------------------------------------------------
+
+    def _set_where(self, user_input: Mapping[str, Any], errors: dict[str, str]) -> bool:
+        """Keep the region, server and spec server typed in; False if the server is no URL."""
+        server = (user_input.get(CONF_SERVER_URL) or "").strip() or None
         try:
-            tokens = await cloud.sign_in(
-                user_input[CONF_USERNAME].strip(), user_input[CONF_PASSWORD]
-            )
-            self._homes = await cloud.get_homes()
-        except MiotAuthenticationError:
-            errors["base"] = "invalid_auth"
-        except MiotConnectionError:
-            errors["base"] = "cannot_connect_cloud"
-        except MiotError:
-            LOGGER.exception("Unexpected answer from the Xiaomi cloud")
-            errors["base"] = "unknown"
-        else:
-            return tokens
-        return None
+            XiaomiHosts(server)
+        except ValueError:
+            errors[CONF_SERVER_URL] = "invalid_server_url"
+            return False
+        self._where = {
+            CONF_REGION: user_input[CONF_REGION],
+            CONF_SERVER_URL: server,
+            CONF_SPEC_SERVER: (user_input.get(CONF_SPEC_SERVER) or "").strip() or None,
+        }
+        return True
+
+    def _mi_account(self) -> MiAccount:
+        """The account server, reached as the entry will reach it (``via`` the server URL)."""
+        return MiAccount(async_get_clientsession(self.hass), via=self._where[CONF_SERVER_URL])
+
+    def _entry(self) -> ConfigEntry[Any]:
+        """The entry being signed in again or reconfigured."""
+        if self._purpose == PURPOSE_REAUTH:
+            return self._get_reauth_entry()
+        return self._get_reconfigure_entry()
+
+    @callback
+    def async_remove(self) -> None:
+        """The flow was closed: a QR code still waited for is given up."""
+        if self._qr_task is not None:
+            self._qr_task.cancel()
 
     async def async_step_local(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the address and token of a device."""
@@ -338,26 +688,39 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """The device refused its token, or the account its sign-in."""
         if entry_data.get(CONF_ENTRY_TYPE) == ENTRY_TYPE_ACCOUNT:
+            self._purpose = PURPOSE_REAUTH
+            self._username = entry_data[CONF_USERNAME]
+            self._where = {
+                CONF_REGION: entry_data[CONF_REGION],
+                CONF_SERVER_URL: entry_data.get(CONF_SERVER_URL) or None,
+            }
             return await self.async_step_reauth_account()
         return await self.async_step_reauth_confirm()
 
     async def async_step_reauth_account(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for the account's password again."""
-        entry = self._get_reauth_entry()
+        """Choose how to sign in to the account again: the password or the QR code."""
+        return self.async_show_menu(
+            step_id="reauth_account",
+            menu_options=["reauth_password", "qr"],
+            description_placeholders={CONF_USERNAME: self._username},
+        )
+
+    async def async_step_reauth_password(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Type the account's password again."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            tokens = await self._sign_in({**entry.data, **user_input}, errors)
-            if tokens is not None:
-                return self.async_update_reload_and_abort(
-                    entry, data_updates={CONF_CLOUD_TOKENS: asdict(tokens)}
-                )
+            self._password = user_input[CONF_PASSWORD]
+            if result := await self._password_sign_in(None, errors):
+                return result
         return self.async_show_form(
-            step_id="reauth_account",
-            data_schema=PASSWORD_SCHEMA,
+            step_id="reauth_password",
+            data_schema=REAUTH_PASSWORD_SCHEMA,
             errors=errors,
-            description_placeholders={CONF_USERNAME: entry.data[CONF_USERNAME]},
+            description_placeholders={CONF_USERNAME: self._username},
         )
 
     async def async_step_reauth_confirm(
@@ -427,36 +790,17 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure_account(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Sign in again at another region or server."""
+        """Move the account to another region or server, then sign in again there."""
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
-        if user_input is not None:
-            # Exactly where the account will be: a cleared server URL means the region's server,
-            # not the one the entry had.
-            where = {
-                CONF_REGION: user_input[CONF_REGION],
-                CONF_SERVER_URL: user_input.get(CONF_SERVER_URL) or None,
-                CONF_SPEC_SERVER: (user_input.get(CONF_SPEC_SERVER) or "").strip() or None,
-            }
-            account = {CONF_USERNAME: entry.data[CONF_USERNAME], **where}
-            tokens = await self._sign_in(
-                {**account, CONF_PASSWORD: user_input[CONF_PASSWORD]}, errors
-            )
-            if tokens is not None:
-                unique_id = account_unique_id(account)
-                if unique_id != entry.unique_id:
-                    await self.async_set_unique_id(unique_id)
-                    self._abort_if_unique_id_configured()
-                return self.async_update_reload_and_abort(
-                    entry,
-                    unique_id=unique_id,
-                    data_updates={**where, CONF_CLOUD_TOKENS: asdict(tokens)},
-                )
-        schema = RECONFIGURE_ACCOUNT_SCHEMA
+        if user_input is not None and self._set_where(user_input, errors):
+            self._purpose = PURPOSE_RECONFIGURE
+            self._username = entry.data[CONF_USERNAME]
+            return await self.async_step_reauth_account()
         return self.async_show_form(
             step_id="reconfigure_account",
             data_schema=self.add_suggested_values_to_schema(
-                schema,
+                WHERE_SCHEMA,
                 user_input
                 or {k: entry.data.get(k) for k in (CONF_REGION, CONF_SERVER_URL, CONF_SPEC_SERVER)},
             ),

@@ -166,12 +166,15 @@ async def cloud(sim: Simulator) -> AsyncIterator[CloudServer]:
 
 
 async def sign_in(hass: HomeAssistant, cloud: CloudServer, **changes: Any) -> dict[str, Any]:
-    """Go through the account path of the config flow; return the last result."""
+    """Go through the account path of the config flow with the password; the last result."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "account"}
     )
-    assert result["step_id"] == "account"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "password"}
+    )
+    assert result["step_id"] == "password"
     answer = {
         "region": "cn",
         "server_url": cloud.url,

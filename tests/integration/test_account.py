@@ -104,6 +104,9 @@ async def test_a_refused_refresh_asks_to_sign_in_again(
     await later(hass)
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    await hass.config_entries.flow.async_configure(
+        flows[0]["flow_id"], {"next_step_id": "reauth_password"}
+    )
     result = await hass.config_entries.flow.async_configure(
         flows[0]["flow_id"], {"password": "wrong"}
     )

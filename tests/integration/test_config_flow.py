@@ -31,9 +31,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.xiaomi_aiot.const import CONF_DID, CONF_MAC, CONF_MODEL, DOMAIN
 from custom_components.xiaomi_aiot.miot.lan import PORT
 from custom_components.xiaomi_aiot.miot.packet import HEADER, HEADER_SIZE, MAGIC, FrameCodec
-from simulator import Simulator, VirtualDevice
+from simulator import Simulator, VirtualDevice, load_home
+from simulator.cloud import CloudServer
 
-from .conftest import SetUpDevice, entry_for
+from .conftest import SetUpDevice, entry_for, first_address, sign_in
 
 STRINGS = json.loads(
     (Path(__file__).parents[2] / "custom_components" / DOMAIN / "strings.json").read_text("utf-8")
@@ -44,11 +45,14 @@ NEW_TOKEN = "0123456789abcdef0123456789abcdef"
 # --- every key a flow shows must be translated -------------------------------------------------
 
 
-def translation_problems(category: str, result: Mapping[str, Any]) -> list[str]:
-    """Keys a flow result uses that strings.json lacks, and placeholders left unfilled."""
+def translation_problems(
+    category: str, result: Mapping[str, Any], strings: Mapping[str, Any] | None = None
+) -> list[str]:
+    """Keys a flow result uses that strings.json (or `strings`) lacks, and placeholders left
+    unfilled."""
 
     def text_at(path: tuple[str, ...]) -> Any:
-        node: Any = STRINGS[category]
+        node: Any = (strings or STRINGS)[category]
         for part in path:
             node = node.get(part) if isinstance(node, dict) else None
         return node
@@ -67,6 +71,11 @@ def translation_problems(category: str, result: Mapping[str, Any]) -> list[str]:
         step = ("step", result["step_id"])
         used = [(*step, "menu_options", option) for option in result["menu_options"]]
         shown = [(*step, "title"), (*step, "description")]
+    elif result["type"] is FlowResultType.SHOW_PROGRESS:
+        step = ("step", result["step_id"])
+        progress = ("progress", result["progress_action"])
+        used = [step, progress]
+        shown = [(*step, "title"), progress]
 
     given = set(result.get("description_placeholders") or {})
     problems = [f"{category}.{'.'.join(path)} is missing" for path in used if not text_at(path)]
@@ -668,6 +677,31 @@ async def test_an_older_miio_device_is_refused_by_name_in_both_languages(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
+async def test_a_device_of_an_account_not_set_up_is_still_not_added_by_hand(
+    hass: HomeAssistant, sim: Simulator, cloud: CloudServer, set_up_device: SetUpDevice
+) -> None:
+    """An unloaded account still holds its devices in the device registry; a device added by
+    address and another account that has no devices are not taken for it."""
+    await set_up_device("living-room-tv")
+    MockConfigEntry(
+        domain=DOMAIN,
+        title="someone else",
+        unique_id="42",
+        version=2,
+        data={"entry_type": "account", "username": "someone", "region": "cn"},
+    ).add_to_hass(hass)
+    account = (await sign_in(hass, cloud))["result"]
+    assert await hass.config_entries.async_unload(account.entry_id)
+    device = sim.devices["bedroom-ac"]
+    result = await start_adding_by_hand(hass)
+
+    result = await submit(hass, result, host=device.address, token=device.token)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_in_account"
+    assert result["description_placeholders"] == {"entry": account.title}
+
+
 async def test_a_device_the_account_serves_is_not_added_again_by_hand_or_by_discovery(
     hass: HomeAssistant, sim: Simulator, account: MockConfigEntry
 ) -> None:
@@ -687,3 +721,79 @@ async def test_a_device_the_account_serves_is_not_added_again_by_hand_or_by_disc
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_in_account"
     assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+
+
+async def test_a_busy_device_that_speaks_miot_is_still_added(
+    hass: HomeAssistant, sim: Simulator
+) -> None:
+    """A device whose controller does not answer the probe's read (-9999 "user ack timeout")
+    is a MIoT device all the same: it is added, and its entities come when it answers."""
+    device = sim.devices["bedroom-light"]
+    device.apply_faults({"busy": True})
+    result = await submit(
+        hass, await start_adding_by_hand(hass), host=device.address, token=device.token
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == expected_data(device)
+
+
+ODD_SPEC = {
+    "type": "urn:miot-spec-v2:device:switch:0000A003:acme-pulse:1",
+    "description": "Pulse",
+    "services": [
+        {
+            "iid": 2,
+            "type": "urn:miot-spec-v2:service:switch:0000780C:acme-pulse:1",
+            "description": "Switch",
+            "properties": [
+                {
+                    "iid": 1,
+                    "type": "urn:miot-spec-v2:property:on:00000006:acme-pulse:1",
+                    "description": "Switch Status",
+                    "format": "bool",
+                    "access": ["write"],
+                }
+            ],
+        }
+    ],
+}
+
+
+async def test_a_device_with_nothing_to_read_is_added(hass: HomeAssistant, tmp_path: Path) -> None:
+    """An odd spec with no readable property at all (no device information either): the
+    probe has nothing to read, and the device is added rather than refused."""
+    (tmp_path / "acme.switch.pulse.json").write_text(json.dumps(ODD_SPEC), "utf-8")
+    home = {
+        "rooms": ["Room"],
+        "devices": [
+            {
+                "id": "it",
+                "kind": "device",
+                "model": "acme.switch.pulse",
+                "name": "It",
+                "room": "Room",
+            }
+        ],
+    }
+    loaded = await asyncio.get_running_loop().run_in_executor(None, load_home, home, tmp_path)
+    sim = Simulator(loaded, first_address=first_address(), seed=4)
+    await sim.start()
+    server = CloudServer(sim)
+    await server.start(port=0)
+    try:
+        device = sim.devices["it"]
+        result = await submit(
+            hass,
+            await start_adding_by_hand(hass),
+            host=device.address,
+            token=device.token,
+            spec_server=server.url,
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["data"][CONF_MODEL] == "acme.switch.pulse"
+        await hass.async_block_till_done()
+    finally:
+        for entry in hass.config_entries.async_entries(DOMAIN):
+            await hass.config_entries.async_unload(entry.entry_id)
+        await server.stop()
+        await sim.stop()

@@ -68,6 +68,9 @@ async def test_an_old_account_asks_to_sign_in_again_and_says_why(
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
 
+    await hass.config_entries.flow.async_configure(
+        flows[0]["flow_id"], {"next_step_id": "reauth_password"}
+    )
     result = await hass.config_entries.flow.async_configure(
         flows[0]["flow_id"], {"password": "demo"}
     )

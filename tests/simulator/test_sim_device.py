@@ -263,6 +263,7 @@ def test_fault_settings(sim: Simulator) -> None:
         "offline": False,
         "no_push": False,
         "legacy": False,
+        "busy": False,
         "batch_limit": 3,
         "property_errors": {"2.1": -4004},
     }
@@ -273,6 +274,19 @@ def test_fault_settings(sim: Simulator) -> None:
     with pytest.raises(FaultError, match="duplicate"):
         lamp.apply_faults({"batch_limit": None, "duplicate": "often"})
     assert lamp.faults.batch_limit == 3
+
+
+def test_a_busy_device_answers_user_ack_timeout_to_miot_methods(sim: Simulator) -> None:
+    """busy: -9999 to get/set_properties and actions; miIO.info still answers; off again."""
+    ac = sim.devices["ac"]
+    ac.apply_faults({"busy": True})
+    timeout = {"error": {"code": -9999, "message": "user ack timeout"}}
+    assert handle(ac, "get_properties", [{"siid": 2, "piid": 1}]) == timeout
+    assert handle(ac, "set_properties", [{"siid": 2, "piid": 1, "value": True}]) == timeout
+    assert ac.get(2, 1) is False
+    assert "model" in result(ac, "miIO.info", [])
+    ac.apply_faults({"busy": False})
+    assert result(ac, "get_properties", [{"siid": 2, "piid": 1}])[0]["code"] == 0
 
 
 def test_batch_limit_and_property_errors(sim: Simulator) -> None:

@@ -37,9 +37,14 @@ HOME: dict[str, Any] = {
 
 
 @pytest.fixture
-async def cloud(start_simulator: Callable[..., Any]) -> AsyncIterator[CloudServer]:
-    """The home's cloud, listening on loopback."""
-    async with serving_cloud(await start_simulator(HOME)) as server:
+async def cloud(
+    start_simulator: Callable[..., Any], request: pytest.FixtureRequest
+) -> AsyncIterator[CloudServer]:
+    """The home's cloud, listening on loopback; the account is in de unless a test asks for
+    another country (only that country's API lists the account's homes and devices)."""
+    country = getattr(request, "param", "de")
+    home = {**HOME, "account": {**HOME["account"], "country": country}}
+    async with serving_cloud(await start_simulator(home)) as server:
         yield server
 
 
@@ -50,7 +55,7 @@ def api(client: MiCloud, path: str, data: Any, country: str = "de") -> Any:
     return json.loads(answer)
 
 
-@pytest.mark.parametrize("country", ["de", "cn"])
+@pytest.mark.parametrize(("cloud", "country"), [("de", "de"), ("cn", "cn")], indirect=["cloud"])
 async def test_micloud_signs_in_and_drives_devices(cloud: CloudServer, country: str) -> None:
     """Sign in, homes, devices, two reads, a write and an action; the devices change."""
     sim = cloud.simulator

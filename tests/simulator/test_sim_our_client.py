@@ -36,3 +36,25 @@ async def test_signs_in_and_lists_the_devices_through_via(cloud: CloudServer) ->
         assert {d.did for d in devices} == {str(d.did) for d in cloud.simulator.devices.values()}
         renewed = await mi.renew(tokens)
         assert renewed.service_token != tokens.service_token
+
+
+async def test_only_the_account_s_country_lists_its_homes_and_devices(
+    start_simulator: Callable[..., Any],
+) -> None:
+    """account.country: de holds the account; cn and the rest answer empty lists."""
+    home = {**HOME, "account": {**HOME["account"], "country": "de"}}
+    async with (
+        xiaomi_hosts.serving_cloud(await start_simulator(home)) as server,
+        aiohttp.ClientSession() as session,
+    ):
+        account = server.simulator.home.account
+        tokens = await MiAccount(session, via=server.url).sign_in(
+            account.username, account.password
+        )
+        listed = {}
+        for country in ("cn", "de", "us"):
+            api = MiAppClient(session, tokens, country, via=server.url)
+            listed[country] = (len(await api.get_homes()), len(await api.get_devices()))
+
+    assert listed["de"] == (1, len(server.simulator.devices))
+    assert listed["cn"] == listed["us"] == (0, 0)

@@ -63,7 +63,8 @@ def service_token(client: requests.Session, location: str) -> str:
 
 
 async def test_captcha_then_password(cloud: CloudServer) -> None:
-    """captcha on: 87001 and a captchaUrl; the image's code with its ick cookie signs in."""
+    """captcha on: 70016 and a captchaUrl (87001 for a wrong answer); the image's code with its
+    ick cookie signs in."""
     cloud.apply_faults({"captcha": True})
 
     def sign_in() -> list[Any]:
@@ -82,7 +83,7 @@ async def test_captcha_then_password(cloud: CloudServer) -> None:
         return [first, image, wrong, right, service_token(client, right["location"])]
 
     first, image, wrong, right, token = await blocking(sign_in)
-    assert (first["code"], first["result"]) == (87001, "error")
+    assert (first["code"], first["result"]) == (70016, "error")
     assert first["captchaUrl"].startswith("/pass/getCode?")
     assert (image.headers["Content-Type"], image.content[:4]) == ("image/png", b"\x89PNG")
     assert wrong["code"] == 87001
@@ -100,28 +101,49 @@ async def test_two_step_verification(cloud: CloudServer, way: str) -> None:
         client = session(cloud)
         first = answer(client.post(f"{ACCOUNT}/pass/serviceLoginAuth2", data=LOGIN))
         assert client.get(first["notificationUrl"]).status_code == 200
-        context = first["notificationUrl"].split("context=")[1].split("&")[0]
-        listed = answer(client.get(f"{ACCOUNT}/identity/list", params={"context": context}))
-        sent = answer(client.post(f"{ACCOUNT}/identity/auth/send{way}Ticket", data={}))
-        code = cloud.xiaomi.describe()["verification_code"]
+        listed = answer(
+            client.get(
+                first["notificationUrl"].replace("/fe/service/identity/authStart", "/identity/list")
+            )
+        )
+        flag = {"Phone": 4, "Email": 8}[way]
         verify = f"{ACCOUNT}/identity/auth/verify{way}"
-        wrong = answer(client.post(verify, data={"ticket": "000000x", "trust": "true"}))
-        right = answer(client.post(verify, data={"ticket": code, "trust": "true"}))
-        done = answer(client.get(right["location"]))
-        return [first, listed, sent, code, wrong, done, service_token(client, done["location"])]
+        masked = answer(client.get(verify, params={"_flag": flag, "_json": "true"}))
+        sent = answer(
+            client.post(
+                f"{ACCOUNT}/identity/auth/send{way}Ticket",
+                data={"_json": "true", "icode": "", "retry": "0"},
+            )
+        )
+        code = cloud.xiaomi.describe()["verification_code"]
+        form = {"_flag": flag, "trust": "false", "_json": "true"}
+        wrong = answer(client.post(verify, data={**form, "ticket": "000000x"}))
+        right = answer(client.post(verify, data={**form, "ticket": code}))
+        done = client.get(right["location"])
+        again = answer(
+            client.get(f"{ACCOUNT}/pass/serviceLogin", params={"sid": "xiaomiio", "_json": "true"})
+        )
+        return [first, listed, masked, sent, code, wrong, done, again]
 
-    first, listed, sent, code, wrong, done, token = await blocking(sign_in)
+    first, listed, masked, sent, code, wrong, done, again = await blocking(sign_in)
     assert (first["code"], first["location"], first["securityStatus"]) == (0, "", 16)
+    assert "/fe/service/identity/authStart?" in first["notificationUrl"]
     assert "ssecurity" not in first
     assert (listed["code"], listed["options"], sent["code"]) == (0, [4, 8], 0)
+    assert masked["masked" + way]
     assert len(code) == 6
     assert wrong["code"] == 70014
-    assert (done["code"], done["userId"], bool(done["ssecurity"])) == (
+    # The verified location sets passToken, sends ssecurity in Extension-Pragma and ends at
+    # the STS, which sets the service token.
+    (check,) = done.history
+    assert json.loads(check.headers["Extension-Pragma"])["ssecurity"]
+    assert check.cookies["passToken"]
+    assert done.cookies["serviceToken"]
+    assert (again["code"], again["userId"], bool(again["ssecurity"])) == (
         0,
         int(cloud.xiaomi.user_id),
         True,
     )
-    assert token
 
 
 @pytest.mark.parametrize("refused", [False, True])
@@ -231,7 +253,9 @@ async def test_admin_switches_and_qr(cloud: CloudServer) -> None:
         ({"captcha": True}, (True, False)),
         ({"two_step": True, "captcha": False}, (False, True)),
         ({"captcha": "yes"}, "account.captcha: 'yes' is not true or false"),
-        ({"two_step": 1}, "account.two_step: 1 is not true or false"),
+        ({"two_step": "phone"}, (False, "phone")),
+        ({"two_step": 1}, "account.two_step: 1 is not true, false, phone or email"),
+        ({"country": "xx"}, "account.country: 'xx' is not one of cn, de"),
     ],
 )
 def test_account_switches_in_the_home_file(account: dict[str, Any], faults: Any) -> None:

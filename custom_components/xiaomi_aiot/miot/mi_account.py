@@ -14,6 +14,18 @@ The password method (the facts micloud 0.6, python-miio and hass-xiaomi-miot agr
 Renewal: ``serviceLogin`` sent with the ``passToken`` and ``userId`` cookies answers code 0 and
 a new ``location`` straight away; anything else means the passToken was refused.
 
+2-step verification (the facts go2rtc's ``pkg/xiaomi/cloud.go`` and hass-xiaomi-miot's
+``core/xiaomi_cloud.py`` agree on): the ``notificationUrl`` is
+``{account}/fe/service/identity/authStart?…``; the same URL with ``/identity/list`` in place of
+that path answers ``flag`` and ``options`` (4 a text message, 8 an e-mail) and sets the
+``identity_session`` cookie, sent with every later step. ``GET /identity/auth/verifyPhone``
+(or ``verifyEmail``) with ``_flag`` and ``_json`` names where the code goes (``maskedPhone`` /
+``maskedEmail``); ``POST /identity/auth/sendPhoneTicket`` (``sendEmailTicket``) with ``_json``,
+``icode`` and ``retry`` sends it; ``POST /identity/auth/verifyPhone`` with ``_flag``, ``ticket``,
+``trust`` and ``_json`` answers code 0 and a ``location`` (or `WRONG_CODE_CODE`). That location
+sets the ``passToken`` and ``userId`` cookies; ``serviceLogin`` with them then signs in as a
+renewal does.
+
 The QR method: ``GET {account}/longPolling/loginUrl`` answers ``loginUrl``, ``qr`` (the image)
 and ``lp``; ``GET lp`` hangs until the Mi Home app has confirmed it and then answers the same
 fields as step 2.
@@ -29,7 +41,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 from urllib.parse import urljoin
 
@@ -59,6 +71,12 @@ MAX_REDIRECTS: Final = 5
 WRONG_PASSWORD_CODE: Final = 70016
 """``RESULT_CODE_AUTHENTICATE_FAILED`` (0x11180) of Xiaomi's account SDK."""
 WRONG_CAPTCHA_CODE: Final = 87001
+WRONG_CODE_CODE: Final = 70014
+"""``RESULT_CODE_ERROR_VERIFY_CODE`` (0x1117e) of Xiaomi's account SDK."""
+IDENTITY_START_PATH: Final = "/fe/service/identity/authStart"
+IDENTITY_LIST_PATH: Final = "/identity/list"
+PHONE_FLAG: Final = 4
+EMAIL_FLAG: Final = 8
 RATE_LIMIT_CODES: Final = frozenset({70022})
 """``RESULT_CODE_ERROR_REACH_LIMIT`` (0x11186) of Xiaomi's account SDK; HTTP 429 counts too."""
 
@@ -93,6 +111,10 @@ class MiTwoStepRequiredError(MiSignInError):
         """Keep the address of the identity pages."""
         super().__init__("2-step verification required")
         self.notification_url = notification_url
+
+
+class MiWrongCodeError(MiSignInError):
+    """The 2-step verification code is wrong (or expired): send or type it again."""
 
 
 class MiRateLimitedError(MiSignInError):
@@ -136,6 +158,29 @@ class CaptchaAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class TwoStepMethod:
+    """One way the 2-step code can be sent: ``phone`` or ``email``, and the masked target."""
+
+    kind: str
+    flag: int
+    target: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TwoStepVerification:
+    """A 2-step verification under way: its identity session and the ways offered."""
+
+    notification_url: str
+    identity_session: str = field(repr=False)
+    methods: tuple[TwoStepMethod, ...]
+
+
+_METHOD_KINDS: Final = {PHONE_FLAG: "phone", EMAIL_FLAG: "email"}
+_METHOD_NAMES: Final = {PHONE_FLAG: "Phone", EMAIL_FLAG: "Email"}
+_MASKED_FIELDS: Final = {PHONE_FLAG: "maskedPhone", EMAIL_FLAG: "maskedEmail"}
+
+
+@dataclass(frozen=True, slots=True)
 class QrLogin:
     """A QR sign-in under way: show ``qr_url``'s image, then wait on ``lp_url``."""
 
@@ -143,6 +188,15 @@ class QrLogin:
     qr_url: str
     lp_url: str
     timeout: float
+
+
+def _image_type(reply: _Reply) -> str:
+    """An image answer's content type; JPEG when it does not say (as Xiaomi's captcha is)."""
+    return reply.content_type if reply.content_type.startswith("image/") else "image/jpeg"
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
 
 
 def _cookie_header(cookies: Mapping[str, str]) -> str:
@@ -183,6 +237,7 @@ class _Reply:
     cookies: dict[str, str]
     location: str | None
     body: bytes
+    content_type: str = ""
 
 
 class MiAccount:
@@ -262,7 +317,14 @@ class MiAccount:
         ick = reply.cookies.get("ick")
         if not ick:
             raise MiotProtocolError("captcha image came without its ick cookie")
-        return CaptchaImage(reply.body, "image/jpeg", ick)
+        return CaptchaImage(reply.body, _image_type(reply), ick)
+
+    async def fetch_qr_image(self, qr: QrLogin) -> tuple[bytes, str]:
+        """The QR code's image and its content type (fetched, so that ``via`` routes it)."""
+        reply = await self._request("GET", qr.qr_url, {"deviceId": self._device_id})
+        if reply.status != 200 or not reply.body:
+            raise MiotProtocolError(f"QR image not served (HTTP {reply.status})")
+        return reply.body, _image_type(reply)
 
     async def start_qr(self) -> QrLogin:
         """Ask for a QR code to be confirmed in the Mi Home app."""
@@ -304,6 +366,111 @@ class MiAccount:
         if _code(answer) != 0:
             raise MiQrExpiredError("the QR code expired", _code(answer))
         return await self._finish(answer)
+
+    async def start_two_step(self, notification_url: str) -> TwoStepVerification:
+        """Open the identity pages of a `MiTwoStepRequiredError`: the ways a code can go."""
+        url = URL(notification_url)
+        if url.path != IDENTITY_START_PATH:
+            raise MiotProtocolError("the notification URL is not an identity page")
+        reply = await self._request(
+            "GET",
+            str(url.with_path(IDENTITY_LIST_PATH).with_query(url.query)),
+            {"deviceId": self._device_id},
+        )
+        answer = self._answer(reply)
+        session = reply.cookies.get("identity_session")
+        if not session:
+            raise MiotProtocolError("the identity list came without its identity_session")
+        if _code(answer) not in (0, None):
+            raise MiSignInError("the identity pages refused the session", _code(answer))
+        offered = answer.get("options")
+        if not isinstance(offered, list) or not offered:
+            offered = [answer.get("flag", PHONE_FLAG)]
+        flags = [f for f in offered if isinstance(f, int) and f in _METHOD_KINDS]
+        if not flags:
+            raise MiotProtocolError("the identity pages offer no code by text or e-mail")
+        methods = []
+        for flag in dict.fromkeys(flags):
+            masked = self._answer(
+                await self._request(
+                    "GET",
+                    self._identity_url(f"verify{_METHOD_NAMES[flag]}", _flag=flag, _json="true"),
+                    {"identity_session": session},
+                )
+            ).get(_MASKED_FIELDS[flag])
+            target = masked if isinstance(masked, str) else ""
+            methods.append(TwoStepMethod(_METHOD_KINDS[flag], flag, target))
+        return TwoStepVerification(notification_url, session, tuple(methods))
+
+    async def send_code(self, verification: TwoStepVerification, method: TwoStepMethod) -> None:
+        """Have the code sent by ``method`` (one of ``verification.methods``)."""
+        answer = self._answer(
+            await self._request(
+                "POST",
+                self._identity_url(f"send{_METHOD_NAMES[method.flag]}Ticket", _dc=_now_ms()),
+                {"identity_session": verification.identity_session},
+                form={"_json": "true", "icode": "", "retry": "0"},
+            )
+        )
+        code = _code(answer)
+        if code in RATE_LIMIT_CODES:
+            raise MiRateLimitedError("too many codes were asked for", code)
+        if code != 0:
+            raise MiSignInError(f"the code was not sent (code {code})", code)
+
+    async def verify_code(
+        self, verification: TwoStepVerification, method: TwoStepMethod, code: str
+    ) -> MiTokens:
+        """Check the user's code; `MiWrongCodeError` when it is wrong, else the tokens."""
+        answer = self._answer(
+            await self._request(
+                "POST",
+                self._identity_url(f"verify{_METHOD_NAMES[method.flag]}", _dc=_now_ms()),
+                {"identity_session": verification.identity_session},
+                form={
+                    "_flag": str(method.flag),
+                    "ticket": code.strip(),
+                    "trust": "false",
+                    "_json": "true",
+                },
+            )
+        )
+        result = _code(answer)
+        if result == WRONG_CODE_CODE:
+            raise MiWrongCodeError("wrong verification code", result)
+        if result in RATE_LIMIT_CODES:
+            raise MiRateLimitedError("too many wrong codes", result)
+        if result != 0:
+            raise MiSignInError(f"verification refused (code {result})", result)
+        cookies = await self._collect(
+            urljoin(self._account_url + "/", _text_field(answer, "location"))
+        )
+        user_id, pass_token = cookies.get("userId"), cookies.get("passToken")
+        if not user_id or not pass_token:
+            raise MiotProtocolError("the verified session set no passToken")
+        signed = await self._service_login({"userId": user_id, "passToken": pass_token})
+        if _code(signed) != 0:
+            raise MiSignInError("the verified session does not sign in", _code(signed))
+        tokens = await self._finish(signed)
+        return tokens if tokens.pass_token else replace(tokens, pass_token=pass_token)
+
+    def _identity_url(self, page: str, **query: str | int) -> str:
+        url = URL(f"{self._account_url}/identity/auth/{page}")
+        return str(url.with_query({key: str(value) for key, value in query.items()}))
+
+    async def _collect(self, location: str) -> dict[str, str]:
+        """Follow ``location`` and its redirects; every cookie they set."""
+        cookies: dict[str, str] = {}
+        url = location
+        for _ in range(MAX_REDIRECTS):
+            reply = await self._request("GET", url, {"deviceId": self._device_id})
+            cookies.update(reply.cookies)
+            if reply.status >= 500:
+                raise MiotConnectionError(f"the account server failed (HTTP {reply.status})")
+            if reply.status not in (301, 302, 303, 307, 308) or not reply.location:
+                break
+            url = urljoin(url, reply.location)
+        return cookies
 
     async def _service_login(self, cookies: Mapping[str, str]) -> dict[str, Any]:
         url = f"{self._account_url}/pass/serviceLogin?sid={SID}&_json=true"
@@ -404,6 +571,12 @@ class MiAccount:
                 ) as response:
                     body = await response.read()
                     received = {key: morsel.value for key, morsel in response.cookies.items()}
-                    return _Reply(response.status, received, response.headers.get("Location"), body)
+                    return _Reply(
+                        response.status,
+                        received,
+                        response.headers.get("Location"),
+                        body,
+                        response.content_type,
+                    )
         except (TimeoutError, aiohttp.ClientError) as err:
             raise MiotConnectionError(f"the account server could not be reached: {err}") from err
