@@ -90,11 +90,16 @@ async def _car_state(  # noqa: PLR0911 - one answer per question
     return responses.render(key, value=battery)
 
 
+def _car_part(hass: HomeAssistant, key: str) -> State | None:
+    """The state of the car's entity with this translation key, if there is a car."""
+    car = car_of(hass)
+    return state_of(hass, car, key) if car else None
+
+
 async def _car_lock(
     intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
 ) -> str:
-    car = car_of(intent_obj.hass)
-    lock = state_of(intent_obj.hass, car, KEY_LOCK) if car else None
+    lock = _car_part(intent_obj.hass, KEY_LOCK)
     if lock is None:
         return responses.render("no_car")
     await call(intent_obj.hass, "lock", "lock", [lock])
@@ -104,8 +109,7 @@ async def _car_lock(
 async def _car_climate(
     intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
 ) -> str:
-    car = car_of(intent_obj.hass)
-    climate = state_of(intent_obj.hass, car, KEY_CABIN_CLIMATE) if car else None
+    climate = _car_part(intent_obj.hass, KEY_CABIN_CLIMATE)
     if climate is None:
         return responses.render("no_car")
     on = slot(intent_obj, "state") == "on"
@@ -116,8 +120,7 @@ async def _car_climate(
 async def _car_climate_temperature(
     intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
 ) -> str:
-    car = car_of(intent_obj.hass)
-    climate = state_of(intent_obj.hass, car, KEY_CABIN_CLIMATE) if car else None
+    climate = _car_part(intent_obj.hass, KEY_CABIN_CLIMATE)
     if climate is None:
         return responses.render("no_car")
     value = float(slot(intent_obj, "temperature"))
