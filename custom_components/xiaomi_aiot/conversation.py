@@ -1,9 +1,11 @@
 """Xiao Ai: a conversation agent for short Chinese (and English) home commands.
 
-Sentences are hassil templates (voice/sentences/<language>/*.yaml), matched against Home
-Assistant's areas and the names and aliases of exposed entities; the actions are Home
-Assistant intents, built-in where they fit and ours (voice/intents.py) for the rest. What it
-does not understand goes to Home Assistant's default agent.
+Sentences are hassil templates (voice/sentences/<language>/*.yaml) over slots: a target (a name,
+an area, a device-type word, a person, "all" and their combinations), capabilities and property
+words, all built from what is exposed (voice/resolution.py). After a sentence is recognised, a
+type word is resolved to the device it means and "I" to the speaking user's person; the actions
+are Home Assistant intents, built-in where they fit and ours (voice/intents.py) for the rest.
+What it does not understand goes to Home Assistant's default agent.
 """
 
 from __future__ import annotations
@@ -25,18 +27,15 @@ from homeassistant.helpers import intent
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import CONF_ENTRY_TYPE, DOMAIN, ENTRY_TYPE_ACCOUNT
-from .voice.intents import (
-    ASSISTANT,
-    DATA_RESPONSES,
-    async_register_intents,
-    is_exposed,
-    people,
-    responses_for,
-    unlock_allowed,
-)
-from .voice.matcher import Recognized, load_sentences, recognize, text_slot_list
+from .voice.ask import DATA_VOCABULARY
+from .voice.handling import DATA_RESPONSES, responses_for, unlock_allowed
+from .voice.intents import async_register_intents
+from .voice.matcher import Recognized, load_sentences, recognize_ranked, text_slot_list
+from .voice.resolution import Resolver, spoken_slot_lists
 from .voice.responses import Responses
-from .voice.text import EN, LANGUAGES, ZH, canonical_language, normalize, normalize_name
+from .voice.targets import ASSISTANT, LOCK, UnresolvedTargetError
+from .voice.text import EN, LANGUAGES, ZH, canonical_language, normalize
+from .voice.vocabulary import Vocabulary
 
 PARALLEL_UPDATES = 0
 """The agent polls nothing; sentences are handled as they come."""
@@ -69,9 +68,12 @@ class _SlotCache:
     lock_names: set[str]
 
     def accepts(self, found: Recognized) -> bool:
-        """Locking and unlocking by name only for a lock's name."""
-        if found.intent in LOCK_INTENTS and "name" in found.slots:
-            return _name(found) in self.lock_names
+        """Locking and unlocking only a lock: by a lock's name or the lock type word."""
+        if found.intent in LOCK_INTENTS:
+            if "type" in found.slots:
+                return bool(found.slots["type"][0] == LOCK)
+            if "name" in found.slots:
+                return _name(found) in self.lock_names
         return True
 
 
@@ -139,6 +141,9 @@ class XiaoAiConversationEntity(conversation.ConversationEntity):
         table: dict[str, Responses] = self.hass.data.setdefault(DATA_RESPONSES, {})
         if language not in table:
             table[language] = await self.hass.async_add_executor_job(Responses.load, language)
+        words: dict[str, Vocabulary] = self.hass.data.setdefault(DATA_VOCABULARY, {})
+        if language not in words:
+            words[language] = await self.hass.async_add_executor_job(Vocabulary.load, language)
         intents = await self.hass.async_add_executor_job(load_sentences, language)
         self._intents[language] = intents
         return intents
@@ -153,14 +158,23 @@ class XiaoAiConversationEntity(conversation.ConversationEntity):
         intents = await self._async_load(language)
         text = normalize(user_input.text, language)
         slots = self._slot_cache(language)
-        found = recognize(text, intents, slots.lists, slots.accepts)
-        if found is None:
+        readings = recognize_ranked(text, intents, slots.lists, slots.accepts)
+        if not readings:
             if UNLOCK_WORDS[language].search(text) and not unlock_allowed(self.hass):
                 response = self._speech(
                     user_input, responses_for(self.hass, language), "unlock_refused"
                 )
                 return self._result(user_input, chat_log, response)
             return await self._async_fall_back(user_input, language)
+        responses = responses_for(self.hass, language)
+        try:
+            found = Resolver(self.hass, user_input.context, user_input.device_id).first(readings)
+        except UnresolvedTargetError as err:
+            names = [thing.name for thing in err.candidates[:4]]
+            speech = responses.render(err.key, value=responses.join(names))
+            response = intent.IntentResponse(language=user_input.language)
+            response.async_set_speech(speech)
+            return self._result(user_input, chat_log, response)
         if found.intent == "HassTurnOff" and _name(found) in slots.lock_names:
             found = Recognized("XiaomiAiotUnlock", found.slots)
         response = await self._async_act(user_input, language, found)
@@ -237,47 +251,13 @@ class XiaoAiConversationEntity(conversation.ConversationEntity):
         return response
 
     def _slot_cache(self, language: str) -> _SlotCache:
-        """Areas, exposed entity names and aliases, and people: built once per change."""
+        """Names, areas, people, type and property words of what is exposed: once per change."""
         if (cached := self._slots.get(language)) is not None:
             return cached
-        hass = self.hass
-        entities = er.async_get(hass)
-        devices = dr.async_get(hass)
-        names: list[tuple[str, Any]] = []
-        lock_names: set[str] = set()
-        for state in hass.states.async_all():
-            if not is_exposed(hass, state.entity_id):
-                continue
-            spoken: list[tuple[Any, str]] = [(state.name, state.name)]
-            if (entry := entities.async_get(state.entity_id)) is not None:
-                spoken.extend((alias, alias) for alias in entry.aliases)
-                # A device's main entity answers to the device's name too: newer releases
-                # name it after its area and device ("Bedroom Bedside Lamp").
-                if entry.device_id and entry.original_name is None and entry.name is None:
-                    device = devices.async_get(entry.device_id)
-                    if device is not None:
-                        spoken.append((device.name_by_user or device.name, state.name))
-            for text, value in spoken:
-                # Newer releases put a marker for "the entity's own name" among the aliases.
-                if isinstance(text, str) and text.strip():
-                    target = value.strip() if value is not text else text.strip()
-                    names.append((normalize_name(text, language), target))
-                    if state.domain == "lock":
-                        lock_names.add(target)
-        areas: list[tuple[str, Any]] = []
-        for area in ar.async_get(hass).async_list_areas():
-            areas.extend(
-                (normalize_name(text, language), text.strip())
-                for text in (area.name, *area.aliases)
-                if isinstance(text, str) and text.strip()
-            )
-        persons = [(normalize_name(name, language), name) for name in people(hass)]
+        words: dict[str, Vocabulary] = self.hass.data[DATA_VOCABULARY]
+        lists, lock_names = spoken_slot_lists(self.hass, language, words[language])
         cache = _SlotCache(
-            lists={
-                "name": text_slot_list(names),
-                "area": text_slot_list(areas),
-                "person": text_slot_list(persons),
-            },
+            lists={name: text_slot_list(pairs) for name, pairs in lists.items()},
             lock_names=lock_names,
         )
         self._slots[language] = cache
@@ -313,7 +293,7 @@ def _built_in_answer(
     value: Any = next(
         (
             slots[key][0]
-            for key in ("temperature", "volume_level", "brightness", "color")
+            for key in ("temperature", "volume_level", "brightness", "color", "position")
             if key in slots
         ),
         "",
@@ -326,16 +306,17 @@ def _built_in_answer(
 
 
 def _spoken_target(responses: Responses, slots: dict[str, tuple[Any, str]], default: str) -> str:
+    # Names as the user wrote them in Home Assistant, not as they were heard (lower case).
     if "name" in slots:
-        return slots["name"][1]
+        return str(slots["name"][0])
     domain = slots.get("domain", (None, ""))[0]
     noun = responses.domain_noun(str(domain)) if domain else None
     if noun and "area" in slots:
-        return responses.render("target_area_domain", area=slots["area"][1], noun=noun)
+        return responses.render("target_area_domain", area=slots["area"][0], noun=noun)
     if noun:
         return responses.render("target_domain", noun=noun)
     if "area" in slots:
-        return slots["area"][1]
+        return str(slots["area"][0])
     return default
 
 

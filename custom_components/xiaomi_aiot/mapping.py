@@ -54,6 +54,28 @@ MILLIGRAMS_PER_CUBIC_METER: Final = "mg/m³"
 """Units whose constants Home Assistant renamed after 2025.4 (UnitOfRatio, UnitOfDensity):
 the same strings, spelled out so that no release warns about them."""
 
+# Translation keys that other parts of the integration look entities up by: the voice agent
+# finds the car, people's devices and locks by them.
+KEY_LOCK: Final = "lock"
+KEY_LOCK_STATUS: Final = "lock_status"
+KEY_DOOR_LOCK_STATE: Final = "door_lock_state"
+KEY_CABIN_CLIMATE: Final = "cabin_climate"
+KEY_LOCATION: Final = "location"
+KEY_DRIVING_RANGE: Final = "driving_range"
+KEY_ODOMETER: Final = "odometer"
+KEY_CHARGING_STATE: Final = "charging_state"
+KEY_CABIN_TEMPERATURE: Final = "cabin_temperature"
+KEY_RING_PHONE: Final = "ring_phone"
+KEY_STEPS: Final = "steps"
+KEY_HEART_RATE: Final = "heart_rate"
+KEY_SLEEP_DURATION: Final = "sleep_duration"
+SPEAKER_SERVICE: Final = "intelligent-speaker"
+"""The spec service whose actions make a Xiao Ai speaker speak or run a command."""
+PLAY_TEXT: Final = "play-text"
+"""The speaker's action that says a text aloud."""
+EXECUTE_TEXT: Final = "execute-text-directive"
+"""The speaker's action that carries out a text command as if it had heard it."""
+
 type SpecName = tuple[str, str]
 """(service name, element name) as in the spec's type URNs."""
 
@@ -184,7 +206,7 @@ ROLES: Final = (
     Role(
         platform=Platform.LOCK,
         service="lock",
-        translation_key="lock",
+        translation_key=KEY_LOCK,
         properties=(("lock", "status"),),
         actions=(("lock", "lock"), ("lock", "unlock")),
         # Xiaomi's door locks report their status and operations but have no action to lock
@@ -267,13 +289,13 @@ ROLES: Final = (
     Role(
         platform=Platform.CLIMATE,
         service="cabin-climate",
-        translation_key="cabin_climate",
+        translation_key=KEY_CABIN_CLIMATE,
         properties=(("cabin-climate", "on"), ("cabin-climate", "target-temperature")),
     ),
     Role(
         platform=Platform.DEVICE_TRACKER,
         service="location",
-        translation_key="location",
+        translation_key=KEY_LOCATION,
         properties=(
             ("location", "latitude"),
             ("location", "longitude"),
@@ -362,7 +384,7 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ),
     ("door", "status"): Traits(translation_key="door_status", device_class=SensorDeviceClass.ENUM),
     ("door", "exception-occurred"): Traits(translation_key="door_event"),
-    ("lock", "status"): Traits(translation_key="lock_status"),
+    ("lock", "status"): Traits(translation_key=KEY_LOCK_STATUS),
     ("battery", "battery-level"): Traits(
         device_class=SensorDeviceClass.BATTERY,
         state_class=SensorStateClass.MEASUREMENT,
@@ -399,7 +421,7 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ("battery", "low-battery"): Traits(translation_key="low_battery"),
     ("door", "door-knocked"): Traits(translation_key="door_knocked"),
     # A lock's door-state is the lock's: locked, unlocked, left open (lumi.lock.mcn002).
-    ("door", "door-state"): Traits(translation_key="door_lock_state"),
+    ("door", "door-state"): Traits(translation_key=KEY_DOOR_LOCK_STATE),
     ("doorbell", "doorbell-ring"): Traits(translation_key="doorbell"),
     ("magnet-sensor", "open"): Traits(translation_key="door_opened"),
     ("magnet-sensor", "close"): Traits(translation_key="door_closed"),
@@ -505,19 +527,19 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ),
     # The car.
     ("vehicle", "driving-range"): Traits(
-        translation_key="driving_range",
+        translation_key=KEY_DRIVING_RANGE,
         device_class=SensorDeviceClass.DISTANCE,
         state_class=SensorStateClass.MEASUREMENT,
     ),
     ("vehicle", "odometer"): Traits(
-        translation_key="odometer",
+        translation_key=KEY_ODOMETER,
         device_class=SensorDeviceClass.DISTANCE,
         state_class=SensorStateClass.TOTAL_INCREASING,
     ),
     ("vehicle", "flash-lights"): Traits(translation_key="flash_lights"),
     ("vehicle", "find-car"): Traits(translation_key="find_car"),
     ("charging", "charging-state"): Traits(
-        translation_key="charging_state", device_class=SensorDeviceClass.ENUM
+        translation_key=KEY_CHARGING_STATE, device_class=SensorDeviceClass.ENUM
     ),
     ("charging", "charging-power"): Traits(
         translation_key="charging_power",
@@ -547,7 +569,7 @@ TRAITS: Final[dict[SpecName, Traits]] = {
         translation_key="windows", device_class=BinarySensorDeviceClass.WINDOW
     ),
     ("cabin-climate", "temperature"): Traits(
-        translation_key="cabin_temperature",
+        translation_key=KEY_CABIN_TEMPERATURE,
         device_class=SensorDeviceClass.TEMPERATURE,
         state_class=SensorStateClass.MEASUREMENT,
     ),
@@ -571,21 +593,21 @@ TRAITS: Final[dict[SpecName, Traits]] = {
     ),
     # People: phones and wearables.
     ("battery", "charging-state"): Traits(
-        translation_key="charging_state", device_class=SensorDeviceClass.ENUM
+        translation_key=KEY_CHARGING_STATE, device_class=SensorDeviceClass.ENUM
     ),
-    ("phone", "ring-phone"): Traits(translation_key="ring_phone"),
+    ("phone", "ring-phone"): Traits(translation_key=KEY_RING_PHONE),
     # A daily count that starts again at midnight: a decrease is a reset.
     ("activity", "step-count"): Traits(
-        translation_key="steps", state_class=SensorStateClass.TOTAL_INCREASING
+        translation_key=KEY_STEPS, state_class=SensorStateClass.TOTAL_INCREASING
     ),
     ("health", "heart-rate"): Traits(
-        translation_key="heart_rate", state_class=SensorStateClass.MEASUREMENT
+        translation_key=KEY_HEART_RATE, state_class=SensorStateClass.MEASUREMENT
     ),
     ("health", "spo2"): Traits(
         translation_key="blood_oxygen", state_class=SensorStateClass.MEASUREMENT
     ),
     ("sleep", "sleep-duration"): Traits(
-        translation_key="sleep_duration",
+        translation_key=KEY_SLEEP_DURATION,
         device_class=SensorDeviceClass.DURATION,
         state_class=SensorStateClass.MEASUREMENT,
     ),

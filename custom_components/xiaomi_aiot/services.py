@@ -22,9 +22,10 @@ from homeassistant.helpers import device_registry as dr
 from .const import DOMAIN, SERVICE_SPEAK
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
 from .entity import translate_error
+from .mapping import EXECUTE_TEXT, PLAY_TEXT, SPEAKER_SERVICE
 from .miot import MiotAuthenticationError, MiotError, MiotProperty, MiotSpecError, MiotValueError
 from .miot.spec import MiotAction
-from .voice.skill import UnknownAgentError, async_ask_agent, spoken_answer, xiaoai_agent_id
+from .voice.agent import UnknownAgentError, async_ask_agent, spoken_answer, xiaoai_agent_id
 
 SERVICE_READ_PROPERTIES: Final = "read_properties"
 SERVICE_WRITE_PROPERTY: Final = "write_property"
@@ -45,9 +46,6 @@ ATTR_LANGUAGE: Final = "language"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_AGENT_ID: Final = "agent_id"
 
-SPEAKER_SERVICE: Final = "intelligent-speaker"
-PLAY_TEXT: Final = "play-text"
-EXECUTE_TEXT: Final = "execute-text-directive"
 TEXT_INPUT: Final = "text-content"
 SILENT_INPUT: Final = "silent-execution"
 """Spec names of a Xiao Ai speaker's text actions and their inputs."""

@@ -24,7 +24,7 @@ from custom_components.xiaomi_aiot.const import (
     CONF_SKILL_KEY_ID,
     CONF_SKILL_SECRET,
 )
-from custom_components.xiaomi_aiot.voice import skill
+from custom_components.xiaomi_aiot.voice import agent
 from simulator import Simulator
 from tests.integration.test_skill import KEY_ID, SECRET, encode, signed_headers, skill_request
 
@@ -99,7 +99,7 @@ def state(hass: HomeAssistant, entity: str) -> str:
 
 def chinese(text: str) -> bool:
     """Whether a text has Chinese characters."""
-    return skill.CHINESE.search(text) is not None
+    return agent.CHINESE.search(text) is not None
 
 
 async def test_the_skill_turns_on_the_light_through_our_agent(
@@ -113,7 +113,7 @@ async def test_the_skill_turns_on_the_light_through_our_agent(
         if e.domain == conversation.DOMAIN
     )
     assert ours == AGENT
-    assert skill.xiaoai_agent_id(hass, skill_home.entry_id) == AGENT
+    assert agent.xiaoai_agent_id(hass, skill_home.entry_id) == AGENT
 
     light = entity_id(hass, LIGHT)
     await hass.services.async_call("light", "turn_off", {"entity_id": light}, blocking=True)

@@ -47,7 +47,18 @@ def recognize(
     accept: Callable[[Recognized], bool] = lambda _: True,
 ) -> Recognized | None:
     """The most specific intent the text matches that `accept` takes, or None."""
-    best: Recognized | None = None
+    ranked = recognize_ranked(text, intents, slot_lists, accept)
+    return ranked[0] if ranked else None
+
+
+def recognize_ranked(
+    text: str,
+    intents: Intents,
+    slot_lists: Mapping[str, SlotList],
+    accept: Callable[[Recognized], bool] = lambda _: True,
+) -> list[Recognized]:
+    """Every reading of the text that `accept` takes, the most specific (most slots) first."""
+    found: list[Recognized] = []
     for result in recognize_all(text, intents, slot_lists=dict(slot_lists)):
         slots = {
             name: (entity.value, str(entity.text or entity.value))
@@ -56,9 +67,7 @@ def recognize(
         if getattr(result, "intent_data", None) is not None:
             for name, value in (result.intent_data.slots or {}).items():
                 slots.setdefault(name, (value, str(value)))
-        found = Recognized(result.intent.name, slots)
-        if not accept(found):
-            continue
-        if best is None or len(found.slots) > len(best.slots):
-            best = found
-    return best
+        reading = Recognized(result.intent.name, slots)
+        if accept(reading) and reading not in found:
+            found.append(reading)
+    return sorted(found, key=lambda reading: -len(reading.slots))

@@ -1,4 +1,4 @@
-"""The Xiao Ai skill endpoint, and running a text through the Xiao Ai agent.
+"""The Xiao Ai skill endpoint.
 
 A custom skill on the Xiao Ai Open Platform forwards what the user said to an HTTPS address;
 this module answers it at ``/api/xiaomi_aiot/xiaoai/{entry_id}`` (one address per config entry,
@@ -43,7 +43,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import re
 import time
 from collections.abc import Iterable
 from email.utils import parsedate_to_datetime
@@ -51,15 +50,14 @@ from http import HTTPStatus
 from typing import Any, Final
 
 from aiohttp import web
-from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
-from homeassistant.setup import async_setup_component, async_when_setup
+from homeassistant.setup import async_when_setup
 from homeassistant.util.json import json_loads
 
 # The integration is loaded as custom_components.xiaomi_aiot: only a relative import finds it.
 from ..const import CONF_SKILL_KEY_ID, CONF_SKILL_SECRET, DOMAIN, LOGGER  # noqa: TID252
+from .agent import async_ask_agent, spoken_answer, xiaoai_agent_id
 
 SKILL_URL: Final = "/api/xiaomi_aiot/xiaoai/{entry_id}"
 AUTH_SCHEME: Final = "MIAI-HmacSHA256-V1"
@@ -70,12 +68,7 @@ SIGNATURE_WINDOW: Final = 300.0
 
 REQUEST_END: Final = 2
 """``request.type`` of the platform's session-end request (0 starts a session, 1 continues)."""
-CHINESE: Final = re.compile(r"[\u3400-\u9fff]")
 SESSIONS_KEPT: Final = 256
-
-
-class UnknownAgentError(LookupError):
-    """No conversation agent has the id asked for."""
 
 
 class RefusedRequestError(Exception):
@@ -164,61 +157,6 @@ class ReplayGuard:
             return False
         self._until.update(dict.fromkeys(keys, until))
         return True
-
-
-def text_language(hass: HomeAssistant, text: str) -> str:
-    """Simplified Chinese for a text with Chinese characters, else Home Assistant's language."""
-    return "zh-Hans" if CHINESE.search(text) else hass.config.language
-
-
-def xiaoai_agent_id(hass: HomeAssistant, entry_id: str | None = None) -> str | None:
-    """The conversation entity of an entry (of any loaded entry when None), if it is running."""
-    registry = er.async_get(hass)
-    if entry_id is not None:
-        candidates = er.async_entries_for_config_entry(registry, entry_id)
-    else:
-        candidates = [e for e in registry.entities.values() if e.platform == DOMAIN]
-    return next(
-        (
-            e.entity_id
-            for e in candidates
-            if e.domain == conversation.DOMAIN
-            and e.platform == DOMAIN
-            and hass.states.get(e.entity_id) is not None
-        ),
-        None,
-    )
-
-
-async def async_ask_agent(
-    hass: HomeAssistant,
-    text: str,
-    *,
-    context: Context,
-    language: str | None = None,
-    agent_id: str | None = None,
-    conversation_id: str | None = None,
-) -> conversation.ConversationResult:
-    """Run a text through a conversation agent (Home Assistant's default agent when None)."""
-    if conversation.DOMAIN not in hass.config.components:
-        await async_setup_component(hass, conversation.DOMAIN, {})
-    agent_id = agent_id or conversation.HOME_ASSISTANT_AGENT
-    if conversation.async_get_agent_info(hass, agent_id) is None:
-        raise UnknownAgentError(agent_id)
-    return await conversation.async_converse(
-        hass,
-        text,
-        conversation_id,
-        context,
-        language or text_language(hass, text),
-        agent_id=agent_id,
-    )
-
-
-def spoken_answer(result: conversation.ConversationResult) -> str:
-    """The plain text an agent answered."""
-    speech: str = result.response.speech.get("plain", {}).get("speech", "")
-    return speech
 
 
 class XiaoAiSkillView(HomeAssistantView):

@@ -1,0 +1,83 @@
+"""Answers a person would give: the zone by its own name, who "I" is, the named lock only."""
+
+from __future__ import annotations
+
+import pytest
+from homeassistant.components import conversation
+from homeassistant.core import Context, HomeAssistant
+
+from .conftest import start_home
+
+AGENT = "conversation.xiao_ai"
+CAR_PLACE = {"latitude": 39.989146, "longitude": 116.305503}
+"""Where the simulated car is (WGS-84, as Home Assistant has it)."""
+
+
+async def _say(hass: HomeAssistant, text: str, language: str, context: Context) -> str:
+    result = await conversation.async_converse(hass, text, None, context, language, agent_id=AGENT)
+    await hass.async_block_till_done()
+    return str(result.response.speech["plain"]["speech"])
+
+
+@pytest.mark.parametrize(
+    ("language", "zone", "text"),
+    [("zh-Hans", "公司", "车在哪"), ("en", "Office Park", "where is the car")],
+)
+async def test_the_car_is_in_a_zone_named_as_the_user_named_it(
+    hass: HomeAssistant, language: str, zone: str, text: str
+) -> None:
+    """A zone named in Chinese is said by its name, never as coordinates."""
+    zones = [{"name": zone, "radius": 500, **CAR_PLACE}]
+    async for home in start_home(hass, language, zones=zones):
+        speech = await _say(hass, text, language, home.context)
+        assert zone in speech
+        assert "39.9" not in speech
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "named", "not_named"),
+    [
+        ("zh-Hans", "大门锁好了吗", "大门", "SU7"),
+        ("zh-Hans", "门锁了吗", "大门", "SU7"),
+        ("en", "is the front door locked", "Front door", "SU7"),
+        ("en", "is the lock locked", "Front door", "SU7"),
+    ],
+)
+async def test_a_lock_question_answers_for_the_named_lock_only(
+    hass: HomeAssistant, language: str, text: str, named: str, not_named: str
+) -> None:
+    """Asked about the front door, the answer names it and not the car's lock."""
+    async for home in start_home(hass, language):
+        speech = await _say(hass, text, language, home.context)
+        assert named in speech
+        assert not_named not in speech
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("zh-Hans", "我今天走了多少步"), ("en", "what's my heart rate")]
+)
+async def test_i_is_asked_back_when_no_person_is_linked_to_the_user(
+    hass: HomeAssistant, language: str, text: str
+) -> None:
+    """A user linked to no person, in a home of several people: who "I" is is asked back."""
+    async for _home in start_home(hass, language):
+        stranger = await hass.auth.async_create_user("Guest")
+        speech = await _say(hass, text, language, Context(user_id=stranger.id))
+        assert "8421" not in speech
+        assert "76" not in speech
+        assert ("你是谁" in speech) or ("who you are" in speech)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "words"),
+    [
+        ("en", "set the ac to 26 degrees", "Living Room AC"),
+        ("en", "turn off the living room tv", "Living Room TV"),
+    ],
+)
+async def test_english_answers_keep_names_as_the_user_wrote_them(
+    hass: HomeAssistant, language: str, text: str, words: str
+) -> None:
+    """Names in answers keep the user's capitals."""
+    async for home in start_home(hass, language):
+        assert words in await _say(hass, text, language, home.context)
