@@ -39,7 +39,6 @@ from .spec import Value
 
 _LOGGER = logging.getLogger(__name__)
 
-REGIONS: Final = COUNTRIES
 DEFAULT_TIMEOUT: Final = 10.0
 NO_SUCH_DEVICE: Final = -4003
 LARGE_ACCOUNT: Final = 200
