@@ -90,10 +90,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> bo
 
 
 def _platforms(hass: HomeAssistant, entry: XiaomiConfigEntry) -> list[Platform]:
-    """The entity platforms; only an account has a Xiao Ai agent, where Assist is set up."""
-    if entry.data.get(CONF_ENTRY_TYPE) == ENTRY_TYPE_ACCOUNT and "conversation" in (
-        hass.config.components
-    ):
+    """The entity platforms; the Xiao Ai agent where Assist is set up."""
+    if "conversation" in hass.config.components:
         return PLATFORMS
     return [platform for platform in PLATFORMS if platform is not Platform.CONVERSATION]
 
