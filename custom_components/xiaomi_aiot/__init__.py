@@ -13,8 +13,6 @@ import importlib
 import sys
 from typing import TYPE_CHECKING, Any
 
-from .const import DOMAIN
-
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers import device_registry as dr
@@ -34,6 +32,8 @@ async def _async_import(hass: HomeAssistant) -> None:
 def CONFIG_SCHEMA(config: dict[str, Any]) -> dict[str, Any]:  # noqa: N802 - Home Assistant's name
     """Configured in the UI only: a YAML entry is reported and ignored."""
     from homeassistant.helpers import config_validation as cv  # noqa: PLC0415 - see the top
+
+    from .const import DOMAIN  # noqa: PLC0415 - importing the library loads this module only
 
     return cv.config_entry_only_config_schema(DOMAIN)(config)
 
