@@ -7,7 +7,7 @@ correct (the device or answer the case expects), understood (an answer that is n
 p50/p95 milliseconds per utterance. The default agent hears the corpus after ours, so its
 state checks start from where ours left the home; its "understood" is the fairer figure.
 
-    .venv/bin/python bench/voice.py
+    .venv/bin/python -m bench.voice
 """
 
 from __future__ import annotations
