@@ -9,6 +9,13 @@ from typing import Any
 
 import pytest
 import pytest_socket
+from homeassistant.core import HomeAssistant
+
+from custom_components.xiaomi_aiot.timing import DATA_TIMING, Timing
+
+TEST_TIMING = Timing(account_lan=0.5, local_device=0.5, probe=0.5)
+"""The simulated devices answer on loopback within milliseconds: a device that does not answer
+in half a second is not going to, even on a loaded machine."""
 
 
 def _guarded_connect(sock: socket.socket, *args: Any) -> Any:
@@ -29,3 +36,10 @@ def loopback_only() -> Iterator[None]:
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
     yield
     socket.socket.connect = pytest_socket._true_connect  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def hass(hass: HomeAssistant) -> HomeAssistant:
+    """Home Assistant's test instance, waiting `TEST_TIMING` for the simulated devices."""
+    hass.data[DATA_TIMING] = TEST_TIMING
+    return hass

@@ -55,13 +55,11 @@ from .spec_library import (
     server_for,
     spec_library,
 )
+from .timing import timing
 
 SPEC_RETRY_FIRST = 60.0
 """Seconds before devices whose spec could not be had are looked at again; doubling."""
 SPEC_RETRY_MAX = 3600.0
-
-LAN_TIMEOUT = 1.5
-"""Seconds to wait for a device on the LAN before the cloud is asked instead."""
 
 
 def cloud_for(hass: HomeAssistant, entry: XiaomiConfigEntry) -> MiotCloud:
@@ -198,7 +196,7 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
             lan = DeviceSession(
                 device.local_ip,
                 device.token,
-                timeout=LAN_TIMEOUT,
+                timeout=timing(self.hass).account_lan,
                 retries=1,
                 socket=self.config_entry.runtime_data.lan_socket,
             )

@@ -79,6 +79,7 @@ from .miot.mi_hosts import XiaomiHosts
 from .miot.packet import parse_token
 from .options_flow import XiaomiOptionsFlow
 from .spec_library import SpecUnavailableError, server_for, spec_library
+from .timing import timing
 
 CONF_CAPTCHA: Final = "captcha"
 REGION_SEARCH: Final = "search"
@@ -173,7 +174,7 @@ async def probe(
 ) -> tuple[str, DeviceInfo, MiotSpec]:
     """Talk to a device: its did, what `miIO.info` says, and its spec, checking that it speaks
     MIoT. Raises the library's errors."""
-    session = DeviceSession(host, parse_token(token), retries=1)
+    session = DeviceSession(host, parse_token(token), timeout=timing(hass).probe, retries=1)
     try:
         did = await session.handshake()
         info = DeviceInfo.from_reply(await session.send("miIO.info"))

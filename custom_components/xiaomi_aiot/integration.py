@@ -42,6 +42,7 @@ from .spec_library import (
     server_for,
     spec_library,
 )
+from .timing import timing
 from .voice.skill import async_register_skill_view
 
 PLATFORMS: list[Platform] = [
@@ -110,7 +111,9 @@ async def _async_setup_local_device(hass: HomeAssistant, entry: XiaomiConfigEntr
         ) from err
     async_report_spec(hass, entry.data[CONF_DID], name, None)
     spec = found.spec
-    session = DeviceSession(entry.data[CONF_HOST], entry.data[CONF_TOKEN])
+    session = DeviceSession(
+        entry.data[CONF_HOST], entry.data[CONF_TOKEN], timeout=timing(hass).local_device
+    )
     entry.async_on_unload(session.close)
     seconds = entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL.total_seconds())
     coordinator = MiotCoordinator(

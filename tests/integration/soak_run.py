@@ -28,7 +28,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 
-from custom_components.xiaomi_aiot.account import LAN_TIMEOUT
 from custom_components.xiaomi_aiot.const import (
     CONF_ALLOW_UNLOCK_BY_VOICE,
     CONF_CLOUD_SCAN_INTERVAL,
@@ -38,6 +37,7 @@ from custom_components.xiaomi_aiot.const import (
 from custom_components.xiaomi_aiot.coordinator import MiotCoordinator
 from custom_components.xiaomi_aiot.miot.route import Route, RoutedTransport
 from custom_components.xiaomi_aiot.push import push_interval
+from custom_components.xiaomi_aiot.timing import DEFAULT_TIMING
 from simulator import Simulator, VirtualDevice
 
 from .conftest import sign_in
@@ -52,7 +52,7 @@ from .soak_watch import (
     watching_logs,
 )
 
-RECOVERY_MARGIN: Final = 2 * LAN_TIMEOUT
+RECOVERY_MARGIN: Final = 2 * DEFAULT_TIMING.account_lan
 """Past one poll interval, a device may take one LAN timeout and a retry to answer."""
 SPARE_TASKS: Final = 5
 """Tasks that may be running at one sample and not the other (a poll, a debounced refresh)."""
