@@ -34,6 +34,16 @@ SPEAKER: dict[str, str] = {"zh-Hans": "妈妈", "en": "Mom"}
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 
 
+@pytest.fixture(autouse=True)
+def enable_event_loop_debug() -> None:
+    """The event loop out of debug mode, where Home Assistant's test plugin puts it.
+
+    In debug mode asyncio records the stack at every future, task and callback: half of what a
+    case costs, as each starts Home Assistant and a home afresh. The integration's tests run
+    the same setup in debug mode; the corpus tests what is understood and answered.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class RealHome:
     """A real-named home loaded in Home Assistant, and who speaks to it."""

@@ -21,6 +21,7 @@ from tests.integration.conftest import (  # noqa: F401  (fixture)
     sign_in,
 )
 from tests.real_specs import ABSENT, REAL_SPEC_FILES
+from tests.voice.grammar.conftest import enable_event_loop_debug  # noqa: F401  (fixture)
 
 HOMES = Path(__file__).parents[3] / "simulator" / "homes"
 HOME_LANGUAGE = {"real_zh": "zh-Hans", "real_en": "en"}
