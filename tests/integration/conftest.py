@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import random
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
@@ -33,14 +32,10 @@ from custom_components.xiaomi_aiot.const import (
 )
 from simulator import Simulator, VirtualDevice, load_home
 from simulator.cloud import CloudServer
+from tests.loopback import first_address
 from tests.real_specs import REAL_SPEC_FILES
 
 DEMO_HOME = Path(__file__).parents[2] / "simulator" / "homes" / "demo.yaml"
-
-
-def first_address() -> str:
-    """A random 127.x.y.2: clear of a running demo (127.0.0.2 and up) and of other test runs."""
-    return f"127.{random.randint(100, 254)}.{random.randint(0, 255)}.2"
 
 
 type SetUpDevice = Callable[..., Awaitable[MockConfigEntry]]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
@@ -18,6 +17,7 @@ import pytest
 
 from custom_components.xiaomi_aiot.miot.packet import HELLO, Frame, FrameCodec, read_header
 from simulator import Home, Simulator, VirtualDevice, load_home
+from tests.loopback import first_address
 
 type StartSimulator = Callable[..., Awaitable[Simulator]]
 type OpenClient = Callable[[], Awaitable[RawClient]]
@@ -26,7 +26,7 @@ type NewSubscriber = Callable[[VirtualDevice], Awaitable[PushClient]]
 
 def random_base() -> str:
     """A first address unlikely to clash with a running demo or another test."""
-    return f"127.{random.randint(100, 254)}.{random.randint(0, 255)}.2"
+    return first_address()
 
 
 @pytest.fixture
