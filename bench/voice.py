@@ -74,6 +74,8 @@ TARGET_RATIO = 0.5
 """Our agent's p95 at most this share of the default agent's p95."""
 XIAO_AI = "xiao_ai"
 DEFAULT = "default"
+SLOWEST = 5
+"""How many of the slowest utterances for our agent each table names."""
 
 NON_HOME: dict[str, tuple[str, ...]] = {
     ZH: (
@@ -289,7 +291,16 @@ def table(title: str, samples: list[Sample]) -> list[str]:
     unmatched_corpus = sum(not s.matched and s.utterance.kind == "corpus" for s in samples)
     matched_other = sum(s.matched and s.utterance.kind == "non-home" for s in samples)
     held = "met" if meets_target(samples) else "MISSED"
+    slowest = sorted(samples, key=lambda s: -s.seconds[XIAO_AI])[:SLOWEST]
     lines += [
+        "",
+        "Slowest for Xiao Ai: "
+        + "; ".join(
+            f"{s.utterance.text} ({s.seconds[XIAO_AI] * 1000:.0f} ms, "
+            f"{'matched' if s.matched else 'unmatched'})"
+            for s in slowest
+        )
+        + ".",
         "",
         f"Corpus utterances passed on: {unmatched_corpus}; non-home utterances answered by "
         f"Xiao Ai itself: {matched_other}. Target (Xiao Ai p95 <= {TARGET_RATIO:g} x default "
