@@ -9,7 +9,7 @@ pytest-homeassistant-custom-component's harness, the simulator on the same event
 The utterances of a language:
 
 - corpus: every case of the generated grammar corpus (tests/voice/grammar/parts.py) of that
-  language, heard by the case's satellite when it names one (zh-Hans 561, en 506);
+  language, heard by the case's satellite when it names one (zh-Hans 590, en 477);
 - non-home: a fixed set of sentences that are no command to this home (`NON_HOME` below:
   chit-chat, timers, weather, the time, shopping lists, and devices or rooms the home does not
   have; 20 per language). The Xiao Ai agent passes what it does not understand on to the
