@@ -14,7 +14,7 @@ and this process's CPU time (``time.process_time``) per device. The aiohttp sess
 Assistant's connection limits (100 per host). No target: the exit status is 0, or 2 when a
 round went wrong (a property not read, or another number of requests than expected).
 
-    .venv/bin/python bench/cloud_poll.py [--devices 200] [--rounds 5] [--json PATH]
+    .venv/bin/python -m bench.cloud_poll [--devices 200] [--rounds 5] [--json PATH]
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
-import lan_poll
+
+from bench import lan_poll
 
 KINDS = ("vehicle", "phone", "wearable")
 ACCOUNT = {"username": "bench@example.com", "password": "bench"}
@@ -122,11 +123,10 @@ async def measure(
 
 async def run(cloud_url: str, username: str, password: str, rounds: int) -> dict[str, Any]:
     """Sign in, list the devices, and measure both ways."""
-    lan_poll.import_miot()
-    from miot.bundle import load_bundled_spec
-    from miot.mi_account import MiAccount
-    from miot.mi_api import PROP_GET_PATH, MiAppClient
-    from miot.mi_batch import BATCH_LIMIT, PropertyBatcher
+    from custom_components.xiaomi_aiot.miot.bundle import load_bundled_spec
+    from custom_components.xiaomi_aiot.miot.mi_account import MiAccount
+    from custom_components.xiaomi_aiot.miot.mi_api import PROP_GET_PATH, MiAppClient
+    from custom_components.xiaomi_aiot.miot.mi_batch import BATCH_LIMIT, PropertyBatcher
 
     counter = SimpleNamespace(requests=0)
     connector = aiohttp.TCPConnector(limit=CONNECTIONS, limit_per_host=CONNECTIONS_PER_HOST)
@@ -202,7 +202,9 @@ def problems(data: dict[str, Any]) -> list[str]:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.cloud_poll", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--devices", type=int, default=200, help="cloud devices (default 200)")
     parser.add_argument("--rounds", type=int, default=5, help="measured rounds (default 5)")
     parser.add_argument("--seed", type=int, default=1, help="the simulator's seed")

@@ -17,7 +17,7 @@ rounds) and devices that answer 20 ms late (the simulator's `delay` fault), like
 Wi-Fi (`--rounds` rounds). A microbenchmark adds the encode+decode CPU of one request and its
 reply with each codec alone. See docs/performance.md.
 
-    .venv/bin/python bench/lan_poll.py [--devices 100] [--rounds 10] [--quick]
+    .venv/bin/python -m bench.lan_poll [--devices 100] [--rounds 10] [--quick]
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-LIBRARY_PARENT = ROOT / "custom_components" / "xiaomi_aiot"
 MODEL = "xiaomi.aircondition.mc4"
 PROPERTIES_PER_REQUEST = 15
 POOL_WORKERS = 5
@@ -122,20 +121,9 @@ class CodecFigures:
 # --- the clients (run in child processes) ----------------------------------------------------
 
 
-def import_miot() -> None:
-    """Make our library importable as the standalone package `miot`.
-
-    Importing it as `custom_components.xiaomi_aiot.miot` would run the integration's
-    `__init__`, which imports Home Assistant; the library itself does not need it.
-    """
-    if str(LIBRARY_PARENT) not in sys.path:
-        sys.path.insert(0, str(LIBRARY_PARENT))
-
-
 def poll_keys() -> list[Key]:
     """The properties polled: the first 15 readable ones of the air conditioner's spec."""
-    import_miot()
-    from miot.bundle import load_bundled_spec
+    from custom_components.xiaomi_aiot.miot.bundle import load_bundled_spec
 
     spec = load_bundled_spec(MODEL)
     readable = [(p.siid, p.piid) for p in spec.properties() if p.readable]
@@ -170,12 +158,11 @@ async def poll_ours_plan(
     plan: Sequence[tuple[str, str, str, list[Key]]], rounds: int, *, shared: bool = False
 ) -> Measurement:
     """`poll_ours` for devices given as (address, token, model, properties to read)."""
-    import_miot()
-    from miot.bundle import load_bundled_spec
-    from miot.device import MiotDevice
-    from miot.errors import MiotError
-    from miot.lan import DeviceSession
-    from miot.udp import LanSocket
+    from custom_components.xiaomi_aiot.miot.bundle import load_bundled_spec
+    from custom_components.xiaomi_aiot.miot.device import MiotDevice
+    from custom_components.xiaomi_aiot.miot.errors import MiotError
+    from custom_components.xiaomi_aiot.miot.lan import DeviceSession
+    from custom_components.xiaomi_aiot.miot.udp import LanSocket
 
     rss_start = current_rss_kib()
     lan_socket = LanSocket() if shared else None
@@ -323,9 +310,9 @@ def codec_microbench(
     simulator answers it), JSON included: `FrameCodec.encode`/`decode` with `json` for ours,
     `Message.build`/`Message.parse` for python-miio.
     """
-    import_miot()
     from miio.protocol import Message
-    from miot.packet import FrameCodec
+
+    from custom_components.xiaomi_aiot.miot.packet import FrameCodec
 
     stamp = 1_000_000
     params = miio_params(keys)
@@ -466,7 +453,7 @@ def reset_devices(admin: str, device_ids: Sequence[str], delay: float) -> None:
 
 def run_child(client: str, targets_file: Path, rounds: int) -> Measurement:
     """Run one client in a fresh process of this script and return its measurement."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--client", client]
+    command = [sys.executable, "-m", "bench.lan_poll", "--client", client]
     command += ["--targets", str(targets_file), "--rounds", str(rounds)]
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, check=False, timeout=CLIENT_TIMEOUT
@@ -597,7 +584,9 @@ def run_benchmark(devices: int, rounds: int, codec_iterations: int, seed: int) -
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.lan_poll", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--devices", type=int, default=100, help="devices (default 100)")
     parser.add_argument(
         "--rounds",

@@ -35,7 +35,7 @@ tables, writes the figures and every sample as JSON with ``--json PATH``, and ex
 push p95 target (< 50 ms, without faults, lost samples counted) is missed. A full run takes
 about 100 s, ``--quick`` about 30 s.
 
-    .venv/bin/python bench/latency.py [--quick] [--json PATH] [--local] [--seed 1]
+    .venv/bin/python -m bench.latency [--quick] [--json PATH] [--local] [--seed 1]
 """
 
 from __future__ import annotations
@@ -60,29 +60,28 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
+from aiohttp.resolver import AsyncResolver
+from homeassistant import loader
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.const import __version__ as ha_version
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import frame
+from homeassistant.util.color import value_to_brightness
+from pytest_homeassistant_custom_component.common import async_test_home_assistant
+
+from custom_components.xiaomi_aiot.coordinator import MiotCoordinator
+from custom_components.xiaomi_aiot.miot.reports import PropertiesChanged, Report
+from custom_components.xiaomi_aiot.miot.spec import MiotProperty
+from simulator import Simulator, VirtualDevice, load_home
+from simulator.cloud import CloudServer
+from simulator.state import coerce_value, resolve_property
+from tests.integration.conftest import entry_for, first_address, sign_in
+
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from aiohttp.resolver import AsyncResolver  # noqa: E402
-from homeassistant import loader  # noqa: E402
-from homeassistant.config_entries import ConfigEntry, ConfigEntryState  # noqa: E402
-from homeassistant.const import EVENT_STATE_CHANGED  # noqa: E402
-from homeassistant.const import __version__ as ha_version  # noqa: E402
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback  # noqa: E402
-from homeassistant.data_entry_flow import FlowResultType  # noqa: E402
-from homeassistant.exceptions import HomeAssistantError  # noqa: E402
-from homeassistant.helpers import entity_registry as er  # noqa: E402
-from homeassistant.helpers import frame  # noqa: E402
-from homeassistant.util.color import value_to_brightness  # noqa: E402
-from pytest_homeassistant_custom_component.common import async_test_home_assistant  # noqa: E402
-
-from custom_components.xiaomi_aiot.coordinator import MiotCoordinator  # noqa: E402
-from custom_components.xiaomi_aiot.miot.spec import MiotProperty  # noqa: E402
-from simulator import Simulator, VirtualDevice, load_home  # noqa: E402
-from simulator.cloud import CloudServer  # noqa: E402
-from simulator.state import coerce_value, resolve_property  # noqa: E402
-from tests.integration.conftest import entry_for, first_address, sign_in  # noqa: E402
 
 PUSH_TARGET_P95 = 0.050
 DEADLINE = 2.0
@@ -340,23 +339,22 @@ class Watch:
         """See each report the coordinator's LAN session hands on; returns how to stop."""
         assert coordinator.push is not None
         session = coordinator.push.session
-        handler = session.on_message
+        handler = session.on_report
         assert handler is not None
 
-        def on_message(method: str, params: Any) -> None:
-            self.report_counts[method] += 1
-            if method == "properties_changed" and isinstance(params, list):
-                for item in params:
-                    if isinstance(item, dict):
-                        self.reports.occurred(
-                            coordinator.did, item.get("siid"), item.get("piid"), item.get("value")
-                        )
-            handler(method, params)
+        def on_report(report: Report) -> None:
+            if isinstance(report, PropertiesChanged):
+                self.report_counts["properties_changed"] += 1
+                for (siid, piid), value in report.values.items():
+                    self.reports.occurred(coordinator.did, siid, piid, value)
+            else:
+                self.report_counts["event_occured"] += 1
+            handler(report)
 
-        session.on_message = on_message
+        session.on_report = on_report
 
         def stop() -> None:
-            session.on_message = handler
+            session.on_report = handler
 
         return stop
 
@@ -869,7 +867,9 @@ def _raw(samples: Sequence[Sample], leg: str) -> list[float | None]:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The command line."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.latency", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--quick", action="store_true", help="fewer samples (about 30 s)")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     parser.add_argument(

@@ -20,7 +20,7 @@ the config flow, as `script/develop` does. From outside both processes this meas
 4. the same poll round with our client and with python-miio (`scale_round.py`), in child
    processes against the same simulator, once Home Assistant has stopped.
 
-    .venv/bin/python bench/scale.py [--devices 500] [--interval 30] [--push] [--quick]
+    .venv/bin/python -m bench.scale [--devices 500] [--interval 30] [--push] [--quick]
                                     [--json PATH]
 
 Exit status 0 when every target is met, 1 when one is missed, 2 when the benchmark broke. See
@@ -50,10 +50,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import lan_poll
 import psutil
-import scale_home_assistant as hass
-import scale_round
+
+from bench import lan_poll, scale_round
+from bench import scale_home_assistant as hass
 
 TARGET_AVAILABLE_S = 30.0
 TARGET_CPU_PERCENT = 5.0
@@ -589,7 +589,9 @@ def work_folder(keep: bool) -> Iterator[Path]:
 
 def parse_args(argv: Sequence[str] | None = None) -> Settings:
     """The command line."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.scale", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--devices", type=int, help="LAN devices (default 500; --quick 20)")
     parser.add_argument("--quick", action="store_true", help="fewer devices, short windows")
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")

@@ -22,11 +22,9 @@ from pathlib import Path
 import aiohttp
 import psutil
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "script") not in sys.path:
-    sys.path.append(str(ROOT / "script"))
+from script import demo_bootstrap as bootstrap
 
-import demo_bootstrap as bootstrap  # noqa: E402 - in script/, put on the path above
+ROOT = Path(__file__).resolve().parent.parent
 
 log = bootstrap.log
 EMPTY_USERNAME = "empty"

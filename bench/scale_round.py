@@ -12,7 +12,7 @@ file (its CPU and RSS are its own) and prints its `lan_poll.Measurement` as one 
 - ``miio-seq``: python-miio's `Device.send("get_properties", ...)`, one batch after the other;
 - ``miio-pool``: the same in a 5-thread pool, as Home Assistant's Xiaomi integration runs it.
 
-    python bench/scale_round.py --client ours --plan plan.json --rounds 10
+    python -m bench.scale_round --client ours --plan plan.json --rounds 10
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import lan_poll
+from bench import lan_poll
 
 CLIENTS = lan_poll.CLIENTS
 type Key = lan_poll.Key
@@ -53,9 +53,8 @@ class PlannedDevice:
 
 def poll_plan(described: Sequence[dict[str, Any]]) -> list[PlannedDevice]:
     """What the coordinators poll, for devices as the simulator's admin API describes them."""
-    lan_poll.import_miot()
-    from miot.bundle import load_bundled_spec
-    from miot.device import BATCH_LIMIT
+    from custom_components.xiaomi_aiot.miot.bundle import load_bundled_spec
+    from custom_components.xiaomi_aiot.miot.device import BATCH_LIMIT
 
     plan = []
     for device in described:
@@ -143,7 +142,7 @@ def round_miio(plan: Sequence[PlannedDevice], rounds: int, workers: int) -> lan_
 
 def run_child(client: str, plan_file: Path, rounds: int) -> lan_poll.Measurement:
     """Run one client in a fresh process of this file; its measurement."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--client", client]
+    command = [sys.executable, "-m", "bench.scale_round", "--client", client]
     command += ["--plan", str(plan_file), "--rounds", str(rounds)]
     done = subprocess.run(
         command,
@@ -168,7 +167,9 @@ def write_plan(path: Path, plan: Sequence[PlannedDevice]) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Child process: one client's rounds; its measurement as one JSON line on stdout."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.scale_round", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--client", choices=CLIENTS, required=True)
     parser.add_argument("--plan", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=10)

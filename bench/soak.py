@@ -14,7 +14,7 @@ a steady rate all along, then every fault off and the time until every device is
 
 Prints the figures and the targets, writes them as JSON, and exits 1 when a target is missed.
 
-    .venv/bin/python bench/soak.py [--minutes 5] [--poll-interval 10] [--quick] [--seed 1]
+    .venv/bin/python -m bench.soak [--minutes 5] [--poll-interval 10] [--quick] [--seed 1]
 """
 
 from __future__ import annotations
@@ -33,19 +33,17 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
+from aiohttp.resolver import AsyncResolver
+from homeassistant import loader
+from homeassistant.helpers import frame
+from pytest_homeassistant_custom_component.common import async_test_home_assistant
+
+from custom_components.xiaomi_aiot.const import DOMAIN
+from tests.integration.conftest import first_address
+from tests.integration.soak_home import HostileNetwork, running_home
+from tests.integration.soak_run import SoakFigures, SoakPlan, run_soak
+
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from aiohttp.resolver import AsyncResolver  # noqa: E402
-from homeassistant import loader  # noqa: E402
-from homeassistant.helpers import frame  # noqa: E402
-from pytest_homeassistant_custom_component.common import async_test_home_assistant  # noqa: E402
-
-from custom_components.xiaomi_aiot.const import DOMAIN  # noqa: E402
-from tests.integration.conftest import first_address  # noqa: E402
-from tests.integration.soak_home import HostileNetwork, running_home  # noqa: E402
-from tests.integration.soak_run import SoakFigures, SoakPlan, run_soak  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -198,7 +196,9 @@ def print_report(report: dict[str, Any]) -> bool:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.soak", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument(
         "--minutes", type=float, help="minutes of faults (default 5; --quick: 0.75)"
     )

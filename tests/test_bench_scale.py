@@ -30,13 +30,13 @@ def no_multicast() -> str | None:
 NO_MULTICAST = no_multicast()
 
 
-def run_bench(script: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run a script of bench/ with `args`, its output captured, within 100 s."""
+def run_bench(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m bench.<name>` with `args`, its output captured, within 100 s."""
     # Coverage measures this process only: its subprocesses (Home Assistant, the simulator,
     # the poll-round clients) would write data that does not combine with the suite's.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COV_CORE_", "COVERAGE_"))}
     return subprocess.run(
-        [sys.executable, str(ROOT / "bench" / script), *args],
+        [sys.executable, "-m", f"bench.{name}", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -48,13 +48,13 @@ def run_bench(script: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.skipif(NO_MULTICAST is not None, reason=str(NO_MULTICAST))
 def test_scale_benchmark_quick_run_prints_its_table_and_writes_json(tmp_path: Path) -> None:
-    """`bench/scale.py --devices 10 --quick` measures everything and reports it.
+    """`python -m bench.scale --devices 10 --quick` measures everything and reports it.
 
     Ten devices say little about the targets (a few KiB of noise is a lot per device), so a
     missed target (exit status 1) is fine here; a broken benchmark (2) is not.
     """
     figures = tmp_path / "scale.json"
-    done = run_bench("scale.py", "--devices", "10", "--quick", "--json", str(figures))
+    done = run_bench("scale", "--devices", "10", "--quick", "--json", str(figures))
 
     assert done.returncode in (0, 1), done.stderr
     assert "| every entity available, from the entry's creation |" in done.stdout
@@ -69,9 +69,9 @@ def test_scale_benchmark_quick_run_prints_its_table_and_writes_json(tmp_path: Pa
 
 
 def test_cloud_poll_benchmark_reads_every_device_both_ways(tmp_path: Path) -> None:
-    """`bench/cloud_poll.py --devices 10 --rounds 1`: a request per device, or one batched."""
+    """`python -m bench.cloud_poll --devices 10 --rounds 1`: a request per device, or batched."""
     figures = tmp_path / "cloud_poll.json"
-    done = run_bench("cloud_poll.py", "--devices", "10", "--rounds", "1", "--json", str(figures))
+    done = run_bench("cloud_poll", "--devices", "10", "--rounds", "1", "--json", str(figures))
 
     assert done.returncode == 0, done.stderr
     assert "### One poll round: 10 cloud devices" in done.stdout

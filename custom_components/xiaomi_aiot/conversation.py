@@ -11,7 +11,7 @@ What it does not understand goes to Home Assistant's default agent.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from hassil.intents import Intents, SlotList
@@ -26,14 +26,16 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import CONF_ENTRY_TYPE, DOMAIN, ENTRY_TYPE_ACCOUNT
+from .const import DOMAIN
+from .voice.agent import AGENT_UNIQUE_ID
 from .voice.ask import DATA_VOCABULARY
+from .voice.followup import Questions, pick
 from .voice.handling import DATA_RESPONSES, responses_for, unlock_allowed
 from .voice.intents import async_register_intents
 from .voice.matcher import Recognized, load_sentences, recognize_ranked, text_slot_list
 from .voice.resolution import Resolver, spoken_slot_lists
 from .voice.responses import Responses
-from .voice.targets import ASSISTANT, LOCK, UnresolvedTargetError
+from .voice.targets import ASSISTANT, LOCK, NotExposedError, UnresolvedTargetError
 from .voice.text import EN, LANGUAGES, ZH, canonical_language, normalize
 from .voice.vocabulary import Vocabulary
 
@@ -47,6 +49,15 @@ UNLOCK_WORDS: Final = {
 }
 """Unlocking asked in any words: refused here rather than passed to the default agent."""
 LOCK_INTENTS: Final = frozenset({"XiaomiAiotLock", "XiaomiAiotUnlock"})
+DATA_AGENT: Final = f"{DOMAIN}_agent"
+
+
+@dataclass(slots=True)
+class _AgentHolder:
+    """Which loaded entry holds the one agent, and how each loaded entry adds entities."""
+
+    adders: dict[str, AddConfigEntryEntitiesCallback] = field(default_factory=dict)
+    entry_id: str | None = None
 
 
 async def async_setup_entry(
@@ -54,10 +65,42 @@ async def async_setup_entry(
     entry: ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """One Xiao Ai agent per Xiaomi account; none for a device added by address."""
-    if entry.data.get(CONF_ENTRY_TYPE) != ENTRY_TYPE_ACCOUNT:
+    """One Xiao Ai agent per Home Assistant, however the devices were added.
+
+    The first loaded entry of ours holds it; when that one unloads, the next loaded entry
+    takes it over under the same entity id.
+    """
+    _migrate_agent(hass, entry)
+    holder: _AgentHolder = hass.data.setdefault(DATA_AGENT, _AgentHolder())
+    holder.adders[entry.entry_id] = async_add_entities
+    if holder.entry_id is None:
+        holder.entry_id = entry.entry_id
+        async_add_entities([XiaoAiConversationEntity()])
+
+    @callback
+    def _hand_over() -> None:
+        holder.adders.pop(entry.entry_id, None)
+        if holder.entry_id != entry.entry_id:
+            return
+        holder.entry_id = next(iter(holder.adders), None)
+        if holder.entry_id is not None:
+            holder.adders[holder.entry_id]([XiaoAiConversationEntity()])
+
+    entry.async_on_unload(_hand_over)
+
+
+def _migrate_agent(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """An account's agent of earlier releases (one per account) becomes the one agent."""
+    registry = er.async_get(hass)
+    old_id = registry.async_get_entity_id(
+        conversation.DOMAIN, DOMAIN, f"{entry.entry_id}-conversation"
+    )
+    if old_id is None:
         return
-    async_add_entities([XiaoAiConversationEntity(entry)])
+    if registry.async_get_entity_id(conversation.DOMAIN, DOMAIN, AGENT_UNIQUE_ID) is None:
+        registry.async_update_entity(old_id, new_unique_id=AGENT_UNIQUE_ID)
+    else:
+        registry.async_remove(old_id)
 
 
 @dataclass(slots=True)
@@ -84,11 +127,13 @@ class XiaoAiConversationEntity(conversation.ConversationEntity):
     _attr_translation_key = "xiao_ai"
     _attr_supported_features = conversation.ConversationEntityFeature.CONTROL
 
-    def __init__(self, entry: ConfigEntry) -> None:
-        """An agent for an account entry."""
-        self._attr_unique_id = f"{entry.entry_id}-conversation"
+    _attr_unique_id = AGENT_UNIQUE_ID
+
+    def __init__(self) -> None:
+        """The agent, with nothing loaded yet."""
         self._intents: dict[str, Intents] = {}
         self._slots: dict[str, _SlotCache] = {}
+        self._questions = Questions()
 
     @property
     def supported_languages(self) -> list[str] | Literal["*"]:
@@ -157,6 +202,13 @@ class XiaoAiConversationEntity(conversation.ConversationEntity):
         language = canonical_language(user_input.language) or EN
         intents = await self._async_load(language)
         text = normalize(user_input.text, language)
+        resolver = Resolver(self.hass, user_input.context, user_input.device_id)
+        if (question := self._questions.take(chat_log.conversation_id)) is not None and (
+            chosen := pick(self.hass, text, language, question)
+        ) is not None:
+            found = resolver.choose(question.reading, question.kind, chosen)
+            response = await self._async_act(user_input, language, found)
+            return self._result(user_input, chat_log, response)
         slots = self._slot_cache(language)
         readings = recognize_ranked(text, intents, slots.lists, slots.accepts)
         if not readings:
@@ -168,13 +220,18 @@ class XiaoAiConversationEntity(conversation.ConversationEntity):
             return await self._async_fall_back(user_input, language)
         responses = responses_for(self.hass, language)
         try:
-            found = Resolver(self.hass, user_input.context, user_input.device_id).first(readings)
+            found = resolver.first(readings)
         except UnresolvedTargetError as err:
             names = [thing.name for thing in err.candidates[:4]]
             speech = responses.render(err.key, value=responses.join(names))
             response = intent.IntentResponse(language=user_input.language)
             response.async_set_speech(speech)
-            return self._result(user_input, chat_log, response)
+            asking = err.key == "which_one" and err.reading is not None and err.kind is not None
+            if asking:
+                self._questions.ask(
+                    chat_log.conversation_id, err.reading, str(err.kind), err.candidates[:4]
+                )
+            return self._result(user_input, chat_log, response, asking=asking)
         if found.intent == "HassTurnOff" and _name(found) in slots.lock_names:
             found = Recognized("XiaomiAiotUnlock", found.slots)
         response = await self._async_act(user_input, language, found)
@@ -185,13 +242,18 @@ class XiaoAiConversationEntity(conversation.ConversationEntity):
         user_input: conversation.ConversationInput,
         chat_log: conversation.ChatLog,
         response: intent.IntentResponse,
+        *,
+        asking: bool = False,
     ) -> conversation.ConversationResult:
+        """The answer, into the chat log; `asking`: a question back that waits for an answer."""
         speech = response.speech.get("plain", {}).get("speech", "")
         chat_log.async_add_assistant_content_without_tools(
             conversation.AssistantContent(agent_id=user_input.agent_id, content=speech)
         )
         return conversation.ConversationResult(
-            response=response, conversation_id=chat_log.conversation_id
+            response=response,
+            conversation_id=chat_log.conversation_id,
+            continue_conversation=asking,
         )
 
     def _speech(
@@ -235,7 +297,12 @@ class XiaoAiConversationEntity(conversation.ConversationEntity):
                 assistant=ASSISTANT,
                 device_id=user_input.device_id,
             )
-        except intent.MatchFailedError:
+        except NotExposedError as err:
+            return self._error(user_input, responses.render("not_exposed", name=err.name))
+        except intent.MatchFailedError as err:
+            if err.result.no_match_reason is intent.MatchFailedReason.ASSISTANT:
+                target = _name(found) or found.slots.get("area", ("", ""))[0]
+                return self._error(user_input, responses.render("not_exposed", name=target))
             return self._error(user_input, responses.render("no_target"))
         except (intent.IntentError, HomeAssistantError) as err:
             return self._error(user_input, responses.render("failed", value=str(err)))

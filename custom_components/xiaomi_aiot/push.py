@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, Final
 
@@ -19,6 +19,7 @@ from .const import LOGGER
 from .miot import MiotDeviceError, MiotError
 from .miot.device import PropertyKey
 from .miot.lan import DeviceSession
+from .miot.reports import PropertiesChanged, Report
 from .miot.route import Route, RoutedTransport
 
 PUSH_INTERVAL_FACTOR: Final = 5
@@ -50,7 +51,7 @@ def lan_session(transport: Any) -> DeviceSession | None:
 
 
 class PushLink:
-    """One device's subscription, and the reports it brings, decoded for the coordinator."""
+    """One device's subscription, and the reports it brings, handed to the coordinator."""
 
     def __init__(
         self,
@@ -75,7 +76,7 @@ class PushLink:
         self._refused_at: float | None = None
         self._handshakes = -1
         self.reports = 0
-        session.on_message = self._message
+        session.on_report = self._report
 
     @property
     def healthy(self) -> bool:
@@ -125,38 +126,9 @@ class PushLink:
         """A poll failed: the device may be back without our subscription."""
         self._subscribed_at = None
 
-    def _message(self, method: str, params: Any) -> None:
-        if method == "properties_changed" and isinstance(params, list):
-            changes = {
-                key: item["value"]
-                for item in params
-                if isinstance(item, Mapping) and "value" in item and (key := _key(item, "piid"))
-            }
-            if changes:
-                self.reports += 1
-                self._on_properties(changes)
-        elif method == "event_occured" and isinstance(params, Mapping):
-            key = _key(params, "eiid")
-            arguments = params.get("arguments", [])
-            if key is None or not isinstance(arguments, list):
-                return
-            values = {
-                item["piid"]: item["value"]
-                for item in arguments
-                if isinstance(item, Mapping) and _is_int(item.get("piid")) and "value" in item
-            }
-            self.reports += 1
-            self._on_event(key[0], key[1], values)
+    def _report(self, report: Report) -> None:
+        self.reports += 1
+        if isinstance(report, PropertiesChanged):
+            self._on_properties(dict(report.values))
         else:
-            LOGGER.debug("%s: ignored a %s message", self.name, method)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _key(item: Mapping[str, Any], second: str) -> tuple[int, int] | None:
-    siid, iid = item.get("siid"), item.get(second)
-    if isinstance(siid, int) and isinstance(iid, int) and _is_int(siid) and _is_int(iid):
-        return (siid, iid)
-    return None
+            self._on_event(report.siid, report.eiid, dict(report.arguments))

@@ -97,6 +97,7 @@ XIAOAI_COMMAND_SCHEMA: Final = vol.Schema(
     {
         vol.Required(ATTR_TEXT): vol.All(cv.string, vol.Length(min=1)),
         vol.Optional(ATTR_LANGUAGE): cv.string,
+        # Older automations name an entry: there is one agent now, the entry must still exist.
         vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
         vol.Optional(ATTR_AGENT_ID): cv.string,
     }
@@ -231,7 +232,7 @@ async def _async_xiaoai_command(call: ServiceCall) -> ServiceResponse:
     """Run a text through the Xiao Ai agent (or the one given); answer what it said."""
     hass = call.hass
     agent_id: str | None = call.data.get(ATTR_AGENT_ID)
-    if agent_id is None and (entry_id := call.data.get(ATTR_CONFIG_ENTRY_ID)) is not None:
+    if (entry_id := call.data.get(ATTR_CONFIG_ENTRY_ID)) is not None:
         entry = hass.config_entries.async_get_entry(entry_id)
         if entry is None or entry.domain != DOMAIN:
             raise ServiceValidationError(
@@ -239,8 +240,7 @@ async def _async_xiaoai_command(call: ServiceCall) -> ServiceResponse:
                 translation_key="entry_not_found",
                 translation_placeholders={"entry_id": entry_id},
             )
-        agent_id = xiaoai_agent_id(hass, entry_id)
-    elif agent_id is None:
+    if agent_id is None:
         agent_id = xiaoai_agent_id(hass)
     agent_id = agent_id or conversation.HOME_ASSISTANT_AGENT
     try:

@@ -73,7 +73,7 @@ async def assert_real_platform_matches_snapshots(
 ) -> None:
     """One platform's entities of a real model added by hand, against `snapshots/`."""
     device, server = real_device
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [platform]):
+    with patch("custom_components.xiaomi_aiot.integration.PLATFORMS", [platform]):
         entry_id = await add_by_hand(hass, device, server.url)
     await snapshot_platform(
         hass, entity_registry, snapshot.use_extension(VersionedSnapshotExtension), entry_id

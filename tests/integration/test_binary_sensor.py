@@ -43,7 +43,7 @@ WATER_SHORTAGE_PROPERTY = (2, 4)
 @pytest.fixture(autouse=True)
 def only_binary_sensors() -> Iterator[None]:
     """Set up the binary sensor platform only."""
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.BINARY_SENSOR]):
+    with patch("custom_components.xiaomi_aiot.integration.PLATFORMS", [Platform.BINARY_SENSOR]):
         yield
 
 

@@ -24,7 +24,7 @@ WAKE_UP = "button.xiao_ai_speaker_wake_up"
 @pytest.fixture(autouse=True)
 def only_buttons() -> Iterator[None]:
     """Set up the button platform only."""
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.BUTTON]):
+    with patch("custom_components.xiaomi_aiot.integration.PLATFORMS", [Platform.BUTTON]):
         yield
 
 

@@ -53,7 +53,7 @@ INDOOR_TEMPERATURE = (4, 7)
 @pytest.fixture(autouse=True)
 def only_climate() -> Iterator[None]:
     """Set up the climate platform only."""
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.CLIMATE]):
+    with patch("custom_components.xiaomi_aiot.integration.PLATFORMS", [Platform.CLIMATE]):
         yield
 
 

@@ -45,7 +45,7 @@ DRY, DEFOG, QUICK_HEAT, IDLE = 1, 2, 4, 5
 @pytest.fixture(autouse=True)
 def only_climate() -> Iterator[None]:
     """Set up the climate platform only."""
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.CLIMATE]):
+    with patch("custom_components.xiaomi_aiot.integration.PLATFORMS", [Platform.CLIMATE]):
         yield
 
 
@@ -186,7 +186,9 @@ async def test_a_bath_heater_stop_button_stops_everything(
     hass: HomeAssistant, real_device: tuple[VirtualDevice, CloudServer]
 ) -> None:
     """Its stop-working action (3.1): idle, no heating, no warm air, no ventilation."""
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.CLIMATE, Platform.BUTTON]):
+    with patch(
+        "custom_components.xiaomi_aiot.integration.PLATFORMS", [Platform.CLIMATE, Platform.BUTTON]
+    ):
         device, stop = await set_up_real(hass, real_device, BUTTON_DOMAIN, "a-3-1")
     device.set(*BATH_MODE, QUICK_HEAT)
     device.set(3, 2, True)

@@ -40,7 +40,7 @@ METHODS = ["ble_outdoor", "password", "fingerprint", "one_time_password"]
 @pytest.fixture(autouse=True)
 def only_events() -> Iterator[None]:
     """Set up the event platform only."""
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.EVENT]):
+    with patch("custom_components.xiaomi_aiot.integration.PLATFORMS", [Platform.EVENT]):
         yield
 
 

@@ -8,6 +8,8 @@ import pytest
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot.const import DOMAIN
@@ -159,3 +161,11 @@ async def test_a_log_level_changed_at_run_time_reaches_running_devices(
         assert coordinator.logger.isEnabledFor(logging.DEBUG)
     finally:
         parent.setLevel(before)
+
+
+async def test_yaml_configuration_is_reported_not_used(hass: HomeAssistant) -> None:
+    """`xiaomi_aiot:` in configuration.yaml: Home Assistant says to use the UI, and sets up."""
+    assert await async_setup_component(hass, DOMAIN, {DOMAIN: {"host": "192.0.2.1"}})
+    issue = ir.async_get(hass).async_get_issue("homeassistant", f"config_entry_only_{DOMAIN}")
+    assert issue is not None
+    assert issue.translation_key == "config_entry_only"

@@ -52,7 +52,7 @@ ON, BRIGHTNESS, COLOR, COLOR_TEMPERATURE, MODE = ((2, piid) for piid in (1, 2, 3
 @pytest.fixture(autouse=True)
 def only_lights() -> Iterator[None]:
     """Set up the light platform only."""
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.LIGHT]):
+    with patch("custom_components.xiaomi_aiot.integration.PLATFORMS", [Platform.LIGHT]):
         yield
 
 

@@ -50,7 +50,9 @@ def only_locks_and_sensors(request: pytest.FixtureRequest) -> Iterator[None]:
     if "real_device" in request.fixturenames:
         yield
         return
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.LOCK, Platform.SENSOR]):
+    with patch(
+        "custom_components.xiaomi_aiot.integration.PLATFORMS", [Platform.LOCK, Platform.SENSOR]
+    ):
         yield
 
 

@@ -60,7 +60,7 @@ SPEAKER_VOLUME, SPEAKER_MUTE, SPEAKER_PLAYING = (2, 1), (2, 2), (3, 1)
 @pytest.fixture(autouse=True)
 def only_media_players() -> Iterator[None]:
     """Set up the media player platform only."""
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.MEDIA_PLAYER]):
+    with patch("custom_components.xiaomi_aiot.integration.PLATFORMS", [Platform.MEDIA_PLAYER]):
         yield
 
 

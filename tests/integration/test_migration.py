@@ -9,7 +9,6 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.xiaomi_aiot import legacy_sign_in_issue_id
 from custom_components.xiaomi_aiot.const import (
     CONF_CLOUD_TOKENS,
     CONF_ENTRY_TYPE,
@@ -20,6 +19,7 @@ from custom_components.xiaomi_aiot.const import (
     DOMAIN,
     ENTRY_TYPE_ACCOUNT,
 )
+from custom_components.xiaomi_aiot.integration import legacy_sign_in_issue_id
 from simulator import Simulator
 from simulator.cloud import CloudServer
 

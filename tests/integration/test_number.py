@@ -49,7 +49,7 @@ TARGET_PROPERTY = (2, 3)
 @pytest.fixture(autouse=True)
 def only_numbers() -> Iterator[None]:
     """Set up the number platform only."""
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.NUMBER]):
+    with patch("custom_components.xiaomi_aiot.integration.PLATFORMS", [Platform.NUMBER]):
         yield
 
 

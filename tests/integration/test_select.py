@@ -41,7 +41,7 @@ LEVELS = [
 @pytest.fixture(autouse=True)
 def only_selects() -> Iterator[None]:
     """Set up the select platform only."""
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.SELECT]):
+    with patch("custom_components.xiaomi_aiot.integration.PLATFORMS", [Platform.SELECT]):
         yield
 
 

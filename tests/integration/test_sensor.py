@@ -46,7 +46,7 @@ AC_ELECTRICITY = (8, 1)
 @pytest.fixture(autouse=True)
 def only_sensors() -> Iterator[None]:
     """Set up the sensor platform only."""
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.SENSOR]):
+    with patch("custom_components.xiaomi_aiot.integration.PLATFORMS", [Platform.SENSOR]):
         yield
 
 

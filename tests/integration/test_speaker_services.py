@@ -115,7 +115,7 @@ async def test_an_unreachable_speaker_is_a_translated_error(
 
 @pytest.fixture
 async def light(hass: HomeAssistant, set_up_device: SetUpDevice) -> MockConfigEntry:
-    """The living-room light set up, with Home Assistant's conversation agent."""
+    """The living-room light set up by address, Assist set up first: the Xiao Ai agent is there."""
     assert await async_setup_component(hass, "conversation", {})
     return await set_up_device("living-room-light")
 
@@ -123,7 +123,7 @@ async def light(hass: HomeAssistant, set_up_device: SetUpDevice) -> MockConfigEn
 async def test_a_xiaoai_command_acts_and_returns_the_answer(
     hass: HomeAssistant, sim: Simulator, light: MockConfigEntry
 ) -> None:
-    """Without a Xiao Ai agent for the entry, Home Assistant's own agent answers."""
+    """A device added by address has the Xiao Ai agent too: it answers and acts."""
     response = await call(
         hass,
         "xiaoai_command",
@@ -133,8 +133,19 @@ async def test_a_xiaoai_command_acts_and_returns_the_answer(
     assert response is not None
     assert response["answer"]
     assert response["response_type"] == "action_done"
-    assert response["agent_id"] == "conversation.home_assistant"
+    assert response["agent_id"] == "conversation.xiao_ai"
     assert sim.devices["living-room-light"].get(2, 1) is False
+
+
+async def test_without_a_loaded_entry_home_assistants_agent_answers(
+    hass: HomeAssistant, sim: Simulator, light: MockConfigEntry
+) -> None:
+    """With no entry of ours loaded there is no Xiao Ai agent: Home Assistant's own answers."""
+    assert await hass.config_entries.async_unload(light.entry_id)
+    await hass.async_block_till_done()
+    response = await call(hass, "xiaoai_command", {"text": "what time is it"}, response=True)
+    assert response is not None
+    assert response["agent_id"] == "conversation.home_assistant"
 
 
 async def test_a_xiaoai_command_may_name_its_agent(

@@ -40,7 +40,7 @@ ECO_PROPERTY = (2, 7)
 @pytest.fixture(autouse=True)
 def only_switches() -> Iterator[None]:
     """Set up the switch platform only."""
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.SWITCH]):
+    with patch("custom_components.xiaomi_aiot.integration.PLATFORMS", [Platform.SWITCH]):
         yield
 
 

@@ -54,7 +54,7 @@ TARGET, ON, MODE = (2, 1), (2, 4), (2, 6)
 @pytest.fixture(autouse=True)
 def only_water_heaters() -> Iterator[None]:
     """Set up the water heater platform only."""
-    with patch("custom_components.xiaomi_aiot.PLATFORMS", [Platform.WATER_HEATER]):
+    with patch("custom_components.xiaomi_aiot.integration.PLATFORMS", [Platform.WATER_HEATER]):
         yield
 
 

@@ -23,6 +23,7 @@ from custom_components.xiaomi_aiot.miot import (
 )
 from custom_components.xiaomi_aiot.miot.lan import DeviceSession
 from custom_components.xiaomi_aiot.miot.packet import HEADER, HEADER_SIZE, MAGIC, FrameCodec
+from custom_components.xiaomi_aiot.miot.reports import PropertiesChanged, Report
 from custom_components.xiaomi_aiot.miot.udp import LanSocket
 
 TOKEN = "00112233445566778899aabbccddeeff"
@@ -115,14 +116,14 @@ async def session(device: Device, request: pytest.FixtureRequest) -> AsyncIterat
     assert device.transport is not None
     host, port = device.transport.get_extra_info("sockname")
     shared = LanSocket() if request.param == "shared socket" else None
-    received: list[tuple[str, Any]] = []
+    received: list[Report] = []
     session = DeviceSession(
         host,
         TOKEN,
         port=port,
         timeout=0.3,
         socket=shared,
-        on_message=lambda method, params: received.append((method, params)),
+        on_report=received.append,
     )
     session.received = received  # type: ignore[attr-defined]
     yield session
@@ -131,9 +132,9 @@ async def session(device: Device, request: pytest.FixtureRequest) -> AsyncIterat
         shared.close()
 
 
-def received(session: DeviceSession) -> list[tuple[str, Any]]:
+def received(session: DeviceSession) -> list[Report]:
     """What the session handed on."""
-    return cast(list[tuple[str, Any]], session.received)  # type: ignore[attr-defined]
+    return cast(list[Report], session.received)  # type: ignore[attr-defined]
 
 
 async def test_subscribe_says_who_we_are(device: Device, session: DeviceSession) -> None:
@@ -167,12 +168,12 @@ async def test_an_older_device_may_accept_with_ok(device: Device, session: Devic
 async def test_a_report_is_acknowledged_and_handed_on(
     device: Device, session: DeviceSession
 ) -> None:
-    """The ack carries the report's id and code 0; the handler gets method and params."""
+    """The ack carries the report's id and code 0; the handler gets the decoded report."""
     await session.subscribe("1")
     device.report(changed(77))
     await until(lambda: device.acks)
     assert device.acks == [{"id": 77, "result": {"code": 0}}]
-    assert received(session) == [("properties_changed", changed(77)["params"])]
+    assert received(session) == [PropertiesChanged(values={(2, 1): True})]
 
 
 async def test_a_repeated_report_is_acknowledged_again_but_handed_on_once(
@@ -184,8 +185,10 @@ async def test_a_repeated_report_is_acknowledged_again_but_handed_on_once(
         device.report(changed(78))
     device.report(changed(79, False))
     await until(lambda: len(device.acks) == 4)
-    assert [method for method, _ in received(session)] == ["properties_changed"] * 2
-    assert received(session)[1][1][0]["value"] is False
+    assert received(session) == [
+        PropertiesChanged(values={(2, 1): True}),
+        PropertiesChanged(values={(2, 1): False}),
+    ]
 
 
 async def test_a_report_during_a_request_does_not_disturb_it(
@@ -195,7 +198,7 @@ async def test_a_report_during_a_request_does_not_disturb_it(
     await session.subscribe("1")
     device.before_reply.append(device.packet(changed(80)))
     assert await session.send("get_properties", []) == ["ok"]
-    assert received(session) == [("properties_changed", changed(80)["params"])]
+    assert received(session) == [PropertiesChanged(values={(2, 1): True})]
     await until(lambda: device.acks)
 
 
@@ -210,15 +213,31 @@ async def test_a_message_without_an_id_is_dropped(device: Device, session: Devic
     assert len(received(session)) == 1
 
 
+async def test_a_report_it_cannot_read_is_acknowledged_logged_and_not_handed_on(
+    device: Device, session: DeviceSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The device is told it arrived (or it would send it again); the next report still counts."""
+    await session.subscribe("1")
+    with caplog.at_level(logging.DEBUG, logger="custom_components.xiaomi_aiot.miot.lan"):
+        device.report({"id": 90, "method": "properties_changed", "params": {"siid": 2}})
+        device.report({"id": 91, "method": "event_occured", "params": [1, 2]})
+        device.report({"id": 92, "method": 7, "params": []})
+        device.report(changed(93))
+        await until(lambda: len(device.acks) == 4)
+    assert [ack["id"] for ack in device.acks] == [90, 91, 92, 93]
+    assert received(session) == [PropertiesChanged(values={(2, 1): True})]
+    assert caplog.text.count("ignored a device message it could not read") == 3
+
+
 async def test_a_failing_handler_is_logged_and_the_session_goes_on(
     device: Device, session: DeviceSession, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A handler's exception stays in the log; the report is still acknowledged."""
 
-    def broken(method: str, params: Any) -> None:
+    def broken(report: Report) -> None:
         raise RuntimeError("handler bug")
 
-    session.on_message = broken
+    session.on_report = broken
     await session.subscribe("1")
     with caplog.at_level(logging.ERROR):
         device.report(changed(82))
@@ -253,7 +272,7 @@ async def test_sessions_sharing_a_socket_get_their_own_reports() -> None:
         )
         devices.append(device)
         transports.append(transport)
-    heard: list[list[Any]] = [[], []]
+    heard: list[list[Report]] = [[], []]
     sessions = [
         DeviceSession(
             t.get_extra_info("sockname")[0],
@@ -261,7 +280,7 @@ async def test_sessions_sharing_a_socket_get_their_own_reports() -> None:
             port=t.get_extra_info("sockname")[1],
             timeout=0.3,
             socket=shared,
-            on_message=lambda method, params, index=index: heard[index].append(params),
+            on_report=heard[index].append,
         )
         for index, t in enumerate(transports)
     ]
@@ -273,8 +292,10 @@ async def test_sessions_sharing_a_socket_get_their_own_reports() -> None:
         devices[0].report(changed(1, "first"))
         devices[1].report(changed(1, "second"))
         await until(lambda: heard[0] and heard[1])
-        assert heard[0][0][0]["value"] == "first"
-        assert heard[1][0][0]["value"] == "second"
+        assert heard == [
+            [PropertiesChanged(values={(2, 1): "first"})],
+            [PropertiesChanged(values={(2, 1): "second"})],
+        ]
     finally:
         for session in sessions:
             session.close()

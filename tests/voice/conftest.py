@@ -77,8 +77,14 @@ async def home(hass: HomeAssistant, account: MockConfigEntry) -> MockConfigEntry
         current = entry.aliases
         added = [*current, *aliases] if isinstance(current, list) else {*current, *aliases}
         entities.async_update_entity(target, aliases=added)
-    async_expose_entity(
-        hass, "conversation", entity_id(hass, "lock.xiaomi_su7_door_lock"), True
-    )  # locks are not by default
+    expose_all(hass, account.entry_id)
     await hass.async_block_till_done()
     return account
+
+
+def expose_all(hass: HomeAssistant, entry_id: str) -> None:
+    """Expose every entity of an entry to Assist, as a user does who wants voice for all of
+    them (locks, the car and people are not exposed by default: tests/voice/test_exposure.py
+    speaks to a home left as it comes)."""
+    for entity in er.async_entries_for_config_entry(er.async_get(hass), entry_id):
+        async_expose_entity(hass, "conversation", entity.entity_id, True)

@@ -8,7 +8,7 @@ reset) or a lost packet costs one retry, not an error.
 After `subscribe` (``miIO.sub``) the device sends its own messages when its state changes
 (``properties_changed``, ``event_occured``). Each is acknowledged with ``{"id": m, "result":
 {"code": 0}}``, a repeat of a message already seen is acknowledged again but not handed on, and
-the rest go to `on_message`.
+the rest are decoded (`reports`) and handed to `on_report`.
 
 A session sends from its own connected socket, or from a `LanSocket` shared by many sessions.
 """
@@ -21,7 +21,6 @@ import random
 import re
 import time
 from collections import deque
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 from . import jsonio
@@ -34,6 +33,7 @@ from .errors import (
     MiotProtocolError,
 )
 from .packet import HEADER_SIZE, HELLO, Frame, FrameCodec, read_header
+from .reports import ReportHandler, decode_report
 
 if TYPE_CHECKING:
     from .udp import LanSocket
@@ -48,9 +48,6 @@ ID_JUMP: Final = 1000
 _HELLO: Final = -1
 SEEN_REPORTS: Final = 64
 """Message ids of the device's own messages remembered, to hand each on once."""
-
-type MessageHandler = Callable[[str, Any], None]
-
 
 _SECRET = re.compile(rb'"(token|password|key|mac)"\s*:\s*"[^"]*"')
 
@@ -88,18 +85,18 @@ class DeviceSession:
         timeout: float = DEFAULT_TIMEOUT,
         retries: int = DEFAULT_RETRIES,
         socket: LanSocket | None = None,
-        on_message: MessageHandler | None = None,
+        on_report: ReportHandler | None = None,
     ) -> None:
         """Prepare a session; the socket opens on the first request.
 
         `socket` is a shared socket to send from (the session opens its own otherwise);
-        `on_message` receives the device's own messages as ``(method, params)``.
+        `on_report` receives the device's own reports, decoded.
         """
         self.host = host
         self.port = port
         self.timeout = timeout
         self.retries = retries
-        self.on_message = on_message
+        self.on_report = on_report
         self.handshakes = 0
         """Hellos answered: a change after `subscribe` means the device may have rebooted."""
         self._shared = socket
@@ -342,10 +339,14 @@ class DeviceSession:
         self._seen_reports.append(message_id)
         if _LOGGER.isEnabledFor(logging.DEBUG):
             _LOGGER.debug("%s => %s", self.host, _redacted(frame.payload))
-        if self.on_message is None or not isinstance(method, str):
+        if self.on_report is None:
+            return
+        report = decode_report(method, message.get("params")) if isinstance(method, str) else None
+        if report is None:
+            _LOGGER.debug("%s: ignored a device message it could not read (%s)", self.host, method)
             return
         try:
-            self.on_message(method, message.get("params"))
+            self.on_report(report)
         except Exception:
             _LOGGER.exception("%s: handling %s failed", self.host, method)
 

@@ -6,6 +6,7 @@ import re
 from typing import Final
 
 from homeassistant.components import conversation
+from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
@@ -14,6 +15,8 @@ from homeassistant.setup import async_setup_component
 from ..const import DOMAIN  # noqa: TID252
 
 CHINESE: Final = re.compile(r"[\u3400-\u9fff]")
+AGENT_UNIQUE_ID: Final = "xiao_ai"
+"""The one Xiao Ai agent of a Home Assistant, whichever entry holds it."""
 
 
 class UnknownAgentError(LookupError):
@@ -25,23 +28,11 @@ def text_language(hass: HomeAssistant, text: str) -> str:
     return "zh-Hans" if CHINESE.search(text) else hass.config.language
 
 
-def xiaoai_agent_id(hass: HomeAssistant, entry_id: str | None = None) -> str | None:
-    """The conversation entity of an entry (of any loaded entry when None), if it is running."""
-    registry = er.async_get(hass)
-    if entry_id is not None:
-        candidates = er.async_entries_for_config_entry(registry, entry_id)
-    else:
-        candidates = [e for e in registry.entities.values() if e.platform == DOMAIN]
-    return next(
-        (
-            e.entity_id
-            for e in candidates
-            if e.domain == conversation.DOMAIN
-            and e.platform == DOMAIN
-            and hass.states.get(e.entity_id) is not None
-        ),
-        None,
-    )
+def xiaoai_agent_id(hass: HomeAssistant) -> str | None:
+    """The Xiao Ai agent's entity id, if it is running (an entry of ours loaded)."""
+    entity_id = er.async_get(hass).async_get_entity_id(conversation.DOMAIN, DOMAIN, AGENT_UNIQUE_ID)
+    state = hass.states.get(entity_id) if entity_id else None
+    return entity_id if state is not None and state.state != STATE_UNAVAILABLE else None
 
 
 async def async_ask_agent(

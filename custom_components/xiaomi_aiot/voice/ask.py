@@ -16,7 +16,7 @@ from homeassistant.helpers import intent
 
 from .handling import Act, slot
 from .responses import Responses
-from .targets import Device, area_id_of, belongings, home_devices, is_known_to_voice
+from .targets import Device, area_id_of, belongings, exposed, home_devices
 from .vocabulary import ATTRIBUTE, DEVICE_CLASS, KEY, READABLE
 
 DATA_VOCABULARY: Final = "xiaomi_aiot_voice_vocabulary"
@@ -69,10 +69,6 @@ def reading(hass: HomeAssistant, device: Device, prop: str) -> tuple[State, str 
         )
     elif kind == ATTRIBUTE:
         candidates.extend((entity_id, name) for entity_id in device.entity_ids)
-    # A question reads the device's entities when voice may name the device at all: a battery
-    # sensor is not exposed by default, the lock it belongs to is.
-    if not is_known_to_voice(hass, device):
-        return None
     for entity_id, attribute in candidates:
         state = hass.states.get(entity_id)
         if state is None:
@@ -118,6 +114,11 @@ async def _ask(
         about = slot(intent_obj, "name") or slot(intent_obj, "area") or slot(intent_obj, "person")
         key = "no_property_of" if about else "no_property"
         return responses.render(key, name=about, property=vocabulary.property_name(prop))
+    first = responses.render(
+        "property_of", name=found[0][0].name, property=vocabulary.property_name(prop)
+    )
+    shown = {state.entity_id for state in exposed(hass, [got[0] for _, got in found], first)}
+    found = [(device, got) for device, got in found if got[0].entity_id in shown]
     if len(found) > 1 and slot(intent_obj, "area") is None and slot(intent_obj, "person") is None:
         return responses.render(
             "which_one", value=responses.join([device.name for device, _ in found[:4]])

@@ -20,7 +20,7 @@ from ..mapping import (  # noqa: TID252
 )
 from .handling import Act, call, number, slot
 from .responses import Responses
-from .targets import Device, car_of
+from .targets import Device, car_of, exposed
 
 CAR_FIELDS: Final = {
     "battery": "sensor:battery",
@@ -31,9 +31,13 @@ CAR_FIELDS: Final = {
 
 
 def state_of(hass: HomeAssistant, device: Device, key: str) -> State | None:
-    """The state of a device's entity by translation key, `<domain>:<class>` or domain."""
+    """The exposed state of a device's entity by translation key, `<domain>:<class>` or
+    domain; None when it has none; `NotExposedError` when it is not exposed."""
     entity_id = device.entity(key)
-    return hass.states.get(entity_id) if entity_id else None
+    state = hass.states.get(entity_id) if entity_id else None
+    if state is None:
+        return None
+    return exposed(hass, [state], state.name)[0]
 
 
 def place(hass: HomeAssistant, state: State | None, responses: Responses) -> str | None:

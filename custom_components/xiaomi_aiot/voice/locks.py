@@ -10,7 +10,7 @@ from homeassistant.helpers import intent
 from ..mapping import KEY_DOOR_LOCK_STATE, KEY_LOCK, KEY_LOCK_STATUS  # noqa: TID252
 from .handling import Act, call, names, slot, targets, unlock_allowed
 from .responses import Responses
-from .targets import LOCK, Device, area_id_of, car_of, home_devices, is_exposed
+from .targets import LOCK, Device, area_id_of, car_of, exposed, home_devices
 
 UNLOCKED_STATUS: Final = frozenset({"open", "unlocked", "opened"})
 """Status values of locks without a lock entity that mean the door is not locked."""
@@ -22,15 +22,20 @@ def lock_targets(intent_obj: intent.Intent) -> list[State]:
         device = next((d for d in home_devices(intent_obj.hass) if d.device_id == device_id), None)
         entity_id = device.entity(KEY_LOCK) if device else None
         state = intent_obj.hass.states.get(entity_id) if entity_id else None
-        return [state] if state is not None and state.domain == "lock" else []
+        if state is None or state.domain != "lock":
+            return []
+        return exposed(intent_obj.hass, [state], device.name if device else state.name)
     if slot(intent_obj, "target") == "car":
         car = car_of(intent_obj.hass)
         entity_id = car.entity(KEY_LOCK) if car else None
         state = intent_obj.hass.states.get(entity_id) if entity_id else None
-        if state is None:
-            raise intent.IntentHandleError("no car lock")
-        return [state]
+        return [] if state is None else exposed(intent_obj.hass, [state], state.name)
     return targets(intent_obj, ["lock"], car_fallback=False, prefer_on=False)[:1]
+
+
+def _no_lock(intent_obj: intent.Intent) -> str:
+    """The answer when there is nothing to lock: no car (or car lock), or no door lock."""
+    return "no_car" if slot(intent_obj, "target") == "car" else "no_door_lock"
 
 
 async def _lock(
@@ -38,7 +43,7 @@ async def _lock(
 ) -> str:
     states = lock_targets(intent_obj)
     if not states:
-        return responses.render("no_door_lock")
+        return responses.render(_no_lock(intent_obj))
     await call(intent_obj.hass, "lock", "lock", states)
     return responses.render("locked", name=names(states))
 
@@ -50,7 +55,7 @@ async def _unlock(
         return responses.render("unlock_refused")
     states = lock_targets(intent_obj)
     if not states:
-        return responses.render("no_door_lock")
+        return responses.render(_no_lock(intent_obj))
     await call(intent_obj.hass, "lock", "unlock", states)
     return responses.render("unlocked", name=names(states))
 
@@ -78,19 +83,26 @@ def _in_area(hass: HomeAssistant, device: Device, area: str) -> bool:
     return device.area_id is not None and device.area_id == area_id_of(hass, area)
 
 
-def is_locked(hass: HomeAssistant, device: Device) -> bool | None:
-    """Whether a door lock is locked: its lock entity, else its lock state or status."""
+def lock_reading(hass: HomeAssistant, device: Device) -> State | None:
+    """The state that says whether a door lock is locked: its lock entity, else its lock
+    sensor, lock state or status."""
     for key in (KEY_LOCK, "binary_sensor:lock", KEY_DOOR_LOCK_STATE, KEY_LOCK_STATUS):
         entity_id = device.entity(key)
         state = hass.states.get(entity_id) if entity_id else None
-        if state is None or state.state in ("unknown", "unavailable"):
-            continue
-        if state.domain == "lock":
-            return state.state == "locked"
-        if state.domain == "binary_sensor":  # device class lock: on means unlocked
-            return state.state == "off"
-        return state.state not in UNLOCKED_STATUS
+        if state is not None and state.state not in ("unknown", "unavailable"):
+            return state
     return None
+
+
+def is_locked(state: State | None) -> bool | None:
+    """Whether a lock reading says locked."""
+    if state is None:
+        return None
+    if state.domain == "lock":
+        return state.state == "locked"
+    if state.domain == "binary_sensor":  # device class lock: on means unlocked
+        return state.state == "off"
+    return state.state not in UNLOCKED_STATUS
 
 
 async def _lock_state(
@@ -102,17 +114,24 @@ async def _lock_state(
     devices = [
         d
         for d in _door_locks(hass, slot(intent_obj, "name"), slot(intent_obj, "area"))
-        if any(is_exposed(hass, entity_id) for entity_id in d.entity_ids)
-        and slot(intent_obj, "device_id") in (None, d.device_id)
+        if slot(intent_obj, "device_id") in (None, d.device_id)
     ]
     if not devices:
         return responses.render("no_target")
+    readings = {d.device_id: lock_reading(hass, d) for d in devices}
+    shown = {
+        state.entity_id
+        for state in exposed(hass, [s for s in readings.values() if s], devices[0].name)
+    }
     answers = []
-    for device in devices[:3]:
-        locked = is_locked(hass, device)
+    for device in devices:
+        state = readings[device.device_id]
+        if state is not None and state.entity_id not in shown:
+            continue
+        locked = is_locked(state)
         key = "state_unknown" if locked is None else "lock_locked" if locked else "lock_unlocked"
         answers.append(responses.render(key, name=device.name))
-    return responses.render("joined", value=responses.join(answers))
+    return responses.render("joined", value=responses.join(answers[:3]))
 
 
 HANDLERS: Final[dict[str, Act]] = {

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Final
 
-from homeassistant.const import ATTR_ENTITY_ID, STATE_HOME
+from homeassistant.const import STATE_HOME
+from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import intent
 
 from ..mapping import KEY_HEART_RATE, KEY_RING_PHONE, KEY_SLEEP_DURATION, KEY_STEPS  # noqa: TID252
-from .car import state_of
-from .handling import Act, number, slot
+from .handling import Act, call, number, slot
 from .responses import Responses
-from .targets import belongings
+from .targets import Device, belongings, exposed
 
 PERSON_FIELDS: Final = {
     "steps": KEY_STEPS,
@@ -19,6 +19,15 @@ PERSON_FIELDS: Final = {
     "sleep": KEY_SLEEP_DURATION,
     "phone_battery": "sensor:battery",
 }
+
+
+def parts(hass: HomeAssistant, devices: list[Device], key: str) -> list[State]:
+    """The states of the devices' entities with this key (translation key, class or domain)."""
+    return [
+        state
+        for own in devices
+        if (entity_id := own.entity(key)) and (state := hass.states.get(entity_id))
+    ]
 
 
 async def _person_state(
@@ -32,19 +41,22 @@ async def _person_state(
     if wanted == "home":
         for state in hass.states.async_all("person"):
             if state.name.casefold() == person.casefold():
+                exposed(hass, [state], state.name)
                 return responses.render(
                     "person_home" if state.state == STATE_HOME else "person_away", person=person
                 )
-        trackers = [state_of(hass, own, "device_tracker") for own in devices]
-        home = any(tracker and tracker.state == STATE_HOME for tracker in trackers)
-        if not any(trackers):
+        trackers = exposed(hass, parts(hass, devices, "device_tracker"), person)
+        if not trackers:
             return responses.render("no_person", person=person)
+        home = any(tracker.state == STATE_HOME for tracker in trackers)
         return responses.render("person_home" if home else "person_away", person=person)
     key = PERSON_FIELDS[wanted]
     if wanted == "phone_battery":
         devices = [own for own in devices if own.entity(KEY_RING_PHONE)]
+    states = parts(hass, devices, key)
+    first = states[0].name if states else person
     value = next(
-        (found for own in devices if (found := number(state_of(hass, own, key))) is not None),
+        (found for state in exposed(hass, states, first) if (found := number(state)) is not None),
         None,
     )
     if value is None:
@@ -61,15 +73,15 @@ async def _ring_phone(
     hass = intent_obj.hass
     person = slot(intent_obj, "person")
     phones = [own for own in belongings(hass, person) if own.entity(KEY_RING_PHONE)]
-    if not phones:
+    buttons = parts(hass, phones, KEY_RING_PHONE)
+    if not buttons:
         return responses.render("no_person", person=person or "")
-    await hass.services.async_call(
-        "button",
-        "press",
-        {ATTR_ENTITY_ID: [own.entity(KEY_RING_PHONE) for own in phones]},
-        blocking=True,
-    )
-    return responses.render(KEY_RING_PHONE, name="、".join(own.name for own in phones))
+    buttons = exposed(hass, buttons, buttons[0].name)
+    await call(hass, "button", "press", buttons)
+    ringing = [
+        own.name for own in phones if own.entity(KEY_RING_PHONE) in {b.entity_id for b in buttons}
+    ]
+    return responses.render(KEY_RING_PHONE, name="、".join(ringing))
 
 
 HANDLERS: Final[dict[str, Act]] = {

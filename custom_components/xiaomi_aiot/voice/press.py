@@ -9,7 +9,7 @@ from homeassistant.helpers import intent
 from .ask import devices_asked
 from .handling import Act, call, slot
 from .responses import Responses
-from .targets import is_exposed
+from .targets import exposed
 
 
 async def _press(
@@ -17,13 +17,19 @@ async def _press(
 ) -> str:
     hass = intent_obj.hass
     key = str(slot(intent_obj, "button"))
-    for device in devices_asked(intent_obj):
-        entity_id = device.entity(key)
-        state = hass.states.get(entity_id) if entity_id else None
-        if state is not None and state.domain == "button" and is_exposed(hass, state.entity_id):
-            await call(hass, "button", "press", [state])
-            return responses.render("pressed", name=device.name, value=slot_words(intent_obj))
-    return responses.render("no_target")
+    found = [
+        (device, state)
+        for device in devices_asked(intent_obj)
+        if (entity_id := device.entity(key))
+        and (state := hass.states.get(entity_id)) is not None
+        and state.domain == "button"
+    ]
+    if not found:
+        return responses.render("no_target")
+    shown = {s.entity_id for s in exposed(hass, [s for _, s in found], found[0][1].name)}
+    device, state = next((d, s) for d, s in found if s.entity_id in shown)
+    await call(hass, "button", "press", [state])
+    return responses.render("pressed", name=device.name, value=slot_words(intent_obj))
 
 
 def slot_words(intent_obj: intent.Intent) -> str:

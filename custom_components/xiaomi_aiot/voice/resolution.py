@@ -1,9 +1,11 @@
 """From what was heard to what is meant: the slot lists of a home, and resolving the slots.
 
 The slot lists hold what can be named: entities and devices, areas, people (and 我 / I / my),
-device-type words, property words, sources and action names, all of exposed entities. After a
-sentence is recognised, a type word becomes the device it means (targets.resolve_type) and the
-first person becomes the speaking user's person; the intent then sees plain names.
+device-type words, property words, sources and action names. What is not exposed to Assist is
+named too, so that the answer can say so: the handlers act on and read only exposed entities
+(targets.exposed). After a sentence is recognised, a type word becomes the device it means
+(targets.resolve_type) and the first person becomes the speaking user's person; the intent then
+sees plain names.
 """
 
 from __future__ import annotations
@@ -23,18 +25,18 @@ from .targets import (
     LOCK,
     ME,
     Device,
+    Thing,
     UnresolvedTargetError,
     belongings,
     home_devices,
     is_exposed,
-    is_known_to_voice,
     people,
     resolve_type,
     satellite_area,
     speaking_person,
 )
 from .text import EN, ZH, normalize_name
-from .vocabulary import ATTRIBUTE, DEVICE_CLASS, KEY, READABLE, Vocabulary
+from .vocabulary import ATTRIBUTE, DEVICE_CLASS, KEY, READABLE, Vocabulary, offered_modes
 
 ASK: Final = "XiaomiAiotAsk"
 FIRST_PERSON: Final = {ZH: ("我", "我自己"), EN: ("i", "me", "my", "myself")}
@@ -83,12 +85,19 @@ INTENT_DOMAINS: Final = {
 }
 INTENT_DOMAINS["HassTurnOff"] = INTENT_DOMAINS["HassTurnOn"]
 """The domains an intent acts on: a type word means a device with an entity of one."""
+VOICE_DOMAINS: Final = frozenset(
+    {*INTENT_DOMAINS["HassTurnOn"], "sensor", "binary_sensor", "button", "device_tracker"}
+)
+"""Domains whose entities are named in the slot lists even when not exposed."""
 LOCK_INTENTS: Final = {
     # Opening a lock and turning it off both unlock it: the lock intents decide if they may.
     "HassTurnOn": "XiaomiAiotUnlock",
     "HassTurnOff": "XiaomiAiotUnlock",
     "HassGetState": "XiaomiAiotLockState",
 }
+
+TARGETS: Final = frozenset({"name", "area", "type", "person", "device_id"})
+"""The slots that say what a sentence speaks of."""
 
 type Pairs = list[tuple[str, Any]]
 
@@ -105,8 +114,10 @@ def spoken_slot_lists(  # noqa: PLR0912 - one list per slot
     sources: Pairs = []
     buttons: Pairs = []
     presets: Pairs = []
+    hidden: Pairs = []
     for state in hass.states.async_all():
-        if not is_exposed(hass, state.entity_id):
+        shown = is_exposed(hass, state.entity_id)
+        if not shown and state.domain not in VOICE_DOMAINS:
             continue
         spoken: list[tuple[Any, str]] = [(state.name, state.name)]
         entry = entities.async_get(state.entity_id)
@@ -125,11 +136,7 @@ def spoken_slot_lists(  # noqa: PLR0912 - one list per slot
                 for attribute, values in vocabulary.mode_names(
                     entry.domain, entry.translation_key
                 ).items():
-                    offered = {str(v) for v in state.attributes.get(f"{attribute}s") or ()}
-                    offered |= {str(v) for v in state.attributes.get(f"{attribute}_list") or ()}
-                    offered |= {
-                        str(v) for v in state.attributes.get(f"available_{attribute}s") or ()
-                    }
+                    offered = offered_modes(state.attributes, attribute)
                     presets.extend(
                         (word, f"{attribute}:{value}")
                         for value, word in values.items()
@@ -139,11 +146,15 @@ def spoken_slot_lists(  # noqa: PLR0912 - one list per slot
             # Newer releases put a marker for "the entity's own name" among the aliases.
             if isinstance(text, str) and text.strip():
                 target = value.strip() if value is not text else text.strip()
-                names.append((text, target))
+                (names if shown else hidden).append((text, target))
                 if state.domain == "lock":
                     lock_names.add(target)
         sources.extend((str(s), str(s)) for s in state.attributes.get("source_list") or ())
-    voiced = [d for d in home_devices(hass) if is_known_to_voice(hass, d)]
+    # What is not exposed is heard too, so that the answer can say it is not exposed; where
+    # an exposed entity has the same name, that one is meant.
+    known = {value for _, value in names}
+    names.extend(pair for pair in hidden if pair[1] not in known)
+    voiced = home_devices(hass)
     names.extend(_device_names(voiced, {value for _, value in names}))
     lock_names.update(d.name for d in voiced if LOCK in d.types)
     properties.extend(_device_properties(hass, voiced, vocabulary))
@@ -213,15 +224,26 @@ class Resolver:
         self._satellite = device_id
 
     def first(self, readings: list[Recognized]) -> Recognized:
-        """The first reading whose targets resolve to devices that can do what it asks."""
+        """The first reading whose targets resolve to devices that can do what it asks.
+
+        Once a type word fitted several devices, a reading that names no target is not meant:
+        "空调调到24度" with two air conditioners on asks which one, rather than pick one.
+        """
         failure: UnresolvedTargetError | None = None
         unanswerable: Recognized | None = None
         for reading in readings:
+            if (
+                failure is not None
+                and failure.key == "which_one"
+                and not TARGETS & reading.slots.keys()
+            ):
+                continue
             try:
                 resolved = self.resolve(reading)
             except UnresolvedTargetError as err:
                 if failure is None or (failure.key == "no_type_target" and err.candidates):
                     failure = err
+                    failure.reading = reading
                 continue
             if resolved.intent == ASK and not answerable(
                 self._hass, {key: value for key, (value, _) in resolved.slots.items()}
@@ -292,15 +314,32 @@ class Resolver:
                 slots["domain"] = (kind, kind)
                 return intent_type
         domains = None if kind == LOCK else INTENT_DOMAINS.get(intent_type)
-        things = resolve_type(
-            self._hass,
-            kind,
-            area=None if area is None else str(area),
-            satellite=satellite,
-            acting=intent_type not in ASKING,
-            domains=domains,
-        )
-        thing = things[0]
+        try:
+            things = resolve_type(
+                self._hass,
+                kind,
+                area=None if area is None else str(area),
+                satellite=satellite,
+                acting=intent_type not in ASKING,
+                domains=domains,
+            )
+        except UnresolvedTargetError as err:
+            err.kind = kind
+            raise
+        return self._named(intent_type, slots, kind, things[0])
+
+    def choose(self, found: Recognized, kind: str, thing: Thing) -> Recognized:
+        """The reading that asked back "which one?", with the device the user chose."""
+        slots = dict(found.slots)
+        slots.pop("type", None)
+        intent_type = self._named(found.intent, slots, kind, thing)
+        return replace(found, intent=intent_type, slots=slots)
+
+    def _named(
+        self, intent_type: str, slots: dict[str, tuple[Any, str]], kind: str, thing: Thing
+    ) -> str:
+        """Name the device a type word stands for in the slots; the intent to handle."""
+        domains = None if kind == LOCK else INTENT_DOMAINS.get(intent_type)
         slots.pop("area", None)
         if kind == LOCK:
             intent_type = LOCK_INTENTS.get(intent_type, intent_type)

@@ -266,7 +266,7 @@ class XiaoAiSkillView(HomeAssistantView):
             hass,
             query,
             context=Context(),
-            agent_id=xiaoai_agent_id(hass, entry_id),
+            agent_id=xiaoai_agent_id(hass),
             conversation_id=self._conversations.get(session_id),
         )
         ask = result.continue_conversation

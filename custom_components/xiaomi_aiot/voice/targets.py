@@ -24,6 +24,7 @@ from homeassistant.core import Context, Event, HomeAssistant, State, callback
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import intent
 from homeassistant.util.hass_dict import HassKey
 
 from ..const import DOMAIN  # noqa: TID252
@@ -89,6 +90,29 @@ _OWNER: Final = re.compile(r"^(.+?)(?:'s|\u2019s|的)\s*\S.*$")
 def is_exposed(hass: HomeAssistant, entity_id: str) -> bool:
     """Whether the user lets voice assistants see this entity."""
     return bool(async_should_expose(hass, ASSISTANT, entity_id))
+
+
+class NotExposedError(intent.IntentError):
+    """What a sentence named is there but not exposed to Assist: said so, nothing done."""
+
+    def __init__(self, name: str) -> None:
+        """`name`: the target as the answer names it."""
+        super().__init__(name)
+        self.name = name
+
+
+def exposed[T: (str, State)](hass: HomeAssistant, found: Iterable[T], name: str) -> list[T]:
+    """The gate every handler passes: the exposed ones of the entities (ids or states) it
+    found, or `NotExposedError` naming `name` when it found some and none is exposed."""
+    found = list(found)
+    allowed = [
+        item
+        for item in found
+        if is_exposed(hass, item.entity_id if isinstance(item, State) else item)
+    ]
+    if found and not allowed:
+        raise NotExposedError(name)
+    return allowed
 
 
 def owner_of(device_name: str) -> str | None:
@@ -192,14 +216,6 @@ def _types_of(entry: er.RegistryEntry, device_class: str | None) -> Iterable[str
             yield kind
 
 
-def is_known_to_voice(hass: HomeAssistant, device: Device) -> bool:
-    """Whether questions may name the device: one of its entities is exposed to Assist, or it
-    is the car or a person's phone or watch, which voice has always answered for."""
-    return bool(device.types & OWN_TYPES) or any(
-        is_exposed(hass, entity_id) for entity_id in device.entity_ids
-    )
-
-
 @callback
 def car_of(hass: HomeAssistant) -> Device | None:
     """The home's car, if it has one."""
@@ -297,27 +313,32 @@ class UnresolvedTargetError(Exception):
         super().__init__(key)
         self.key = key
         self.candidates = candidates
+        self.kind: str | None = None
+        """The type word's type, once the resolver knows it."""
+        self.reading: Any = None
+        """The reading that asked (a matcher.Recognized), once the resolver knows it."""
 
 
 @callback
 def of_type(hass: HomeAssistant, kind: str) -> list[Thing]:
-    """Every device of a type with an exposed entity: its main entity if that one is exposed.
-
-    The car, phones and watches are found whatever is exposed, as voice has always answered
-    questions about them; acting on their entities still goes through exposure checks.
-    """
-    found = []
+    """The devices of a type with an exposed entity, each as its main entity if that one is
+    exposed; when none has one, every device of the type (its handler then says which is not
+    exposed, rather than that there is no such device)."""
+    found: list[Thing] = []
+    hidden: list[Thing] = []
     for device in home_devices(hass):
-        if kind not in device.types:
+        if kind not in device.types or hass.states.get(device.main[kind]) is None:
             continue
-        exposed = [
+        shown = [
             entity_id
             for entity_id in (device.main[kind], *device.entity_ids)
             if hass.states.get(entity_id) is not None and is_exposed(hass, entity_id)
         ]
-        if exposed or (kind in OWN_TYPES and hass.states.get(device.main[kind])):
-            found.append(Thing((exposed or [device.main[kind]])[0], device.name, device))
-    return found
+        if shown:
+            found.append(Thing(shown[0], device.name, device))
+        else:
+            hidden.append(Thing(device.main[kind], device.name, device))
+    return found or hidden
 
 
 @callback

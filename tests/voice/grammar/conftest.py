@@ -25,6 +25,7 @@ from tests.integration.conftest import (  # noqa: F401  (fixtures)
     sign_in,
 )
 from tests.real_specs import ABSENT, REAL_SPEC_FILES
+from tests.voice.conftest import expose_all
 
 HOMES = Path(__file__).parents[3] / "simulator" / "homes"
 SPEAKER: dict[str, str] = {"zh-Hans": "妈妈", "en": "Mom"}
@@ -47,9 +48,16 @@ def home_file(language: str) -> Path:
 
 
 async def start_home(
-    hass: HomeAssistant, language: str, *, zones: list[dict[str, Any]] | None = None
+    hass: HomeAssistant,
+    language: str,
+    *,
+    zones: list[dict[str, Any]] | None = None,
+    expose: bool = True,
 ) -> AsyncIterator[RealHome]:
-    """Simulate the home, sign in to its account, link the speaking user to a person."""
+    """Simulate the home, sign in to its account, link the speaking user to a person.
+
+    `expose`: every entity exposed to Assist, else Home Assistant's default exposure.
+    """
     home = await asyncio.get_running_loop().run_in_executor(None, load_home, home_file(language))
     sim = Simulator(home, first_address=first_address(), seed=1)
     await sim.start()
@@ -70,6 +78,9 @@ async def start_home(
         entry = hass.config_entries.async_get_entry(result["result"].entry_id)
         assert entry is not None
         assert entry.state is ConfigEntryState.LOADED
+        await hass.async_block_till_done()
+        if expose:
+            expose_all(hass, entry.entry_id)
         await hass.async_block_till_done()
         yield RealHome(sim, Context(user_id=user.id))
     finally:

@@ -81,3 +81,67 @@ async def test_english_answers_keep_names_as_the_user_wrote_them(
     """Names in answers keep the user's capitals."""
     async for home in start_home(hass, language):
         assert words in await _say(hass, text, language, home.context)
+
+
+@pytest.mark.parametrize(
+    ("language", "ask", "answer", "chosen"),
+    [
+        ("zh-Hans", "空调调到24度", "主卧的", "主卧空调"),
+        ("zh-Hans", "空调调到24度", "第一个", None),
+        ("en", "set the ac to 24 degrees", "the bedroom one", "Bedroom AC"),
+        ("en", "set the ac to 24 degrees", "Living Room AC", "Living Room AC"),
+    ],
+)
+async def test_the_answer_to_which_one_carries_out_what_was_asked(
+    hass: HomeAssistant, language: str, ask: str, answer: str, chosen: str | None
+) -> None:
+    """Both air conditioners on: "which one?", kept open; the answer picks one, only it changes.
+
+    `chosen` None: the first one named in the question.
+    """
+    async for home in start_home(hass, language):
+        acs = hass.states.async_all("climate")
+        ids = [s.entity_id for s in acs if "SU7" not in s.name]
+        await hass.services.async_call(
+            "climate", "set_hvac_mode", {"entity_id": ids, "hvac_mode": "cool"}, blocking=True
+        )
+        await hass.async_block_till_done()
+        before = {i: hass.states.get(i).attributes.get("temperature") for i in ids}
+        first = await conversation.async_converse(
+            hass, ask, None, home.context, language, agent_id=AGENT
+        )
+        question = str(first.response.speech["plain"]["speech"])
+        assert first.continue_conversation, question
+        named = [hass.states.get(i).name for i in ids if hass.states.get(i).name in question]
+        assert len(named) == 2, question
+        second = await conversation.async_converse(
+            hass, answer, first.conversation_id, home.context, language, agent_id=AGENT
+        )
+        await hass.async_block_till_done()
+        speech = str(second.response.speech["plain"]["speech"])
+        target = chosen or min(named, key=question.index)
+        changed = {
+            hass.states.get(i).name
+            for i in ids
+            if hass.states.get(i).attributes.get("temperature") != before[i]
+        }
+        assert changed == {target}, speech
+        assert not second.continue_conversation
+
+
+async def test_a_sentence_that_answers_no_question_is_a_new_command(
+    hass: HomeAssistant,
+) -> None:
+    """After "which one?", a new command is carried out as itself."""
+    async for home in start_home(hass, "zh-Hans"):
+        first = await conversation.async_converse(
+            hass, "空调现在设定几度", None, home.context, "zh-Hans", agent_id=AGENT
+        )
+        assert first.continue_conversation
+        second = await conversation.async_converse(
+            hass, "打开床头灯", first.conversation_id, home.context, "zh-Hans", agent_id=AGENT
+        )
+        await hass.async_block_till_done()
+        assert "床头灯" in str(second.response.speech["plain"]["speech"])
+        lamp = next(s for s in hass.states.async_all("light") if s.name == "床头灯")
+        assert lamp.state == "on"

@@ -1,0 +1,1 @@
+"""The development scripts; `demo_bootstrap` is imported by the scale benchmark too."""
