@@ -46,22 +46,17 @@ import asyncio
 import logging
 import platform
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from unittest.mock import patch
 
-from aiohttp.resolver import AsyncResolver
-from homeassistant import loader
 from homeassistant.components import conversation
 from homeassistant.components.conversation.const import DATA_DEFAULT_ENTITY
 from homeassistant.const import __version__ as ha_version
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import frame
-from pytest_homeassistant_custom_component.common import async_test_home_assistant
 
+from bench.harness import in_process_home_assistant
 from custom_components.xiaomi_aiot.conversation import FALLBACK_LANGUAGE
 from custom_components.xiaomi_aiot.voice.agent import xiaoai_agent_id
 from tests.integration.conftest import device_of
@@ -230,23 +225,14 @@ class Agents:
 
 async def run_language(language: str, said: list[Utterance]) -> list[Sample]:
     """Start the language's home, warm both agents with one pass, then time a second pass."""
-    resolver = patch(
-        "homeassistant.helpers.aiohttp_client._async_make_resolver", return_value=AsyncResolver()
-    )
-    with tempfile.TemporaryDirectory(prefix="voice-") as config_dir, resolver:
-        async with async_test_home_assistant(config_dir=config_dir) as hass:
-            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)  # load custom_components/ from here
-            frame.async_setup(hass)
-            samples: list[Sample] = []
-            try:
-                async for home in start_home(hass, language):
-                    agents = Agents(hass, home)
-                    for index, utterance in enumerate(said):
-                        await agents.sample(utterance, ours_first=index % 2 == 0)
-                    for index, utterance in enumerate(said):
-                        samples.append(await agents.sample(utterance, ours_first=index % 2 == 1))
-            finally:
-                await hass.async_stop(force=True)
+    samples: list[Sample] = []
+    async with in_process_home_assistant("voice-") as hass:
+        async for home in start_home(hass, language):
+            agents = Agents(hass, home)
+            for index, utterance in enumerate(said):
+                await agents.sample(utterance, ours_first=index % 2 == 0)
+            for index, utterance in enumerate(said):
+                samples.append(await agents.sample(utterance, ours_first=index % 2 == 1))
     return samples
 
 
