@@ -14,13 +14,12 @@ from typing import Any
 
 from homeassistant.const import CONF_SCAN_INTERVAL, CONF_USERNAME
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_call_later
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .const import (
     CONF_CLOUD_SCAN_INTERVAL,
@@ -38,7 +37,8 @@ from .const import (
 )
 from .coordinator import MiotCoordinator, XiaomiConfigEntry, removed_issue_id
 from .entity import new_device_signal
-from .miot import MiotAuthenticationError, MiotError
+from .errors import update_failure
+from .miot import MiotError
 from .miot.cloud import CloudTransport, MiotCloud
 from .miot.cloud_models import CloudDevice, CloudHome
 from .miot.device import DeviceInfo, MiotDevice
@@ -111,15 +111,9 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
         try:
             self.homes = await self.cloud.get_homes()
             devices = await self.cloud.get_devices(chosen or None)
-        except MiotAuthenticationError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="account_refused"
-            ) from err
         except MiotError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="cloud_unavailable",
-                translation_placeholders={"error": str(err)},
+            raise update_failure(
+                err, reauth="account_refused", unavailable="cloud_unavailable"
             ) from err
         return {device.did: device for device in devices}
 

@@ -14,25 +14,23 @@ from typing import TYPE_CHECKING, Any, Final
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .const import DOMAIN, LOGGER
+from .errors import update_failure
 from .mapping import DevicePlan, plan_device
 
 if TYPE_CHECKING:
     from .account import AccountCoordinator
 from .miot import MiotAuthenticationError, MiotDeviceError, MiotError, MiotSpec
+from .miot.codes import MiotCode
 from .miot.device import DeviceInfo, MiotDevice, PropertyKey, PropertyResult
 from .miot.route import Route, RoutedTransport
 from .miot.udp import LanSocket
 from .push import EventHandler, PushLink, lan_session, push_interval
 
 type DeviceState = dict[PropertyKey, PropertyResult]
-
-DOES_NOT_EXIST = -4003
-"""The code a device or the cloud gives for a property that does not exist."""
 
 
 @dataclass(kw_only=True)
@@ -215,7 +213,7 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         try:
             self.info = await self.device.info()
         except MiotError as err:
-            raise _translate(err) from err
+            raise update_failure(err, reauth="invalid_token") from err
 
     async def _async_update_data(self) -> DeviceState:
         started = self._changes
@@ -252,23 +250,18 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         in a row are a new token (corrupted packets on a bad network are not); a device of
         an account that refuses its token on the LAN is unreachable there, not the account's
         password's fault; the cloud refusing the account is the account's."""
+        reauth = "account_refused" if self.in_account else "invalid_token"
         if not isinstance(err, MiotAuthenticationError):
-            return _translate(err)
+            return update_failure(err, reauth=reauth)
         self._refusals += 1
         transport = self.device.transport
         if isinstance(transport, RoutedTransport):
             if transport.active == Route.CLOUD:
-                return _translate(err, self.in_account)  # the cloud refused the account
+                return update_failure(err, reauth=reauth)  # the cloud refused the account
             lan_refused = True
         else:
             lan_refused = self.data is not None and self._refusals < TOKEN_REFUSALS
-        if lan_refused:
-            return UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="cannot_connect",
-                translation_placeholders={"error": str(err)},
-            )
-        return _translate(err, self.in_account)
+        return update_failure(err, reauth=None if lan_refused else reauth)
 
     def _plan_next_poll(self) -> None:
         """The user's interval, longer while push works; the first time, plus the phase."""
@@ -320,7 +313,7 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
     def _report_removal(self, results: DeviceState) -> None:
         """Raise a repair issue while the cloud says none of the device's properties exist."""
         issue_id = removed_issue_id(self.did)
-        if results and all(result.code == DOES_NOT_EXIST for result in results.values()):
+        if results and all(result.code == MiotCode.DOES_NOT_EXIST for result in results.values()):
             ir.async_create_issue(
                 self.hass,
                 DOMAIN,
@@ -377,16 +370,3 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
 def removed_issue_id(did: str) -> str:
     """The repair issue raised while a device the cloud no longer knows is still here."""
     return f"device_removed_{did}"
-
-
-def _translate(err: MiotError, in_account: bool = False) -> Exception:
-    if isinstance(err, MiotAuthenticationError):
-        return ConfigEntryAuthFailed(
-            translation_domain=DOMAIN,
-            translation_key="account_refused" if in_account else "invalid_token",
-        )
-    return UpdateFailed(
-        translation_domain=DOMAIN,
-        translation_key="cannot_connect",
-        translation_placeholders={"error": str(err)},
-    )

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_SCAN_INTERVAL, CONF_TOKEN, Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
@@ -30,6 +29,7 @@ from .coordinator import (
     XiaomiRuntimeData,
     removed_issue_id,
 )
+from .errors import spec_not_ready
 from .miot.device import MiotDevice
 from .miot.lan import DeviceSession
 from .miot.udp import LanSocket
@@ -102,12 +102,7 @@ async def _async_setup_local_device(hass: HomeAssistant, entry: XiaomiConfigEntr
         found = await spec_library(hass).async_get(model, server)
     except SpecUnavailableError as err:
         async_report_spec(hass, entry.data[CONF_DID], name, err)
-        # Home Assistant retries a setup that is not ready with a growing back-off.
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="spec_unavailable",
-            translation_placeholders={"model": model, "reason": err.reason},
-        ) from err
+        raise spec_not_ready(err) from err
     async_report_spec(hass, entry.data[CONF_DID], name, None)
     spec = found.spec
     session = DeviceSession(entry.data[CONF_HOST], entry.data[CONF_TOKEN])

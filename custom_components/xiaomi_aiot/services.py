@@ -21,9 +21,9 @@ from homeassistant.helpers import device_registry as dr
 
 from .const import DOMAIN, SERVICE_SPEAK
 from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import translate_error
+from .errors import translated_errors
 from .mapping import EXECUTE_TEXT, PLAY_TEXT, SPEAKER_SERVICE
-from .miot import MiotAuthenticationError, MiotError, MiotProperty, MiotSpecError, MiotValueError
+from .miot import MiotProperty
 from .miot.spec import MiotAction
 from .voice.agent import UnknownAgentError, async_ask_agent, spoken_answer, xiaoai_agent_id
 
@@ -294,25 +294,13 @@ def _coordinator(call: ServiceCall) -> MiotCoordinator:
 
 
 def _property(coordinator: MiotCoordinator, siid: int, piid: int) -> MiotProperty:
-    try:
+    with translated_errors(element=("property", _label(siid, piid))):
         return coordinator.spec.property(siid, piid)
-    except MiotSpecError as err:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="unknown_property",
-            translation_placeholders={"property": _label(siid, piid)},
-        ) from err
 
 
 def _action(coordinator: MiotCoordinator, siid: int, aiid: int) -> MiotAction:
-    try:
+    with translated_errors(element=("action", _label(siid, aiid))):
         return coordinator.spec.action(siid, aiid)
-    except MiotSpecError as err:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="unknown_action",
-            translation_placeholders={"action": _label(siid, aiid)},
-        ) from err
 
 
 def _label(siid: int, iid: int, name: str | None = None) -> str:
@@ -321,18 +309,11 @@ def _label(siid: int, iid: int, name: str | None = None) -> str:
 
 def _validated[R](check: Callable[[Any], R], value: Any) -> R:
     """Run a spec check; its complaint becomes a translated validation error."""
-    try:
+    with translated_errors():
         return check(value)
-    except MiotValueError as err:
-        raise translate_error(err) from err
 
 
 async def _guarded[T](coordinator: MiotCoordinator, call: Awaitable[T]) -> T:
     """Await a device call; library errors become translated errors, a refused token reauth."""
-    try:
+    with translated_errors(coordinator):
         return await call
-    except MiotAuthenticationError as err:
-        coordinator.config_entry.async_start_reauth(coordinator.hass)
-        raise translate_error(err) from err
-    except MiotError as err:
-        raise translate_error(err) from err
