@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -31,6 +32,7 @@ from homeassistant.exceptions import (
 )
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
+from custom_components.xiaomi_aiot.errors import FORM_ERRORS, UNKNOWN
 from custom_components.xiaomi_aiot.miot import MiotError
 from custom_components.xiaomi_aiot.miot.codes import CloudCode, MiotCode
 from custom_components.xiaomi_aiot.miot.mi_account import MiWrongCodeError
@@ -191,6 +193,15 @@ def test_the_errors_module_raises_what_the_coordinators_need() -> None:
         "HomeAssistantError",
         "ServiceValidationError",
     }
+
+
+@pytest.mark.parametrize(
+    "path", ["strings.json", "translations/en.json", "translations/zh-Hans.json"]
+)
+def test_every_form_error_of_the_table_is_translated(path: str) -> None:
+    translated = json.loads((PACKAGE / path).read_text(encoding="utf-8"))["config"]["error"]
+    keys = {key for _, _, _, key in FORM_ERRORS} | {UNKNOWN}
+    assert keys - set(translated) == set()
 
 
 @pytest.mark.parametrize("codes", [MiotCode, CloudCode])

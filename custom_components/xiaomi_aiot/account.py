@@ -112,9 +112,7 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
             self.homes = await self.cloud.get_homes()
             devices = await self.cloud.get_devices(chosen or None)
         except MiotError as err:
-            raise update_failure(
-                err, reauth="account_refused", unavailable="cloud_unavailable"
-            ) from err
+            raise update_failure(err, in_account=True, device_list=True) from err
         return {device.did: device for device in devices}
 
     def room_of(self, device: CloudDevice) -> str | None:

@@ -213,7 +213,7 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         try:
             self.info = await self.device.info()
         except MiotError as err:
-            raise update_failure(err, reauth="invalid_token") from err
+            raise update_failure(err, in_account=self.in_account) from err
 
     async def _async_update_data(self) -> DeviceState:
         started = self._changes
@@ -250,18 +250,18 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         in a row are a new token (corrupted packets on a bad network are not); a device of
         an account that refuses its token on the LAN is unreachable there, not the account's
         password's fault; the cloud refusing the account is the account's."""
-        reauth = "account_refused" if self.in_account else "invalid_token"
         if not isinstance(err, MiotAuthenticationError):
-            return update_failure(err, reauth=reauth)
+            return update_failure(err, in_account=self.in_account)
         self._refusals += 1
         transport = self.device.transport
         if isinstance(transport, RoutedTransport):
             if transport.active == Route.CLOUD:
-                return update_failure(err, reauth=reauth)  # the cloud refused the account
+                # the cloud refused the account
+                return update_failure(err, in_account=self.in_account)
             lan_refused = True
         else:
             lan_refused = self.data is not None and self._refusals < TOKEN_REFUSALS
-        return update_failure(err, reauth=None if lan_refused else reauth)
+        return update_failure(err, in_account=self.in_account, reauth=not lan_refused)
 
     def _plan_next_poll(self) -> None:
         """The user's interval, longer while push works; the first time, plus the phase."""

@@ -56,20 +56,23 @@ class LegacyDeviceError(MiotError):
 
 
 def update_failure(
-    err: MiotError, *, reauth: str | None, unavailable: str = "cannot_connect"
+    err: MiotError, *, in_account: bool, device_list: bool = False, reauth: bool = True
 ) -> ConfigEntryAuthFailed | UpdateFailed:
-    """What a coordinator raises for a failed refresh.
+    """What a coordinator raises for a failed refresh: a device's, or an account's device list.
 
-    A refused token or account is `ConfigEntryAuthFailed` with the `reauth` translation key
-    (Home Assistant then asks to authenticate again); with `reauth` None a refusal counts as
-    any other failure: `UpdateFailed` with the `unavailable` key and the error, which marks
-    the entities unavailable until a refresh works.
+    A refused token (a local device's) or account (`in_account`) is `ConfigEntryAuthFailed`:
+    Home Assistant then asks to authenticate again. Any other failure, or a refusal that does
+    not call for it (not `reauth`), is `UpdateFailed` with the error, which marks the entities
+    unavailable until a refresh works.
     """
-    if reauth is not None and isinstance(err, MiotAuthenticationError):
-        return ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key=reauth)
+    if reauth and isinstance(err, MiotAuthenticationError):
+        return ConfigEntryAuthFailed(
+            translation_domain=DOMAIN,
+            translation_key="account_refused" if in_account else "invalid_token",
+        )
     return UpdateFailed(
         translation_domain=DOMAIN,
-        translation_key=unavailable,
+        translation_key="cloud_unavailable" if device_list else "cannot_connect",
         translation_placeholders={"error": str(err)},
     )
 
@@ -90,7 +93,7 @@ def _action_error(err: MiotError, element: Element | None) -> HomeAssistantError
         kind, label = element
         return ServiceValidationError(
             translation_domain=DOMAIN,
-            translation_key=f"unknown_{kind}",
+            translation_key="unknown_property" if kind == "property" else "unknown_action",
             translation_placeholders={kind: label},
         )
     if isinstance(err, MiotDeviceError):
