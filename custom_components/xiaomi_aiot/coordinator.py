@@ -338,18 +338,24 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         result = self.data.get(key) if self.data else None
         return result.value if result is not None and result.ok else None
 
-    async def async_write(self, values: dict[PropertyKey, Any]) -> None:
-        """Write properties, show the written values at once, then confirm with a poll."""
-        checked = {key: self.spec.property(*key).validate(value) for key, value in values.items()}
-        codes = await self.device.write_properties(checked)
-        failed = {key: code for key, code in codes.items() if code < 0}
+    async def async_write(self, values: dict[PropertyKey, Any]) -> dict[PropertyKey, Any]:
+        """Write properties, show the written values at once, then confirm with a poll.
+
+        The library checks the values against the spec; what it wrote is what is shown and
+        returned (a boolean's 1 is True).
+        """
+        written = await self.device.write_properties(values)
+        failed = {key: result.code for key, result in written.items() if result.code < 0}
         self.async_set_updated_data(
-            self._newer({k: PropertyResult(0, v) for k, v in checked.items() if k not in failed})
+            self._newer(
+                {k: PropertyResult(0, r.value) for k, r in written.items() if k not in failed}
+            )
         )
         await self._async_confirm()
         if failed:
             (siid, piid), code = next(iter(failed.items()))
             raise MiotDeviceError(code, f"writing {siid}.{piid} failed")
+        return {key: result.value for key, result in written.items()}
 
     async def async_action(
         self,
