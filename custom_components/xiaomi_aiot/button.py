@@ -7,7 +7,7 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .coordinator import MiotCoordinator
 from .entity import (
     XiaomiEntity,
     XiaomiPropertyEntity,
@@ -16,6 +16,7 @@ from .entity import (
     name_entity,
 )
 from .mapping import ActionItem, CommandItem
+from .runtime import XiaomiConfigEntry
 
 PARALLEL_UPDATES = 1
 

@@ -20,11 +20,12 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 
 from .const import DOMAIN, SERVICE_SPEAK
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .coordinator import MiotCoordinator
 from .entity import translate_error
 from .mapping import EXECUTE_TEXT, PLAY_TEXT, SPEAKER_SERVICE
 from .miot import MiotAuthenticationError, MiotError, MiotProperty, MiotSpecError
 from .miot.spec import MiotAction
+from .runtime import XiaomiConfigEntry
 from .voice.agent import UnknownAgentError, async_ask_agent, spoken_answer, xiaoai_agent_id
 
 SERVICE_READ_PROPERTIES: Final = "read_properties"
