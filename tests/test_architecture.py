@@ -144,6 +144,8 @@ def test_the_graph_is_read_from_every_module_and_every_kind_of_import() -> None:
         graph
     )
     assert "integration" in graph[""]  # imported inside the hooks of __init__
+    assert "runtime" in graph[""]  # under TYPE_CHECKING
+    assert "miot.udp" in graph["miot.lan"]  # under TYPE_CHECKING
     assert "miot.errors" in graph["miot"]
     assert "runtime" in graph["entity"]
     assert len(graph) > 60
