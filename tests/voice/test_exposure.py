@@ -14,7 +14,7 @@ from typing import Final
 import pytest
 from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.core import HomeAssistant
 
 from .grammar.conftest import start_home
 
