@@ -15,6 +15,7 @@ from collections.abc import Mapping, Set
 from pathlib import Path
 
 import pytest
+from homeassistant.const import Platform
 
 PACKAGE = "custom_components.xiaomi_aiot"
 ROOT = Path(__file__).parents[1] / "custom_components" / "xiaomi_aiot"
@@ -23,30 +24,9 @@ DATA_LAYER = ("miot", "miot.*", "const", "coordinator", "account", "push", "runt
 """The data layer: the library, and the modules that fetch, merge and hold a device's state
 and an account's device list. Nothing in it knows there are entities."""
 
-ENTITY_LAYER = (
-    "entity",
-    "voice",
-    "voice.*",
-    "binary_sensor",
-    "button",
-    "climate",
-    "conversation",
-    "cover",
-    "device_tracker",
-    "event",
-    "fan",
-    "humidifier",
-    "light",
-    "lock",
-    "media_player",
-    "number",
-    "select",
-    "sensor",
-    "switch",
-    "vacuum",
-    "water_heater",
-)
-"""The entity layer: the entity base, the platforms and the voice agent built on entities."""
+ENTITY_LAYER = ("entity", "voice", "voice.*", *sorted(platform.value for platform in Platform))
+"""The entity layer: the entity base, the voice agent built on entities, and every module named
+after one of Home Assistant's entity platforms (a platform added later is in it at once)."""
 
 
 def _module_name(path: Path) -> str:
@@ -149,6 +129,7 @@ def test_the_graph_is_read_from_every_module_and_every_kind_of_import() -> None:
     assert "miot.errors" in graph["miot"]
     assert "runtime" in graph["entity"]
     assert len(graph) > 60
+    assert {"light", "lock", "water_heater"} <= {m for m in graph if _in(m, ENTITY_LAYER)}
 
 
 def test_the_cycle_finder_reports_the_path_around_a_cycle() -> None:
