@@ -109,8 +109,8 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
         lan_socket: LanSocket | None = None,
         on_added: DeviceHandler | None = None,
     ) -> None:
-        """Read the device list now and then; `on_added` is told of each device set up after
-        the first, its devices share `lan_socket` on the LAN."""
+        """Read the device list now and then. `on_added` is told of each device set up (the
+        entry's platforms add its entities then); the devices share `lan_socket` on the LAN."""
         super().__init__(
             hass,
             LOGGER,
