@@ -51,7 +51,6 @@ from .const import (
     ENTRY_TYPE_ACCOUNT,
     LOGGER,
 )
-from .coordinator import XiaomiConfigEntry
 from .errors import UNKNOWN, LegacyDeviceError, Peer, UnsupportedModelError, form_error
 from .miot import (
     MiotDeviceError,
@@ -74,6 +73,7 @@ from .miot.mi_api import COUNTRIES, MiAppClient
 from .miot.mi_hosts import XiaomiHosts
 from .miot.packet import parse_token
 from .options_flow import XiaomiOptionsFlow
+from .runtime import XiaomiConfigEntry
 from .spec_library import SpecUnavailableError, server_for, spec_library
 
 CONF_CAPTCHA: Final = "captcha"

@@ -15,7 +15,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURERS
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .coordinator import MiotCoordinator
 from .errors import exception_handler
 from .mapping import (
     ActionItem,
@@ -31,6 +31,7 @@ from .miot import (
 )
 from .miot.spec import MiotAction, MiotEvent, Value
 from .miot.specsource import translation_key
+from .runtime import XiaomiConfigEntry, new_device_signal
 
 
 def device_info(coordinator: MiotCoordinator) -> DeviceInfo:
@@ -116,11 +117,6 @@ class XiaomiPropertyEntity(XiaomiEntity):
     async def write(self, value: Value) -> None:
         """Write the property, a number on its nearest step."""
         await self.coordinator.async_write({self.prop.key: self.prop.snap(value)})
-
-
-def new_device_signal(entry_id: str) -> str:
-    """The dispatcher signal sent with the coordinator of a device added to a loaded entry."""
-    return f"{DOMAIN}_{entry_id}_new_device"
 
 
 def add_device_entities(

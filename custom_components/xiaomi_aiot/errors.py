@@ -38,7 +38,9 @@ from .miot import (
 from .miot.mi_account import MiRateLimitedError, MiWrongCodeError
 
 if TYPE_CHECKING:
-    from .coordinator import MiotCoordinator
+    from homeassistant.config_entries import ConfigEntry
+    from homeassistant.core import HomeAssistant
+
     from .spec_library import SpecUnavailableError
 
 BASE: Final = "base"
@@ -117,9 +119,16 @@ def _action_error(err: MiotError, element: Element | None) -> HomeAssistantError
     )
 
 
+class _Entry(Protocol):
+    """What starts a reauthentication: a coordinator's Home Assistant and entry."""
+
+    hass: HomeAssistant
+    config_entry: ConfigEntry
+
+
 @contextmanager
 def translated_errors(
-    coordinator: MiotCoordinator | None = None, *, element: Element | None = None
+    coordinator: _Entry | None = None, *, element: Element | None = None
 ) -> Iterator[None]:
     """Library errors raised inside become translated Home Assistant errors.
 
@@ -137,7 +146,7 @@ def translated_errors(
 @runtime_checkable
 class _DeviceEntity(Protocol):
     @property
-    def coordinator(self) -> MiotCoordinator: ...
+    def coordinator(self) -> _Entry: ...
 
 
 def exception_handler[**P](

@@ -8,9 +8,10 @@ from homeassistant.const import CONF_HOST, CONF_NAME, CONF_SCAN_INTERVAL, CONF_T
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.typing import ConfigType
 
-from .account import AccountCoordinator, cloud_for
+from .account import AccountCoordinator, cloud_for, removed_issue_id
 from .const import (
     CONF_CLOUD_TOKENS,
     CONF_DID,
@@ -23,17 +24,14 @@ from .const import (
     ENTRY_TYPE_ACCOUNT,
     LOGGER,
 )
-from .coordinator import (
-    MiotCoordinator,
-    XiaomiConfigEntry,
-    XiaomiRuntimeData,
-    removed_issue_id,
-)
+from .coordinator import MiotCoordinator
 from .errors import spec_not_ready
+from .mapping import plan_device
 from .miot.device import MiotDevice
 from .miot.lan import DeviceSession
 from .miot.udp import LanSocket
 from .push import subscriber_id
+from .runtime import XiaomiConfigEntry, XiaomiRuntimeData, new_device_signal
 from .services import async_setup_services
 from .spec_library import (
     SpecUnavailableError,
@@ -114,6 +112,7 @@ async def _async_setup_local_device(hass: HomeAssistant, entry: XiaomiConfigEntr
         MiotDevice(session, spec),
         did=entry.data[CONF_DID],
         name=name,
+        plan=plan_device(spec),
         update_interval=timedelta(seconds=seconds),
         subscriber=subscriber_id(entry.entry_id),
         names=names_in_language(hass, found.translations),
@@ -163,12 +162,19 @@ async def _async_setup_account(hass: HomeAssistant, entry: XiaomiConfigEntry) ->
     """Sign in with the stored tokens, list the devices, and follow the list from then on."""
     cloud = cloud_for(hass, entry)
     entry.async_on_unload(cloud.close)
-    account = AccountCoordinator(hass, entry, cloud)
+    lan_socket = LanSocket()  # opened by the first device on the LAN
+    entry.async_on_unload(lan_socket.close)
+
+    @callback
+    def device_added(coordinator: MiotCoordinator) -> None:
+        async_dispatcher_send(hass, new_device_signal(entry.entry_id), coordinator)
+
+    account = AccountCoordinator(hass, entry, cloud, lan_socket=lan_socket, on_added=device_added)
     await account.async_config_entry_first_refresh()
     ir.async_delete_issue(hass, DOMAIN, legacy_sign_in_issue_id(entry.entry_id))
-    lan_socket = LanSocket()
-    entry.async_on_unload(lan_socket.close)
-    entry.runtime_data = XiaomiRuntimeData(coordinators={}, account=account, lan_socket=lan_socket)
+    entry.runtime_data = XiaomiRuntimeData(
+        coordinators=account.coordinators, account=account, lan_socket=lan_socket
+    )
     await account.async_sync_devices()
 
     @callback
