@@ -29,7 +29,6 @@ import datetime
 import json
 import os
 import platform
-import random
 import resource
 import selectors
 import statistics
@@ -42,6 +41,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from harness.net import first_address
+from harness.processes import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = "xiaomi.aircondition.mc4"
@@ -388,17 +390,6 @@ def ready_line(process: subprocess.Popen[str], timeout: float) -> str | None:
     raise TimeoutError(f"the simulator was not ready in {timeout} s")
 
 
-def stop_process(process: subprocess.Popen[str]) -> None:
-    """SIGTERM, then SIGKILL if it lingers."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @contextlib.contextmanager
 def running_simulator(home: Path, log: Path, seed: int, attempts: int = 3) -> Iterator[str]:
     """Run the simulator on a random 127.x.y.2 base at port 54321; yield its admin URL.
@@ -407,7 +398,7 @@ def running_simulator(home: Path, log: Path, seed: int, attempts: int = 3) -> It
     taken (another simulator) is retried with another one.
     """
     for _ in range(attempts):
-        base = f"127.{random.randint(100, 254)}.{random.randint(0, 255)}.2"
+        base = first_address()
         command = [sys.executable, "-m", "simulator", "--home", str(home), "--admin-port", "0"]
         command += ["--first-address", base, "--seed", str(seed)]
         with log.open("w") as errors:

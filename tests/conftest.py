@@ -1,4 +1,4 @@
-"""Fixtures shared by every test."""
+"""Fixtures shared by every test; the shared fixtures of simulated homes come from `harness`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import pytest_socket
+
+pytest_plugins = ["harness.fixtures"]
 
 
 def _guarded_connect(sock: socket.socket, *args: Any) -> Any:

@@ -44,14 +44,13 @@ from custom_components.xiaomi_aiot.const import (
 )
 from custom_components.xiaomi_aiot.miot.mi_api import COUNTRIES
 from custom_components.xiaomi_aiot.miot.route import Route, RoutedTransport
+from harness.hass import SetUpDevice, device_of, later, sign_in
+from harness.hass import entity_id as named_entity
+from harness.html_server import serving_html
+from harness.translations import ZH_HANS, translation_problems
 from simulator import Simulator
 from simulator.cloud import CloudServer
 from simulator.xiaomi import MASKED_EMAIL, MASKED_PHONE
-from tests.html_server import serving_html
-
-from .conftest import SetUpDevice, device_of, later, sign_in
-from .conftest import entity_id as named_entity
-from .test_config_flow import ZH_HANS, translation_problems
 
 ROUTES_STEP = "options.step.routes.data."
 """The routes form's fields are the devices' names, shown as they are: no translation."""

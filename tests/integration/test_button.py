@@ -13,10 +13,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
 
+from harness.hass import SetUpDevice
+from harness.platforms import assert_entities_match_snapshots, humidifier_device, spy_on_actions
 from simulator import Simulator
-
-from .conftest import SetUpDevice
-from .platform_kit import assert_entities_match_snapshots, humidifier_device, spy_on_actions
 
 WAKE_UP = "button.xiao_ai_speaker_wake_up"
 

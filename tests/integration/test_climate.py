@@ -38,10 +38,9 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
 
+from harness.hass import SetUpDevice
+from harness.platforms import assert_entities_match_snapshots, next_poll, translated_error
 from simulator import Simulator
-
-from .conftest import SetUpDevice
-from .platform_kit import assert_entities_match_snapshots, next_poll, translated_error
 
 LIVING_ROOM = "climate.living_room_air_conditioner"  # on, cool, 24 °C, fan auto
 BEDROOM = "climate.bedroom_air_conditioner"  # off, heat, 22 °C

@@ -27,12 +27,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
 
+from harness.hass import entity_of, later
+from harness.platforms import assert_entities_match_snapshots, call_service, set_up_real
+from harness.real_specs import ABSENT, REAL_SPEC_FILES
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
-from tests.real_specs import ABSENT, REAL_SPEC_FILES
-
-from .conftest import entity_of, later
-from .platform_kit import assert_entities_match_snapshots, call_service, set_up_real
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 

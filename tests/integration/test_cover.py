@@ -27,14 +27,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
 
+from harness.platforms import assert_real_platform_matches_snapshots, set_up_real
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
-
-from .platform_kit import (  # noqa: F401 - a fixture
-    all_entities_enabled,
-    assert_real_platform_matches_snapshots,
-    set_up_real,
-)
 
 CURTAIN = "lumi.curtain.hagl05"
 MOTOR_CONTROL, CURRENT_POSITION, TARGET_POSITION = (2, 2), (2, 3), (2, 7)

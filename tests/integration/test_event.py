@@ -25,11 +25,10 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.mapping import EVENT_ATTRIBUTES, plan_device
 from custom_components.xiaomi_aiot.miot import MiotSpec
+from harness.hass import SetUpDevice
+from harness.platforms import assert_entities_match_snapshots, next_poll, pushed
+from harness.real_specs import real_document, real_models
 from simulator import Simulator
-from tests.real_specs import real_document, real_models
-
-from .conftest import SetUpDevice
-from .platform_kit import assert_entities_match_snapshots, next_poll, pushed
 
 LOCK_EVENT = "event.front_door_lock_lock_opened"
 DOOR_EVENT = "event.front_door_lock_door_event"

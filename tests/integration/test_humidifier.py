@@ -15,19 +15,17 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
 
-from simulator import VirtualDevice
-from simulator.cloud import CloudServer
-from tests.real_specs import ABSENT, REAL_SPEC_FILES
-
-from .conftest import add_by_hand, entity_of
-from .platform_kit import (
+from harness.hass import add_by_hand, entity_of
+from harness.platforms import (
     assert_a_refused_power_on_is_translated,
     assert_every_platform_matches_snapshots,
     changed_by_hand,
     set_up_real,
     translated_error,
 )
-from .test_fan import models_of
+from harness.real_specs import ABSENT, REAL_SPEC_FILES, models_of
+from simulator import VirtualDevice
+from simulator.cloud import CloudServer
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 

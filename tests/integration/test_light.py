@@ -38,10 +38,9 @@ from homeassistant.util.color import value_to_brightness
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.const import DOMAIN
+from harness.hass import SetUpDevice
+from harness.platforms import assert_entities_match_snapshots, next_poll, translated_error
 from simulator import Simulator
-
-from .conftest import SetUpDevice
-from .platform_kit import assert_entities_match_snapshots, next_poll, translated_error
 
 CEILING = "light.living_room_ceiling_light"  # yeelink.light.color1: everything
 BEDSIDE = "light.bedside_lamp"  # yeelink.light.ct2: brightness and colour temperature, off

@@ -32,12 +32,11 @@ from custom_components.xiaomi_aiot.const import DOMAIN
 from custom_components.xiaomi_aiot.lock import XiaomiLock
 from custom_components.xiaomi_aiot.mapping import ROLES, RoleItem, plan_device
 from custom_components.xiaomi_aiot.miot import load_bundled_spec
+from harness.hass import SetUpDevice, add_by_hand
+from harness.platforms import assert_entities_match_snapshots, next_poll, pushed
+from harness.real_specs import real_models
 from simulator import Simulator, VirtualDevice
 from simulator.cloud import CloudServer
-from tests.real_specs import real_models
-
-from .conftest import SetUpDevice, add_by_hand
-from .platform_kit import assert_entities_match_snapshots, next_poll, pushed
 
 STATUS_SENSOR = "sensor.front_door_lock_lock_status"
 STATUS = (2, 5)

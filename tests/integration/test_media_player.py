@@ -40,15 +40,14 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
 
-from simulator import Simulator
-
-from .conftest import SetUpDevice
-from .platform_kit import (
+from harness.hass import SetUpDevice
+from harness.platforms import (
     assert_entities_match_snapshots,
     next_poll,
     spy_on_actions,
     translated_error,
 )
+from simulator import Simulator
 
 TV = "media_player.living_room_tv"  # HDMI 1, volume 25 of 50; no power property
 SPEAKER = "media_player.xiao_ai_speaker"  # volume 40, paused

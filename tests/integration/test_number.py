@@ -1,7 +1,7 @@
 """Numbers: writable numeric properties with a range, within the spec's bounds and step.
 
 The demo home's only ones are the air conditioners' fan percentage; the tests use the test-only
-humidifier (see `platform_kit`), whose number has a unit and a coarse step.
+humidifier (see `harness.platforms`), whose number has a unit and a coarse step.
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.mapping import generic_platform, plan_device
 from custom_components.xiaomi_aiot.miot import MiotSpec
-
-from .platform_kit import (
+from harness.platforms import (
     HUMIDIFIER_SPEC,
     assert_entities_match_snapshots,
     humidifier_device,

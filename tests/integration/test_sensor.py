@@ -26,15 +26,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
 
+from harness.hass import SetUpDevice
+from harness.platforms import assert_entities_match_snapshots, humidifier_device, next_poll
 from simulator import Simulator
-
-from .conftest import SetUpDevice
-from .platform_kit import (
-    all_entities_enabled,  # noqa: F401  (a fixture)
-    assert_entities_match_snapshots,
-    humidifier_device,
-    next_poll,
-)
 
 BATTERY = "sensor.front_door_lock_battery"
 LOCK_STATUS = "sensor.front_door_lock_lock_status"

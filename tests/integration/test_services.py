@@ -16,9 +16,8 @@ from homeassistant.util.yaml import load_yaml_dict
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot.const import DOMAIN
+from harness.hass import SetUpDevice, device_of
 from simulator import Simulator
-
-from .conftest import SetUpDevice, device_of
 
 SERVICES_YAML = Path(__file__).parents[2] / "custom_components" / DOMAIN / "services.yaml"
 

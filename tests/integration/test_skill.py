@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
-import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from email.utils import formatdate
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from aiohttp import ClientResponse
@@ -22,13 +18,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.xiaomi_aiot.voice import skill
+from harness.hass import SetUpDevice
+from harness.skill import KEY_ID, SECRET, encode, signed_headers, skill_request
 from simulator import Simulator
 
-from .conftest import SetUpDevice
-
-KEY_ID = "skill-key-1"
-SECRET = base64.b64encode(b"the skill's secret, 32 bytes long").decode()
-HOST = "home.example.com"
 LIGHT = "light.living_room_ceiling_light"
 
 type Post = Callable[..., Awaitable[ClientResponse]]
@@ -38,54 +31,6 @@ type Post = Callable[..., Awaitable[ClientResponse]]
 async def core(hass: HomeAssistant) -> None:
     """Home Assistant's core integration, which the conversation agents rely on."""
     assert await async_setup_component(hass, "homeassistant", {})
-
-
-def skill_request(query: str, *, request_id: str = "req-1", kind: int = 1) -> dict[str, Any]:
-    """A skill request as the Xiao Ai Open Platform sends it."""
-    return {
-        "version": "1.0",
-        "query": query,
-        "session": {
-            "session_id": "session-1",
-            "application": {"app_id": "app-1"},
-            "new": kind == 0,
-            "user": {"user_id": "user-1", "is_user_login": True},
-        },
-        "request": {
-            "type": kind,
-            "request_id": request_id,
-            "timestamp": 1700000000000,
-            "intent": {"query": query, "score": 0.9, "complete": True, "domain": "app"},
-            "slot_info": {"intent_name": "command", "slots": []},
-        },
-    }
-
-
-def signed_headers(
-    path: str,
-    body: bytes,
-    *,
-    key_id: str = KEY_ID,
-    secret: str = SECRET,
-    date: str | None = None,
-) -> dict[str, str]:
-    """The headers of a request signed as the module docstring describes (MIAI-HmacSHA256-V1)."""
-    date = date or formatdate(usegmt=True)
-    content_md5 = hashlib.md5(body).hexdigest()
-    text = "\n".join(["POST", path, "", date, HOST, "application/json", content_md5, ""])
-    digest = hmac.new(base64.b64decode(secret), text.encode(), hashlib.sha256).hexdigest()
-    return {
-        "Authorization": f"MIAI-HmacSHA256-V1 {key_id}::{digest}",
-        "X-Xiaomi-Date": date,
-        "Host": HOST,
-        "Content-Type": "application/json",
-        "Content-MD5": content_md5,
-    }
-
-
-def encode(payload: Any) -> bytes:
-    """A JSON body."""
-    return json.dumps(payload, ensure_ascii=False).encode()
 
 
 @pytest.fixture

@@ -29,9 +29,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.xiaomi_aiot.voice.skill import MAX_BODY_SIZE
-
-from .conftest import SetUpDevice
-from .test_skill import HOST, KEY_ID, SECRET, encode, skill_request
+from harness.hass import SetUpDevice
+from harness.skill import HOST, KEY_ID, SECRET, encode, skill_request
 
 WATCHED_LOGGERS = ("custom_components.xiaomi_aiot", "aiohttp.server", "homeassistant.components")
 NONCE = itertools.count()

@@ -12,9 +12,8 @@ from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot.const import DOMAIN
+from harness.hass import SetUpDevice, device_of
 from simulator import Simulator
-
-from .conftest import SetUpDevice, device_of
 
 SPEAKER = "xiaoai-speaker"
 

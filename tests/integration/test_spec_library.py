@@ -25,11 +25,11 @@ from custom_components.xiaomi_aiot.spec_library import (
     STORAGE_KEY,
     spec_issue_id,
 )
+from harness.hass import entry_for, sign_in
+from harness.net import first_address
+from harness.real_specs import ABSENT, REAL_SPEC_FILES
 from simulator import Simulator, load_home
 from simulator.cloud import CloudServer
-from tests.real_specs import ABSENT, REAL_SPEC_FILES
-
-from .conftest import entry_for, first_address, sign_in
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 

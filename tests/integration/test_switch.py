@@ -21,16 +21,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
 
-from simulator import Simulator
-
-from .conftest import SetUpDevice
-from .platform_kit import (
-    all_entities_enabled,  # noqa: F401  (a fixture)
+from harness.hass import SetUpDevice
+from harness.platforms import (
     assert_entities_match_snapshots,
     humidifier_device,
     next_poll,
     translated_error,
 )
+from simulator import Simulator
 
 ECO = "switch.living_room_air_conditioner_eco"
 AC = "switch.living_room_air_conditioner"

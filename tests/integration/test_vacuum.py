@@ -24,16 +24,14 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
 
-from simulator import VirtualDevice
-from simulator.cloud import CloudServer
-
-from .platform_kit import (  # noqa: F401
-    all_entities_enabled,
+from harness.platforms import (
     assert_real_platform_matches_snapshots,
     set_up_real,
     spy_on_actions,
     translated_error,
 )
+from simulator import VirtualDevice
+from simulator.cloud import CloudServer
 
 VACUUM = "roborock.vacuum.a15"
 STATUS, MODE = (2, 1), (2, 4)

@@ -32,18 +32,16 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
 
-from simulator import VirtualDevice
-from simulator.cloud import CloudServer
-from tests.real_specs import ABSENT, REAL_SPEC_FILES
-
-from .conftest import later
-from .platform_kit import (
+from harness.hass import later, until
+from harness.platforms import (
     assert_entities_match_snapshots,
     call_service,
     set_up_real,
     translated_error,
 )
-from .test_push import until
+from harness.real_specs import ABSENT, REAL_SPEC_FILES
+from simulator import VirtualDevice
+from simulator.cloud import CloudServer
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from types import SimpleNamespace
@@ -54,9 +53,10 @@ from custom_components.xiaomi_aiot.miot.mi_account import (
     MiTokens,
     MiWrongPasswordError,
 )
+from harness.html_server import serving_html
+from harness.net import first_address
 from simulator import Simulator, load_home
 from simulator.cloud import CloudServer
-from tests.html_server import serving_html
 
 USERNAME, PASSWORD = "alice@example.com", "correct horse"
 HOME: dict[str, Any] = {
@@ -118,7 +118,7 @@ class Env:
 @asynccontextmanager
 async def start_env(home: dict[str, Any], **server_options: Any) -> AsyncIterator[Env]:
     """Start a home, its cloud and a session that records every request's host and path."""
-    base = f"127.{random.randint(100, 254)}.{random.randint(0, 255)}.2"
+    base = first_address()
     sim = Simulator(load_home(home), first_address=base, seed=5)
     await sim.start()
     server = CloudServer(sim, **server_options)

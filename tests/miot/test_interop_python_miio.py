@@ -7,13 +7,13 @@ client; python-miio's `Message` codec would not share it.
 from __future__ import annotations
 
 import asyncio
-import random
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from miio import Device, DeviceException
 
+from harness.net import first_address
 from simulator import Simulator, load_home
 
 pytestmark = pytest.mark.interop
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.interop
 @pytest.fixture
 async def sim() -> AsyncIterator[Simulator]:
     """An air conditioner on a random loopback address at the standard port."""
-    base = f"127.{random.randint(100, 254)}.{random.randint(0, 255)}.2"
+    base = first_address()
     home = {
         "rooms": ["Study"],
         "devices": [{"id": "ac", "kind": "air_conditioner", "name": "AC", "room": "Study"}],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import random
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -19,6 +18,7 @@ from custom_components.xiaomi_aiot.miot import (
 from custom_components.xiaomi_aiot.miot.device import MiotDevice
 from custom_components.xiaomi_aiot.miot.lan import DeviceSession
 from custom_components.xiaomi_aiot.miot.udp import LanSocket
+from harness.net import first_address
 from simulator import Simulator, VirtualDevice, load_home
 
 HOME: dict[str, Any] = {
@@ -37,7 +37,7 @@ type Connect = Callable[..., MiotDevice]
 @pytest.fixture
 async def sim() -> AsyncIterator[Simulator]:
     """The home above on a random loopback range."""
-    base = f"127.{random.randint(100, 254)}.{random.randint(0, 255)}.2"
+    base = first_address()
     simulator = Simulator(load_home(HOME), first_address=base, seed=7)
     await simulator.start()
     yield simulator

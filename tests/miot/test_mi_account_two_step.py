@@ -17,19 +17,19 @@ from custom_components.xiaomi_aiot.miot.mi_account import (
     MiWrongCodeError,
 )
 from custom_components.xiaomi_aiot.miot.mi_api import MiAppClient
+from harness import xiaomi_hosts
+from harness.homes import MICLOUD_HOME as HOME
+from harness.mi_account import start
+from harness.net import first_address
 from simulator import Simulator, load_home
 from simulator.cloud import CloudServer
 from simulator.xiaomi import MASKED_EMAIL, MASKED_PHONE
-from tests.miot.test_mi_account import start
-from tests.simulator import xiaomi_hosts
-from tests.simulator.conftest import random_base
-from tests.simulator.test_sim_micloud import HOME
 
 
 @pytest.fixture
 async def cloud() -> AsyncIterator[CloudServer]:
     """The home's cloud with 2-step verification on, listening on loopback."""
-    sim = Simulator(load_home(HOME), first_address=random_base(), seed=1)
+    sim = Simulator(load_home(HOME), first_address=first_address(), seed=1)
     await sim.start()
     try:
         async with xiaomi_hosts.serving_cloud(sim) as server:

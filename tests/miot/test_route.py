@@ -7,7 +7,6 @@ simulator: the cloud logs every action it runs (`CloudServer.actions`), the LAN 
 
 from __future__ import annotations
 
-import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,7 @@ from custom_components.xiaomi_aiot.miot import (
 from custom_components.xiaomi_aiot.miot.cloud import CloudTransport, MiotCloud
 from custom_components.xiaomi_aiot.miot.lan import DeviceSession
 from custom_components.xiaomi_aiot.miot.route import Route, RoutedTransport
+from harness.net import first_address
 from simulator import Simulator, VirtualDevice, load_home
 from simulator.cloud import CloudServer
 
@@ -76,7 +76,7 @@ class Paths:
 @pytest.fixture
 async def paths() -> AsyncIterator[Paths]:
     """The home above on a random loopback range, its cloud, and a signed-in client."""
-    base = f"127.{random.randint(100, 254)}.{random.randint(0, 255)}.2"
+    base = first_address()
     sim = Simulator(load_home(HOME), first_address=base, seed=3)
     await sim.start()
     server = CloudServer(sim)

@@ -14,9 +14,9 @@ from typing import Final
 import pytest
 from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.core import HomeAssistant
 
-from .grammar.conftest import start_home
+from harness.homes import start_home
 
 AGENT: Final = "conversation.xiao_ai"
 NOT_EXPOSED: Final = {"zh-Hans": "没有开放给语音助手", "en": "is not exposed"}

@@ -24,10 +24,9 @@ from custom_components.xiaomi_aiot.const import (
     CONF_SKILL_SECRET,
 )
 from custom_components.xiaomi_aiot.voice import agent
+from harness.hass import AGENT, entity_id
+from harness.skill import KEY_ID, SECRET, encode, signed_headers, skill_request
 from simulator import Simulator
-from tests.integration.test_skill import KEY_ID, SECRET, encode, signed_headers, skill_request
-
-from .conftest import AGENT, entity_id
 
 LIGHT = "light.living_room_ceiling_light"
 CAR_LOCK = "lock.xiaomi_su7_door_lock"  # the front door has no lock entity

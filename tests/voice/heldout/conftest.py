@@ -13,14 +13,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
 
+from harness.hass import sign_in
+from harness.net import first_address
+from harness.real_specs import ABSENT, REAL_SPEC_FILES
 from simulator import Simulator, load_home
 from simulator.cloud import CloudServer
-from tests.integration.conftest import (  # noqa: F401  (fixture)
-    auto_enable_custom_integrations,
-    first_address,
-    sign_in,
-)
-from tests.real_specs import ABSENT, REAL_SPEC_FILES
 
 HOMES = Path(__file__).parents[3] / "simulator" / "homes"
 HOME_LANGUAGE = {"real_zh": "zh-Hans", "real_en": "en"}

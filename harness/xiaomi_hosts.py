@@ -1,6 +1,6 @@
 """Runs the simulator's cloud for `requests` clients that reach it through `XiaomiHostsAdapter`.
 
-The adapter and `routed_sessions` live in `tests.simulator.xiaomi_adapter` (which imports only
+The adapter and `routed_sessions` live in `harness.xiaomi_adapter` (which imports only
 `requests`, so the mijiaAPI driver can use it outside this environment); they are re-exported
 here.
 """
@@ -11,9 +11,9 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+from harness.xiaomi_adapter import XiaomiHostsAdapter, is_xiaomi, routed_sessions
 from simulator import Simulator
 from simulator.cloud import CloudServer
-from tests.simulator.xiaomi_adapter import XiaomiHostsAdapter, is_xiaomi, routed_sessions
 
 __all__ = [
     "TIMEOUT",

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
-from unittest.mock import PropertyMock, patch
+from unittest.mock import patch
 
 import pytest
 from homeassistant.const import ATTR_ENTITY_ID, Platform
@@ -27,18 +27,11 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.const import DOMAIN
 from custom_components.xiaomi_aiot.miot import MiotSpec, bundled_models, load_bundled_spec
+from harness.hass import VersionedSnapshotExtension, add_by_hand, entity_of, entry_for, later
+from harness.net import first_address
 from simulator import DeviceConfig, Home, Simulator, VirtualDevice
 from simulator.cloud import CloudServer
 from simulator.state import initial_state, parse_state
-
-from .conftest import (
-    VersionedSnapshotExtension,
-    add_by_hand,
-    entity_of,
-    entry_for,
-    first_address,
-    later,
-)
 
 
 async def next_poll(hass: HomeAssistant) -> None:
@@ -154,17 +147,6 @@ def spy_on_actions(device: VirtualDevice) -> list[tuple[int, int, list[Any]]]:
 
     device.run_action = recording  # type: ignore[method-assign]
     return calls
-
-
-@pytest.fixture
-def all_entities_enabled() -> Iterable[None]:
-    """Register every entity enabled, including those disabled by default."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        return_value=True,
-        new_callable=PropertyMock,
-    ):
-        yield
 
 
 HUMIDIFIER_MODEL = "test.humidifier.v1"

@@ -1,0 +1,19 @@
+"""Child processes a test or a benchmark starts: stopping them, always reaped."""
+
+from __future__ import annotations
+
+import subprocess
+
+STOP_TIMEOUT = 10.0
+"""Seconds a process has after SIGTERM before it is killed."""
+
+
+def stop_process(process: subprocess.Popen[str], timeout: float = STOP_TIMEOUT) -> None:
+    """SIGTERM, then SIGKILL if it lingers; always reaped."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
