@@ -212,21 +212,32 @@ async def poll_ours_plan(
 
 def poll_miio(targets: Sequence[Target], keys: list[Key], rounds: int, workers: int) -> Measurement:
     """Poll with python-miio: sequentially (`workers` 0) or in a thread pool."""
+    return poll_miio_batches([(t.address, t.token, [keys]) for t in targets], rounds, workers)
+
+
+def poll_miio_batches(
+    plan: Sequence[tuple[str, str, list[list[Key]]]], rounds: int, workers: int
+) -> Measurement:
+    """Poll with python-miio, each device (address, token) a `get_properties` per batch."""
     from miio.device import Device
     from miio.exceptions import DeviceException
 
     rss_start = current_rss_kib()
-    params = miio_params(keys)
-    devices = [Device(t.address, t.token, timeout=TIMEOUT) for t in targets]
+    devices = [
+        (Device(address, token, timeout=TIMEOUT), [miio_params(batch) for batch in batches])
+        for address, token, batches in plan
+    ]
 
-    def read(device: Device) -> float | None:
+    def read(item: tuple[Device, list[list[dict[str, Any]]]]) -> float | None:
+        device, requests = item
         start = time.perf_counter()
-        try:
-            reply = device.send("get_properties", params)
-        except DeviceException:
-            return None
-        if len(reply) != len(params) or any(item.get("code") != 0 for item in reply):
-            return None
+        for params in requests:
+            try:
+                reply = device.send("get_properties", params)
+            except DeviceException:
+                return None
+            if len(reply) != len(params) or any(answer.get("code") != 0 for answer in reply):
+                return None
         return time.perf_counter() - start
 
     pool = ThreadPoolExecutor(workers) if workers else None
@@ -234,7 +245,7 @@ def poll_miio(targets: Sequence[Target], keys: list[Key], rounds: int, workers: 
     def one_round() -> tuple[float, list[float | None]]:
         start = time.perf_counter()
         if pool is None:
-            latencies = [read(device) for device in devices]
+            latencies = [read(item) for item in devices]
         else:
             latencies = list(pool.map(read, devices))
         return time.perf_counter() - start, latencies
@@ -248,7 +259,7 @@ def poll_miio(targets: Sequence[Target], keys: list[Key], rounds: int, workers: 
         if pool is not None:
             pool.shutdown()
     client = "miio-pool" if workers else "miio-seq"
-    return summarize(client, len(targets), results, cpu_seconds, rss_start)
+    return summarize(client, len(plan), results, cpu_seconds, rss_start)
 
 
 def summarize(

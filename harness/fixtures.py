@@ -7,27 +7,39 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
 import pytest
+from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.xiaomi_aiot.const import DOMAIN
 from harness.hass import (
     DEMO_HOME,
     SetUpDevice,
     VersionedSnapshotExtension,
+    add_by_hand,
     entry_for,
     loaded_entry,
     sign_in,
 )
 from harness.net import first_address
+from harness.platforms import (
+    MatchSnapshots,
+    assert_entities_match_snapshots,
+    assert_every_platform_matches_snapshots,
+)
 from harness.real_specs import REAL_SPEC_FILES
-from simulator import Simulator, load_home
+from harness.skill import KEY_ID, SECRET
+from simulator import Simulator, VirtualDevice, load_home
 from simulator.cloud import CloudServer
 
 
@@ -119,3 +131,55 @@ async def real_device(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIt
     yield sim.devices["it"], server
     await server.stop()
     await sim.stop()
+
+
+@pytest.fixture
+async def client(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> TestClient:
+    """An HTTP client into Home Assistant's server, which no token is given to."""
+    assert await async_setup_component(hass, "http", {})
+    # As Home Assistant's server does when it starts: views may still be added while it runs.
+    hass.http.app.router.freeze = lambda: None  # type: ignore[method-assign]
+    return await hass_client_no_auth()
+
+
+@pytest.fixture
+async def skill_entry(set_up_device: SetUpDevice, client: TestClient) -> MockConfigEntry:
+    """The living-room light, its entry holding the skill's key."""
+    return await set_up_device(
+        "living-room-light", skill_key_id=KEY_ID, skill_secret=SECRET, scan_interval=30
+    )
+
+
+@pytest.fixture
+def devices_match_snapshots(
+    hass: HomeAssistant,
+    set_up_device: SetUpDevice,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> MatchSnapshots:
+    """Set up demo devices by id (none: take the entries set up already); check their entities,
+    registry entry and state, against `snapshots/` beside the test."""
+
+    async def match(*device_ids: str) -> None:
+        entries = [await set_up_device(device_id) for device_id in device_ids]
+        entries = entries or hass.config_entries.async_entries(DOMAIN)
+        await assert_entities_match_snapshots(hass, entity_registry, snapshot, entries)
+
+    return match
+
+
+@pytest.fixture
+def real_device_matches_snapshots(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    versioned_snapshot: SnapshotAssertion,
+    real_device: tuple[VirtualDevice, CloudServer],
+) -> Callable[[], Awaitable[None]]:
+    """Add the real model by hand; check every platform's entities against `snapshots/`."""
+
+    async def match() -> None:
+        device, server = real_device
+        entry_id = await add_by_hand(hass, device, server.url)
+        assert_every_platform_matches_snapshots(hass, entity_registry, versioned_snapshot, entry_id)
+
+    return match

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 import socket
+import sys
+from collections.abc import Sequence
 
 
 def first_address(last_third: int = 255) -> str:
@@ -24,8 +26,34 @@ def outside_homes() -> str:
     return f"127.{random.randint(1, 99)}.{random.randint(0, 255)}.{random.randint(2, 254)}"
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port free on the host now."""
-    with socket.socket() as probe:
-        probe.bind((host, 0))
+def free_port(host: str = "127.0.0.1", port: int = 0) -> int:
+    """`port` (a free one for 0), once it is sure to be free on the host now; OSError if taken.
+
+    A port left in TIME_WAIT by a server that just stopped counts as free: it can be listened on.
+    """
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
         return int(probe.getsockname()[1])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m harness.net PROGRAM HOST PORT OPTION`: print a port `free_port` finds free.
+
+    `script/develop` checks its ports with it: when one is taken it says so, as PROGRAM, and
+    names the OPTION that moves it.
+    """
+    program, host, port, option = argv or sys.argv[1:]
+    try:
+        print(free_port(host, int(port)))
+    except OSError as err:
+        print(
+            f"{program}: cannot listen on {host}:{port} ({err.strerror}): use another {option}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -8,7 +8,7 @@ Assistant as if it were bundled, so those platforms are tested over UDP like the
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +55,10 @@ async def assert_entities_match_snapshots(
     extended = snapshot.use_extension(VersionedSnapshotExtension)
     for entry in entries:
         await snapshot_platform(hass, entity_registry, extended, entry.entry_id)
+
+
+type MatchSnapshots = Callable[..., Awaitable[None]]
+"""Set up the demo devices of these ids; their entities against `snapshots/`."""
 
 
 async def assert_real_platform_matches_snapshots(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 STOP_TIMEOUT = 10.0
@@ -17,3 +18,14 @@ def stop_process(process: subprocess.Popen[str], timeout: float = STOP_TIMEOUT) 
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def alive(pid: int) -> bool:
+    """Whether a process of this id exists (one of another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -24,6 +24,7 @@ import homeassistant
 import pytest
 
 from harness import net
+from harness.processes import alive
 from simulator import load_home
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,15 +57,6 @@ pytestmark = [
     pytest.mark.skipif(sys.platform != "linux", reason="needs 127.x.y.z on loopback (Linux)"),
     pytest.mark.skipif(FRONTEND_MISMATCH is not None, reason=str(FRONTEND_MISMATCH)),
 ]
-
-
-def gone(pid: int) -> bool:
-    """Whether a process no longer exists."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
 
 
 def develop(config: Path, first_address: str, cloud_port: int) -> str:
@@ -113,7 +105,7 @@ def develop(config: Path, first_address: str, cloud_port: int) -> str:
 
     pids = re.search(r"simulator \(pid (\d+)\) and Home Assistant \(pid (\d+)\)", output)
     assert pids is not None, output
-    assert all(gone(int(pid)) for pid in pids.groups()), output
+    assert all(not alive(int(pid)) for pid in pids.groups()), output
     assert f"cloud=http://127.0.0.1:{cloud_port} " in output
     return output
 

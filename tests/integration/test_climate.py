@@ -35,11 +35,13 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
-from syrupy.assertion import SnapshotAssertion
 
 from harness.hass import SetUpDevice
-from harness.platforms import assert_entities_match_snapshots, next_poll, translated_error
+from harness.platforms import (
+    MatchSnapshots,
+    next_poll,
+    translated_error,
+)
 from simulator import Simulator
 
 LIVING_ROOM = "climate.living_room_air_conditioner"  # on, cool, 24 °C, fan auto
@@ -64,14 +66,10 @@ async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -
 
 
 async def test_air_conditioners_match_their_snapshots(
-    hass: HomeAssistant,
-    set_up_device: SetUpDevice,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
+    devices_match_snapshots: MatchSnapshots,
 ) -> None:
     """One climate entity per air conditioner, named after the device."""
-    entries = [await set_up_device(device) for device in ("living-room-ac", "bedroom-ac")]
-    await assert_entities_match_snapshots(hass, entity_registry, snapshot, entries)
+    await devices_match_snapshots("living-room-ac", "bedroom-ac")
 
 
 async def test_air_conditioner_offers_the_modes_range_and_step_of_its_spec(

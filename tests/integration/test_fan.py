@@ -6,17 +6,15 @@ call changes the simulated device at the real ids.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
-from syrupy.assertion import SnapshotAssertion
 
 from harness.hass import add_by_hand, entity_of, later
 from harness.platforms import (
     assert_a_refused_power_on_is_translated,
-    assert_every_platform_matches_snapshots,
     changed_by_hand,
     set_up_real,
 )
@@ -31,15 +29,10 @@ FAN_TYPES = ("fan", "air-purifier")
 
 @pytest.mark.parametrize("real_device", ["dmaker.fan.p5", "zhimi.airpurifier.ma4"], indirect=True)
 async def test_a_real_fan_and_purifier_match_their_snapshots(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    versioned_snapshot: SnapshotAssertion,
-    real_device: tuple[VirtualDevice, CloudServer],
+    real_device_matches_snapshots: Callable[[], Awaitable[None]],
 ) -> None:
     """Their entities: one fan entity, and what remains of the spec around it."""
-    device, server = real_device
-    entry_id = await add_by_hand(hass, device, server.url)
-    assert_every_platform_matches_snapshots(hass, entity_registry, versioned_snapshot, entry_id)
+    await real_device_matches_snapshots()
 
 
 CALLS = {

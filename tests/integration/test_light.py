@@ -33,13 +33,15 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
 from homeassistant.util.color import value_to_brightness
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.const import DOMAIN
 from harness.hass import SetUpDevice
-from harness.platforms import assert_entities_match_snapshots, next_poll, translated_error
+from harness.platforms import (
+    MatchSnapshots,
+    next_poll,
+    translated_error,
+)
 from simulator import Simulator
 
 CEILING = "light.living_room_ceiling_light"  # yeelink.light.color1: everything
@@ -69,18 +71,9 @@ async def turn_off(hass: HomeAssistant, entity_id: str) -> None:
     )
 
 
-async def test_lights_match_their_snapshots(
-    hass: HomeAssistant,
-    set_up_device: SetUpDevice,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_lights_match_their_snapshots(devices_match_snapshots: MatchSnapshots) -> None:
     """One light per device, named after it, with the colour modes its model has."""
-    entries = [
-        await set_up_device(device)
-        for device in ("living-room-light", "bedroom-light", "study-lamp")
-    ]
-    await assert_entities_match_snapshots(hass, entity_registry, snapshot, entries)
+    await devices_match_snapshots("living-room-light", "bedroom-light", "study-lamp")
 
 
 async def test_each_light_offers_what_its_model_can_do(

@@ -37,12 +37,10 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
-from syrupy.assertion import SnapshotAssertion
 
 from harness.hass import SetUpDevice
 from harness.platforms import (
-    assert_entities_match_snapshots,
+    MatchSnapshots,
     next_poll,
     spy_on_actions,
     translated_error,
@@ -71,14 +69,10 @@ async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -
 
 
 async def test_television_and_speaker_match_their_snapshots(
-    hass: HomeAssistant,
-    set_up_device: SetUpDevice,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
+    devices_match_snapshots: MatchSnapshots,
 ) -> None:
     """A TV and a speaker, each named after its device, with their device classes."""
-    entries = [await set_up_device(device) for device in ("living-room-tv", "xiaoai-speaker")]
-    await assert_entities_match_snapshots(hass, entity_registry, snapshot, entries)
+    await devices_match_snapshots("living-room-tv", "xiaoai-speaker")
 
 
 async def test_television_offers_power_sources_and_playback(

@@ -15,7 +15,6 @@ from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.xiaomi_aiot.voice import skill
 from harness.hass import SetUpDevice
@@ -34,25 +33,8 @@ async def core(hass: HomeAssistant) -> None:
 
 
 @pytest.fixture
-async def client(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> TestClient:
-    """An HTTP client into Home Assistant's server, which no token is given to."""
-    assert await async_setup_component(hass, "http", {})
-    # As Home Assistant's server does when it starts: views may still be added while it runs.
-    hass.http.app.router.freeze = lambda: None  # type: ignore[method-assign]
-    return await hass_client_no_auth()
-
-
-@pytest.fixture
-async def entry(set_up_device: SetUpDevice, client: TestClient) -> MockConfigEntry:
-    """The living-room light, its entry holding the skill's key."""
-    return await set_up_device(
-        "living-room-light", skill_key_id=KEY_ID, skill_secret=SECRET, scan_interval=30
-    )
-
-
-@pytest.fixture
-async def post(client: TestClient, entry: MockConfigEntry) -> Post:
-    """Post a body to the entry's skill endpoint; signed unless headers are given."""
+async def post(client: TestClient, skill_entry: MockConfigEntry) -> Post:
+    """Post a body to the skill_entry's skill endpoint; signed unless headers are given."""
 
     async def send(
         body: bytes,
@@ -60,7 +42,7 @@ async def post(client: TestClient, entry: MockConfigEntry) -> Post:
         *,
         path: str | None = None,
     ) -> ClientResponse:
-        path = path or f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}"
+        path = path or f"/api/xiaomi_aiot/xiaoai/{skill_entry.entry_id}"
         return await client.post(
             path, data=body, headers=signed_headers(path, body) if headers is None else headers
         )
@@ -157,11 +139,11 @@ async def test_unsigned_forged_and_stale_requests_are_refused_and_change_nothing
     hass: HomeAssistant,
     sim: Simulator,
     post: Post,
-    entry: MockConfigEntry,
+    skill_entry: MockConfigEntry,
     headers: Callable[[str], dict[str, str]],
 ) -> None:
     """401 with a JSON error, and the light stays on."""
-    path = f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}"
+    path = f"/api/xiaomi_aiot/xiaoai/{skill_entry.entry_id}"
     await refused(await post(BODY, headers(path)), 401, "unauthorized")
     await hass.async_block_till_done()
     assert sim.devices["living-room-light"].get(2, 1) is True
@@ -169,10 +151,10 @@ async def test_unsigned_forged_and_stale_requests_are_refused_and_change_nothing
 
 
 async def test_a_replayed_request_is_refused(
-    hass: HomeAssistant, sim: Simulator, post: Post, entry: MockConfigEntry
+    hass: HomeAssistant, sim: Simulator, post: Post, skill_entry: MockConfigEntry
 ) -> None:
     """The same signed request again, or its request id re-signed later, does nothing."""
-    path = f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}"
+    path = f"/api/xiaomi_aiot/xiaoai/{skill_entry.entry_id}"
     headers = signed_headers(path, BODY)
     assert (await post(BODY, headers)).status == 200
     await hass.async_block_till_done()
@@ -189,11 +171,11 @@ async def test_a_request_is_remembered_while_its_date_would_pass(
     hass: HomeAssistant,
     sim: Simulator,
     post: Post,
-    entry: MockConfigEntry,
+    skill_entry: MockConfigEntry,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Dated ahead of now, a request stays fresh longer than the window: so does its memory."""
-    path = f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}"
+    path = f"/api/xiaomi_aiot/xiaoai/{skill_entry.entry_id}"
     headers = signed_headers(path, BODY, date=formatdate(time.time() + 250, usegmt=True))
     assert (await post(BODY, headers)).status == 200
     await hass.async_block_till_done()
@@ -207,7 +189,11 @@ async def test_a_request_is_remembered_while_its_date_would_pass(
 
 
 async def test_an_oversized_body_is_refused_unread(
-    hass: HomeAssistant, sim: Simulator, client: TestClient, entry: MockConfigEntry, post: Post
+    hass: HomeAssistant,
+    sim: Simulator,
+    client: TestClient,
+    skill_entry: MockConfigEntry,
+    post: Post,
 ) -> None:
     """413 whether the size is announced or the body just keeps coming (chunked)."""
     request = skill_request("turn off the living room ceiling light")
@@ -215,7 +201,7 @@ async def test_an_oversized_body_is_refused_unread(
     body = encode(request)
     await refused(await post(body), 413, "too_large")
 
-    path = f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}"
+    path = f"/api/xiaomi_aiot/xiaoai/{skill_entry.entry_id}"
 
     async def chunks() -> AsyncIterator[bytes]:
         for start in range(0, len(body), 8192):
@@ -255,10 +241,10 @@ async def test_without_a_configured_secret_everything_is_refused(
 
 
 async def test_the_endpoint_needs_no_home_assistant_token(
-    client: TestClient, entry: MockConfigEntry
+    client: TestClient, skill_entry: MockConfigEntry
 ) -> None:
     """Xiao Ai's servers carry none: a GET is simply not allowed, not unauthorised."""
-    response = await client.get(f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}")
+    response = await client.get(f"/api/xiaomi_aiot/xiaoai/{skill_entry.entry_id}")
     assert response.status == 405
 
 

@@ -19,11 +19,10 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from syrupy.assertion import SnapshotAssertion
 
 from harness.hass import SetUpDevice
 from harness.platforms import (
-    assert_entities_match_snapshots,
+    MatchSnapshots,
     humidifier_device,
     next_poll,
     translated_error,
@@ -50,15 +49,9 @@ async def call(hass: HomeAssistant, service: str, entity_id: str) -> None:
 
 
 @pytest.mark.usefixtures("all_entities_enabled")
-async def test_switches_match_their_snapshots(
-    hass: HomeAssistant,
-    set_up_device: SetUpDevice,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_switches_match_their_snapshots(devices_match_snapshots: MatchSnapshots) -> None:
     """Every writable boolean of both air conditioners, each with a translated name."""
-    entries = [await set_up_device(device) for device in ("living-room-ac", "bedroom-ac")]
-    await assert_entities_match_snapshots(hass, entity_registry, snapshot, entries)
+    await devices_match_snapshots("living-room-ac", "bedroom-ac")
 
 
 async def test_niche_switches_are_disabled_and_settings_are_configuration(

@@ -29,12 +29,10 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
-from syrupy.assertion import SnapshotAssertion
 
 from harness.hass import later, until
 from harness.platforms import (
-    assert_entities_match_snapshots,
+    MatchSnapshots,
     call_service,
     set_up_real,
     translated_error,
@@ -70,16 +68,12 @@ async def e1(
 
 
 @pytest.mark.parametrize("real_device", [E1], indirect=True)
+@pytest.mark.usefixtures("e1")
 async def test_a_real_water_heater_matches_its_snapshot(
-    hass: HomeAssistant,
-    e1: tuple[VirtualDevice, str],
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
+    devices_match_snapshots: MatchSnapshots,
 ) -> None:
     """One water heater named after the device; status a sensor beside it."""
-    await assert_entities_match_snapshots(
-        hass, entity_registry, snapshot, hass.config_entries.async_entries("xiaomi_aiot")
-    )
+    await devices_match_snapshots()
 
 
 @pytest.mark.parametrize("real_device", [E1], indirect=True)
