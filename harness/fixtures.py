@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
 import pytest
 from aiohttp.test_utils import TestClient
+from homeassistant.config_entries import ConfigEntriesFlowManager, OptionsFlowManager
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowManager
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -38,7 +40,9 @@ from harness.platforms import (
     assert_every_platform_matches_snapshots,
 )
 from harness.real_specs import REAL_SPEC_FILES
+from harness.simulated import serving_cloud, simulated_home
 from harness.skill import KEY_ID, SECRET
+from harness.translations import ROUTES_STEP, ZH_HANS, translation_problems
 from simulator import Simulator, VirtualDevice, load_home
 from simulator.cloud import CloudServer
 
@@ -102,10 +106,8 @@ async def demo_entries(
 @pytest.fixture
 async def cloud(sim: Simulator) -> AsyncIterator[CloudServer]:
     """The demo home's Xiaomi cloud on a loopback port."""
-    server = CloudServer(sim)
-    await server.start(port=0)
-    yield server
-    await server.stop()
+    async with serving_cloud(sim) as server:
+        yield server
 
 
 @pytest.fixture
@@ -123,14 +125,8 @@ async def real_device(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIt
         "rooms": ["Room"],
         "devices": [{"id": "it", "kind": "device", "model": model, "name": "It", "room": "Room"}],
     }
-    home = await asyncio.get_running_loop().run_in_executor(None, load_home, home_data, tmp_path)
-    sim = Simulator(home, first_address=first_address(), seed=4)
-    await sim.start()
-    server = CloudServer(sim)
-    await server.start(port=0)
-    yield sim.devices["it"], server
-    await server.stop()
-    await sim.stop()
+    async with simulated_home(home_data, seed=4, folder=tmp_path) as (sim, server):
+        yield sim.devices["it"], server
 
 
 @pytest.fixture
@@ -183,3 +179,28 @@ def real_device_matches_snapshots(
         assert_every_platform_matches_snapshots(hass, entity_registry, versioned_snapshot, entry_id)
 
     return match
+
+
+@pytest.fixture
+def every_flow_result_is_translated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Check each step's result of our flows against strings.json and the Chinese translation as
+    the flows run."""
+    handle_step = FlowManager._async_handle_step
+    problems: list[str] = []
+
+    async def checked(self: FlowManager[Any, Any, Any], flow: Any, *args: Any) -> Any:
+        result = await handle_step(self, flow, *args)
+        if isinstance(self, ConfigEntriesFlowManager) and flow.handler == DOMAIN:
+            problems.extend(translation_problems("config", result))
+            problems.extend(
+                f"zh-Hans: {p}" for p in translation_problems("config", result, ZH_HANS)
+            )
+        elif isinstance(self, OptionsFlowManager):
+            for strings in (None, ZH_HANS):
+                found = translation_problems("options", result, strings)
+                problems.extend(p for p in found if not p.startswith(ROUTES_STEP))
+        return result
+
+    monkeypatch.setattr(FlowManager, "_async_handle_step", checked)
+    yield
+    assert problems == []

@@ -12,7 +12,7 @@ from homeassistant import const as ha_const
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_TOKEN
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceResponse
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -28,7 +28,7 @@ from custom_components.xiaomi_aiot.const import (
     CONF_SPEC_SERVER,
     DOMAIN,
 )
-from simulator import VirtualDevice
+from simulator import Simulator, VirtualDevice
 from simulator.cloud import CloudServer
 
 HOMES = Path(__file__).resolve().parents[1] / "simulator" / "homes"
@@ -80,6 +80,22 @@ def device_of(hass: HomeAssistant, did: str | int) -> dr.DeviceEntry | None:
         if device := by_identifier(identifier, entry.entry_id):
             return device  # type: ignore[no-any-return]
     return None
+
+
+def device_id(hass: HomeAssistant, sim: Simulator, device: str) -> str:
+    """The device registry id of a simulated device set up in Home Assistant."""
+    entry = device_of(hass, sim.devices[device].did)
+    assert entry is not None
+    return entry.id
+
+
+async def service_call(
+    hass: HomeAssistant, service: str, data: dict[str, Any], *, response: bool = False
+) -> ServiceResponse:
+    """Call one of the integration's services and wait for it; its response when asked for."""
+    return await hass.services.async_call(
+        DOMAIN, service, data, blocking=True, return_response=response
+    )
 
 
 def entity_of(hass: HomeAssistant, device: VirtualDevice, domain: str, key: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +11,8 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.setup import async_setup_component
 
 from harness.hass import HOMES, expose_all, loaded_entry, sign_in
-from harness.net import first_address
-from simulator import Simulator, load_home
-from simulator.cloud import CloudServer
+from harness.simulated import simulated_home
+from simulator import Simulator
 
 CLOUD_HOME: dict[str, Any] = {
     "home_name": "Cloud Home",
@@ -63,12 +61,8 @@ async def start_home(
 
     `expose`: every entity exposed to Assist, else Home Assistant's default exposure.
     """
-    home = await asyncio.get_running_loop().run_in_executor(None, load_home, home_file(language))
-    sim = Simulator(home, first_address=first_address(), seed=1)
-    await sim.start()
-    server = CloudServer(sim)
-    await server.start(port=0)
-    try:
+    async with simulated_home(home_file(language), seed=1) as (sim, server):
+        account = sim.home.account
         assert await async_setup_component(hass, "homeassistant", {})
         assert await async_setup_component(hass, "conversation", {})
         if zones:
@@ -76,15 +70,10 @@ async def start_home(
         user = await hass.auth.async_create_user(SPEAKER[language])
         person = {"id": "speaker", "name": SPEAKER[language], "user_id": user.id}
         assert await async_setup_component(hass, "person", {"person": [person]})
-        result = await sign_in(
-            hass, server, username=home.account.username, password=home.account.password
-        )
+        result = await sign_in(hass, server, username=account.username, password=account.password)
         entry = loaded_entry(hass, result)
         await hass.async_block_till_done()
         if expose:
             expose_all(hass, entry.entry_id)
         await hass.async_block_till_done()
         yield RealHome(sim, Context(user_id=user.id))
-    finally:
-        await server.stop()
-        await sim.stop()

@@ -115,6 +115,18 @@ async def translated_error(
     return caught.value
 
 
+async def assert_a_refused_write_is_translated(
+    device: VirtualDevice, key: str, call: Awaitable[Any], code: int = -4004
+) -> None:
+    """The device answers `code` for property `key` ("2.2"): the call raises a translated device
+    error that names the code. The device's errors are cleared afterwards."""
+    device.apply_faults({"property_errors": {key: code}})
+    error = await translated_error(call)
+    assert error.translation_key == "device_error"
+    assert str(code) in str(error)
+    device.apply_faults({"property_errors": {}})
+
+
 async def assert_a_refused_power_on_is_translated(
     hass: HomeAssistant, device: VirtualDevice, domain: str, entity_id: str
 ) -> None:

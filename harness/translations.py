@@ -56,3 +56,7 @@ def translation_problems(
             needed = {name for _, name, _, _ in string.Formatter().parse(text) if name}
             problems += [f"{category}.{'.'.join(path)} needs {{{name}}}" for name in needed - given]
     return problems
+
+
+ROUTES_STEP = "options.step.routes.data."
+"""The routes form's fields are the devices' names, shown as they are: no translation."""

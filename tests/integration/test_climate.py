@@ -39,6 +39,7 @@ from homeassistant.exceptions import ServiceValidationError
 from harness.hass import SetUpDevice
 from harness.platforms import (
     MatchSnapshots,
+    assert_a_refused_write_is_translated,
     next_poll,
     translated_error,
 )
@@ -308,13 +309,7 @@ async def test_a_target_the_unit_refuses_is_a_translated_device_error(
     """The unit answers an error code for its target temperature; the user sees the code."""
     await set_up_device("living-room-ac")
     device = sim.devices["living-room-ac"]
-    device.apply_faults({"property_errors": {"2.4": -4004}})
-
-    error = await translated_error(
-        call(hass, SERVICE_SET_TEMPERATURE, LIVING_ROOM, **{ATTR_TEMPERATURE: 26})
+    await assert_a_refused_write_is_translated(
+        device, "2.4", call(hass, SERVICE_SET_TEMPERATURE, LIVING_ROOM, **{ATTR_TEMPERATURE: 26})
     )
-
-    assert error.translation_key == "device_error"
-    assert "-4004" in str(error)
-    device.apply_faults({"property_errors": {}})
     assert device.get(*TARGET) == 24

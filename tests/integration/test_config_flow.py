@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from ipaddress import ip_address
 from pathlib import Path
@@ -15,14 +15,12 @@ import voluptuous as vol
 from homeassistant.config_entries import (
     SOURCE_USER,
     SOURCE_ZEROCONF,
-    ConfigEntriesFlowManager,
     ConfigEntryState,
     ConfigFlowResult,
-    OptionsFlowManager,
 )
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_SCAN_INTERVAL, CONF_TOKEN, STATE_ON
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowManager, FlowResultType, InvalidData
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -30,9 +28,10 @@ from custom_components.xiaomi_aiot.const import CONF_DID, CONF_MAC, CONF_MODEL, 
 from custom_components.xiaomi_aiot.miot.lan import PORT
 from custom_components.xiaomi_aiot.miot.packet import HEADER, HEADER_SIZE, MAGIC, FrameCodec
 from harness.hass import SetUpDevice, entry_for, sign_in
-from harness.net import first_address, outside_homes
-from harness.translations import STRINGS, ZH_HANS, translation_problems
-from simulator import Simulator, VirtualDevice, load_home
+from harness.net import outside_homes
+from harness.simulated import simulated_home
+from harness.translations import STRINGS, ZH_HANS
+from simulator import Simulator, VirtualDevice
 from simulator.cloud import CloudServer
 
 NEW_TOKEN = "0123456789abcdef0123456789abcdef"
@@ -41,23 +40,7 @@ NEW_TOKEN = "0123456789abcdef0123456789abcdef"
 # --- every key a flow shows must be translated -------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def every_flow_result_is_translated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Check each step's result of our flows against strings.json as the flows run."""
-    handle_step = FlowManager._async_handle_step
-    problems: list[str] = []
-
-    async def checked(self: FlowManager[Any, Any, Any], flow: Any, *args: Any) -> Any:
-        result = await handle_step(self, flow, *args)
-        if isinstance(self, ConfigEntriesFlowManager) and flow.handler == DOMAIN:
-            problems.extend(translation_problems("config", result))
-        elif isinstance(self, OptionsFlowManager):
-            problems.extend(translation_problems("options", result))
-        return result
-
-    monkeypatch.setattr(FlowManager, "_async_handle_step", checked)
-    yield
-    assert problems == []
+pytestmark = pytest.mark.usefixtures("every_flow_result_is_translated")
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -719,25 +702,19 @@ async def test_a_device_with_nothing_to_read_is_added(hass: HomeAssistant, tmp_p
             }
         ],
     }
-    loaded = await asyncio.get_running_loop().run_in_executor(None, load_home, home, tmp_path)
-    sim = Simulator(loaded, first_address=first_address(), seed=4)
-    await sim.start()
-    server = CloudServer(sim)
-    await server.start(port=0)
-    try:
-        device = sim.devices["it"]
-        result = await submit(
-            hass,
-            await start_adding_by_hand(hass),
-            host=device.address,
-            token=device.token,
-            spec_server=server.url,
-        )
-        assert result["type"] is FlowResultType.CREATE_ENTRY
-        assert result["data"][CONF_MODEL] == "acme.switch.pulse"
-        await hass.async_block_till_done()
-    finally:
-        for entry in hass.config_entries.async_entries(DOMAIN):
-            await hass.config_entries.async_unload(entry.entry_id)
-        await server.stop()
-        await sim.stop()
+    async with simulated_home(home, seed=4, folder=tmp_path) as (sim, server):
+        try:
+            device = sim.devices["it"]
+            result = await submit(
+                hass,
+                await start_adding_by_hand(hass),
+                host=device.address,
+                token=device.token,
+                spec_server=server.url,
+            )
+            assert result["type"] is FlowResultType.CREATE_ENTRY
+            assert result["data"][CONF_MODEL] == "acme.switch.pulse"
+            await hass.async_block_till_done()
+        finally:
+            for entry in hass.config_entries.async_entries(DOMAIN):
+                await hass.config_entries.async_unload(entry.entry_id)

@@ -39,6 +39,7 @@ from custom_components.xiaomi_aiot.const import DOMAIN
 from harness.hass import SetUpDevice
 from harness.platforms import (
     MatchSnapshots,
+    assert_a_refused_write_is_translated,
     next_poll,
     translated_error,
 )
@@ -299,13 +300,9 @@ async def test_a_write_the_device_refuses_is_a_translated_device_error(
     """The device answers an error code for brightness: the user sees the code."""
     await set_up_device("living-room-light")
     device = sim.devices["living-room-light"]
-    device.apply_faults({"property_errors": {"2.2": -4004}})
-
-    error = await translated_error(turn_on(hass, CEILING, **{ATTR_BRIGHTNESS: 26}))
-
-    assert error.translation_key == "device_error"
-    assert "-4004" in str(error)
-    device.apply_faults({"property_errors": {}})
+    await assert_a_refused_write_is_translated(
+        device, "2.2", turn_on(hass, CEILING, **{ATTR_BRIGHTNESS: 26})
+    )
     assert device.get(*BRIGHTNESS) == 80
 
 

@@ -23,9 +23,9 @@ from homeassistant.helpers import entity_registry as er
 from harness.hass import SetUpDevice
 from harness.platforms import (
     MatchSnapshots,
+    assert_a_refused_write_is_translated,
     humidifier_device,
     next_poll,
-    translated_error,
 )
 from simulator import Simulator
 
@@ -144,13 +144,7 @@ async def test_a_switch_the_device_refuses_is_a_translated_device_error(
     """The unit answers an error code for eco: the switch stays off and the user sees why."""
     await set_up_device("living-room-ac")
     device = sim.devices["living-room-ac"]
-    device.apply_faults({"property_errors": {"2.7": -4004}})
-
-    error = await translated_error(call(hass, SERVICE_TURN_ON, ECO))
-
-    assert error.translation_key == "device_error"
-    assert "-4004" in str(error)
-    device.apply_faults({"property_errors": {}})
+    await assert_a_refused_write_is_translated(device, "2.7", call(hass, SERVICE_TURN_ON, ECO))
     assert device.get(*ECO_PROPERTY) is False
     await next_poll(hass)
     assert hass.states.get(ECO).state == STATE_OFF
