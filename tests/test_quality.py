@@ -2,7 +2,8 @@
 
 Manifest order, PARALLEL_UPDATES, translations that cover every key the code uses (with the
 same placeholders in every language), an up-to-date en.json, icons for real translation keys,
-services.yaml agreeing with the services' strings, and every quality-scale rule given a status.
+and services.yaml agreeing with the services' strings. test_quality_scale.py checks
+quality_scale.yaml against the code.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from homeassistant import const as ha_const
 from homeassistant.const import Platform
 from homeassistant.helpers import selector
 
-from custom_components.xiaomi_aiot import PLATFORMS
+from custom_components.xiaomi_aiot.integration import PLATFORMS
 from custom_components.xiaomi_aiot.mapping import ROLES, TRAITS, DevicePlan, plan_device
 from custom_components.xiaomi_aiot.miot import bundled_models, load_bundled_spec
 
@@ -502,43 +503,3 @@ def test_services_yaml_selectors_are_valid() -> None:
             selector.validate_selector(spec["selector"])
             if "device" in spec["selector"]:
                 assert spec["selector"]["device"]["integration"] == COMPONENT.name
-
-
-# --- quality scale --------------------------------------------------------------------------
-
-QUALITY_RULES = {
-    "bronze": (
-        "action-setup appropriate-polling brands common-modules config-flow-test-coverage "
-        "config-flow dependency-transparency docs-actions docs-high-level-description "
-        "docs-installation-instructions docs-removal-instructions entity-event-setup "
-        "entity-unique-id has-entity-name runtime-data test-before-configure "
-        "test-before-setup unique-config-entry"
-    ),
-    "silver": (
-        "action-exceptions config-entry-unloading docs-configuration-parameters "
-        "docs-installation-parameters entity-unavailable integration-owner "
-        "log-when-unavailable parallel-updates reauthentication-flow test-coverage"
-    ),
-    "gold": (
-        "devices diagnostics discovery-update-info discovery docs-data-update docs-examples "
-        "docs-known-limitations docs-supported-devices docs-supported-functions "
-        "docs-troubleshooting docs-use-cases dynamic-devices entity-category "
-        "entity-device-class entity-disabled-by-default entity-translations "
-        "exception-translations icon-translations reconfiguration-flow repair-issues "
-        "stale-devices"
-    ),
-    "platinum": "async-dependency inject-websession strict-typing",
-}
-"""Home Assistant's integration quality scale, tier by tier."""
-
-
-def test_quality_scale_lists_every_rule_with_a_status() -> None:
-    """Each rule is done, todo, or exempt with the reason."""
-    rules = yaml.safe_load((COMPONENT / "quality_scale.yaml").read_text("utf-8"))["rules"]
-    expected = {rule for tier in QUALITY_RULES.values() for rule in tier.split()}
-    assert sorted(set(rules) ^ expected) == []
-    for rule, value in rules.items():
-        status = value if isinstance(value, str) else value["status"]
-        assert status in {"done", "todo", "exempt"}, rule
-        if status == "exempt":
-            assert value["comment"].strip(), rule

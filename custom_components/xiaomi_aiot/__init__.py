@@ -86,12 +86,3 @@ async def async_unload_entry(hass: HomeAssistant, entry: XiaomiConfigEntry) -> b
     from . import integration  # noqa: PLC0415 - imported above, off the event loop
 
     return await integration.async_unload_entry(hass, entry)
-
-
-def __getattr__(name: str) -> Any:
-    """`PLATFORMS`, the entity platforms, is the integration's; nothing else is looked up."""
-    if name == "PLATFORMS":
-        from . import integration  # noqa: PLC0415 - see the top
-
-        return integration.PLATFORMS
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -29,10 +29,13 @@ def lock_targets(intent_obj: intent.Intent) -> list[State]:
         car = car_of(intent_obj.hass)
         entity_id = car.entity(KEY_LOCK) if car else None
         state = intent_obj.hass.states.get(entity_id) if entity_id else None
-        if state is None:
-            raise intent.IntentHandleError("no car lock")
-        return exposed(intent_obj.hass, [state], state.name)
+        return [] if state is None else exposed(intent_obj.hass, [state], state.name)
     return targets(intent_obj, ["lock"], car_fallback=False, prefer_on=False)[:1]
+
+
+def _no_lock(intent_obj: intent.Intent) -> str:
+    """The answer when there is nothing to lock: no car (or car lock), or no door lock."""
+    return "no_car" if slot(intent_obj, "target") == "car" else "no_door_lock"
 
 
 async def _lock(
@@ -40,7 +43,7 @@ async def _lock(
 ) -> str:
     states = lock_targets(intent_obj)
     if not states:
-        return responses.render("no_door_lock")
+        return responses.render(_no_lock(intent_obj))
     await call(intent_obj.hass, "lock", "lock", states)
     return responses.render("locked", name=names(states))
 
@@ -52,7 +55,7 @@ async def _unlock(
         return responses.render("unlock_refused")
     states = lock_targets(intent_obj)
     if not states:
-        return responses.render("no_door_lock")
+        return responses.render(_no_lock(intent_obj))
     await call(intent_obj.hass, "lock", "unlock", states)
     return responses.render("unlocked", name=names(states))
 

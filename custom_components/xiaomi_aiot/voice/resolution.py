@@ -36,7 +36,7 @@ from .targets import (
     speaking_person,
 )
 from .text import EN, ZH, normalize_name
-from .vocabulary import ATTRIBUTE, DEVICE_CLASS, KEY, READABLE, Vocabulary
+from .vocabulary import ATTRIBUTE, DEVICE_CLASS, KEY, READABLE, Vocabulary, offered_modes
 
 ASK: Final = "XiaomiAiotAsk"
 FIRST_PERSON: Final = {ZH: ("我", "我自己"), EN: ("i", "me", "my", "myself")}
@@ -136,11 +136,7 @@ def spoken_slot_lists(  # noqa: PLR0912 - one list per slot
                 for attribute, values in vocabulary.mode_names(
                     entry.domain, entry.translation_key
                 ).items():
-                    offered = {str(v) for v in state.attributes.get(f"{attribute}s") or ()}
-                    offered |= {str(v) for v in state.attributes.get(f"{attribute}_list") or ()}
-                    offered |= {
-                        str(v) for v in state.attributes.get(f"available_{attribute}s") or ()
-                    }
+                    offered = offered_modes(state.attributes, attribute)
                     presets.extend(
                         (word, f"{attribute}:{value}")
                         for value, word in values.items()
