@@ -16,10 +16,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot.const import DOMAIN
 from custom_components.xiaomi_aiot.voice.agent import AGENT_UNIQUE_ID, xiaoai_agent_id
-from harness.hass import SetUpDevice, entity_id, entry_for
+from harness.hass import AGENT, SetUpDevice, entity_id, entry_for
 from simulator import Simulator
-
-AGENT = "conversation.xiao_ai"
 
 
 @pytest.fixture(autouse=True)
