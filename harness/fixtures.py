@@ -15,11 +15,12 @@ from unittest.mock import PropertyMock, patch
 import pytest
 from aiohttp.test_utils import TestClient
 from homeassistant.config_entries import ConfigEntriesFlowManager, OptionsFlowManager
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowManager
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
@@ -35,6 +36,7 @@ from harness.hass import (
 )
 from harness.net import first_address
 from harness.platforms import (
+    MatchPlatform,
     MatchSnapshots,
     assert_entities_match_snapshots,
     assert_every_platform_matches_snapshots,
@@ -204,3 +206,22 @@ def every_flow_result_is_translated(monkeypatch: pytest.MonkeyPatch) -> Iterator
     monkeypatch.setattr(FlowManager, "_async_handle_step", checked)
     yield
     assert problems == []
+
+
+@pytest.fixture
+def real_platform_matches_snapshots(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    real_device: tuple[VirtualDevice, CloudServer],
+) -> MatchPlatform:
+    """Add the real model by hand with only one platform; its entities against `snapshots/`."""
+
+    async def match(platform: Platform) -> None:
+        device, server = real_device
+        with patch("custom_components.xiaomi_aiot.integration.PLATFORMS", [platform]):
+            entry_id = await add_by_hand(hass, device, server.url)
+        extended = snapshot.use_extension(VersionedSnapshotExtension)
+        await snapshot_platform(hass, entity_registry, extended, entry_id)
+
+    return match

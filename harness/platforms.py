@@ -61,20 +61,8 @@ type MatchSnapshots = Callable[..., Awaitable[None]]
 """Set up the demo devices of these ids; their entities against `snapshots/`."""
 
 
-async def assert_real_platform_matches_snapshots(
-    hass: HomeAssistant,
-    real_device: tuple[VirtualDevice, Any],
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    platform: Platform,
-) -> None:
-    """One platform's entities of a real model added by hand, against `snapshots/`."""
-    device, server = real_device
-    with patch("custom_components.xiaomi_aiot.integration.PLATFORMS", [platform]):
-        entry_id = await add_by_hand(hass, device, server.url)
-    await snapshot_platform(
-        hass, entity_registry, snapshot.use_extension(VersionedSnapshotExtension), entry_id
-    )
+type MatchPlatform = Callable[[Platform], Awaitable[None]]
+"""Check one platform's entities against `snapshots/`."""
 
 
 def assert_every_platform_matches_snapshots(

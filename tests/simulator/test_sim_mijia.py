@@ -3,7 +3,7 @@
 mijiaAPI is the second independent client of Xiaomi's real protocol (after micloud): the QR
 sign-in with ``sid=mijia`` and RC4-signed calls to ``api.mijia.tech/app``. It needs newer
 pillow and requests than Home Assistant pins, so it lives in .mijia-venv (built by
-`script/setup`) and runs `mijia_driver.py` there as a subprocess; the test plays the phone.
+`script/setup`) and runs `harness/mijia_driver.py` there as a subprocess; the test plays the phone.
 """
 
 from __future__ import annotations
