@@ -135,15 +135,6 @@ async def test_writing_without_asking_for_a_response_still_writes(
     assert sim.devices["study-lamp"].get(2, 1) is False
 
 
-@pytest.mark.parametrize(
-    ("data", "translation_key"),
-    [
-        ({"siid": 2, "piid": 2, "value": 300}, "invalid_value"),
-        ({"siid": 2, "piid": 2, "value": "bright"}, "invalid_value"),
-        ({"siid": 2, "piid": 9, "value": 1}, "unknown_property"),
-        ({"siid": 9, "piid": 1, "value": 1}, "unknown_property"),
-    ],
-)
 async def refused_offline(
     hass: HomeAssistant, sim: Simulator, device: str, service: str, data: dict[str, Any]
 ) -> str | None:
@@ -156,6 +147,15 @@ async def refused_offline(
     return err.value.translation_key
 
 
+@pytest.mark.parametrize(
+    ("data", "translation_key"),
+    [
+        ({"siid": 2, "piid": 2, "value": 300}, "invalid_value"),
+        ({"siid": 2, "piid": 2, "value": "bright"}, "invalid_value"),
+        ({"siid": 2, "piid": 9, "value": 1}, "unknown_property"),
+        ({"siid": 9, "piid": 1, "value": 1}, "unknown_property"),
+    ],
+)
 async def test_a_bad_write_is_refused_before_anything_is_sent(
     hass: HomeAssistant,
     sim: Simulator,
