@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from custom_components.xiaomi_aiot.miot.cloud_models import OFFLINE_CODE
+from custom_components.xiaomi_aiot.miot.codes import MiotCode
 
 from . import rpc
 from .cloud_admin import add_cloud_routes
@@ -243,16 +243,16 @@ class CloudServer:
         by_did = {str(d.did): d for d in self.simulator.devices.values()}
         named = [by_did[item["did"]] for item in params if item["did"] in by_did]
         if named and len(named) == len(params) and all(self.offline(d) for d in named):
-            raise RefusalError(OFFLINE_CODE, "device offline")
+            raise RefusalError(MiotCode.DEVICE_OFFLINE, "device offline")
         answers: dict[int, dict[str, Any]] = {}
         groups: dict[str, list[int]] = {}
         for index, item in enumerate(params):
             groups.setdefault(item["did"], []).append(index)
         for did, indexes in groups.items():
             device = by_did.get(did)
-            code = rpc.DOES_NOT_EXIST if device is None else None
+            code = MiotCode.DOES_NOT_EXIST if device is None else None
             if device is not None and self.offline(device):
-                code = OFFLINE_CODE
+                code = MiotCode.DEVICE_OFFLINE
             if code is None and device is not None:
                 try:
                     entries = method(device, [params[i] for i in indexes])
@@ -281,9 +281,9 @@ class CloudServer:
         )
         if device is None:
             keys = ("did", "siid", "aiid")
-            return {**{key: params[key] for key in keys}, "code": rpc.DOES_NOT_EXIST}
+            return {**{key: params[key] for key in keys}, "code": MiotCode.DOES_NOT_EXIST}
         if self.offline(device):
-            raise RefusalError(OFFLINE_CODE, "device offline")
+            raise RefusalError(MiotCode.DEVICE_OFFLINE, "device offline")
         result = rpc.action(device, params)
         self._log_action(device, params, result)
         return result

@@ -18,6 +18,7 @@ import random
 from collections.abc import Callable
 from typing import Any, cast
 
+from custom_components.xiaomi_aiot.miot.codes import MiotCode
 from custom_components.xiaomi_aiot.miot.errors import (
     MiotAuthenticationError,
     MiotChecksumError,
@@ -34,7 +35,9 @@ _LOGGER = logging.getLogger(__name__)
 
 ANY_DID = 0xFFFFFFFF
 STAMP_WINDOW = 120
-CHECKSUM_ERROR = b'{"id":0,"error":{"code":-30001,"message":"checksum error"}}'
+CHECKSUM_ERROR = b'{"id":0,"error":{"code":%d,"message":"checksum error"}}' % (
+    MiotCode.CHECKSUM_ERROR
+)
 
 
 def parse_message(payload: bytes) -> dict[str, Any] | None:

@@ -9,21 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from custom_components.xiaomi_aiot.miot.errors import MiotSpecError, MiotValueError
+from custom_components.xiaomi_aiot.miot.codes import MiotCode
+from custom_components.xiaomi_aiot.miot.errors import MIOT_METHODS, MiotSpecError, MiotValueError
 
 from .device import VirtualDevice
 from .state import StateError, coerce_value
 from .subscriptions import Address
-
-INVALID_REQUEST = -32600
-METHOD_NOT_FOUND = -32601
-INVALID_PARAMS = -32602
-TOO_MANY_PROPERTIES = -5001
-USER_ACK_TIMEOUT = -9999
-NOT_READABLE = -4001
-NOT_WRITABLE = -4002
-DOES_NOT_EXIST = -4003
-INVALID_VALUE = -4005
 
 
 class RpcError(Exception):
@@ -46,26 +37,23 @@ def handle(
 ) -> dict[str, Any]:
     """Answer one request; `sender` (the UDP address it came from) enables subscriptions."""
     if not isinstance(method, str):
-        return error(INVALID_REQUEST, "Invalid request")
+        return error(MiotCode.INVALID_REQUEST, "Invalid request")
     try:
         if sender is not None and method in _SENDER_METHODS and not device.faults.no_push:
             return {"result": _SENDER_METHODS[method](device, params, sender)}
         handler = _METHODS.get(method)
-        if device.faults.legacy and method in _MIOT_METHODS:
+        if device.faults.legacy and method in MIOT_METHODS:
             # An older miIO device: it knows its own commands only, not MIoT's.
             handler = None
         if handler is None:
-            return error(METHOD_NOT_FOUND, "Method not found")
-        if device.faults.busy and method in _MIOT_METHODS:
+            return error(MiotCode.METHOD_NOT_FOUND, "Method not found")
+        if device.faults.busy and method in MIOT_METHODS:
             # The Wi-Fi module answers for a controller that did not (Xiaomi's miIO SDK:
             # MIIO_USER_ERR_CODE_ACK_TIMEOUT, "user ack timeout").
-            return error(USER_ACK_TIMEOUT, "user ack timeout")
+            return error(MiotCode.USER_ACK_TIMEOUT, "user ack timeout")
         return {"result": handler(device, params)}
     except RpcError as err:
         return error(err.code, err.message)
-
-
-_MIOT_METHODS = frozenset({"get_properties", "set_properties", "action"})
 
 
 def _is_int(value: Any) -> bool:
@@ -77,10 +65,10 @@ def _property_items(device: VirtualDevice, params: Any) -> list[Mapping[str, Any
         isinstance(item, Mapping) and _is_int(item.get("siid")) and _is_int(item.get("piid"))
         for item in params
     ):
-        raise RpcError(INVALID_PARAMS, "Invalid params")
+        raise RpcError(MiotCode.INVALID_PARAMS, "Invalid params")
     limit = device.faults.batch_limit
     if limit is not None and len(params) > limit:
-        raise RpcError(TOO_MANY_PROPERTIES, "too many properties")
+        raise RpcError(MiotCode.TOO_MANY_PROPERTIES, "too many properties")
     return params
 
 
@@ -92,7 +80,7 @@ def _forced_code(device: VirtualDevice, siid: int, piid: int) -> int | None:
     try:
         device.property(siid, piid)
     except MiotSpecError:
-        return DOES_NOT_EXIST
+        return MiotCode.DOES_NOT_EXIST
     return device.faults.property_errors.get((siid, piid))
 
 
@@ -104,7 +92,7 @@ def get_properties(device: VirtualDevice, params: Any) -> list[dict[str, Any]]:
         siid, piid = entry["siid"], entry["piid"]
         code = _forced_code(device, siid, piid)
         if code is None and not device.property(siid, piid).readable:
-            code = NOT_READABLE
+            code = MiotCode.NOT_READABLE
         if code is None:
             entry.update(code=0, value=device.get(siid, piid))
         else:
@@ -123,15 +111,15 @@ def set_properties(device: VirtualDevice, params: Any) -> list[dict[str, Any]]:
         if code is None:
             prop = device.property(siid, piid)
             if not prop.writable:
-                code = NOT_WRITABLE
+                code = MiotCode.NOT_WRITABLE
             elif "value" not in item:
-                code = INVALID_VALUE
+                code = MiotCode.INVALID_VALUE
             else:
                 try:
                     device.write(prop, coerce_value(prop, item["value"]))
                     code = 0
                 except StateError:
-                    code = INVALID_VALUE
+                    code = MiotCode.INVALID_VALUE
         entry["code"] = code
         results.append(entry)
     return results
@@ -147,15 +135,15 @@ def action(device: VirtualDevice, params: Any) -> dict[str, Any]:
         or not _is_int(params.get("aiid"))
         or not isinstance(params.get("in", []), list)
     ):
-        raise RpcError(INVALID_PARAMS, "Invalid params")
+        raise RpcError(MiotCode.INVALID_PARAMS, "Invalid params")
     siid, aiid = params["siid"], params["aiid"]
     result: dict[str, Any] = {"did": params.get("did", str(device.did)), "siid": siid, "aiid": aiid}
     try:
         outputs = device.run_action(siid, aiid, list(params.get("in", [])))
     except MiotSpecError:
-        result["code"] = DOES_NOT_EXIST
+        result["code"] = MiotCode.DOES_NOT_EXIST
     except (MiotValueError, StateError):
-        result["code"] = INVALID_VALUE
+        result["code"] = MiotCode.INVALID_VALUE
     else:
         result.update(code=0, out=outputs)
     return result
@@ -175,7 +163,7 @@ def _subscription(params: Any) -> tuple[str, int]:
         or not isinstance(params.get("sub_method"), str)
         or not _is_int(params.get("update_ts", 0))
     ):
-        raise RpcError(INVALID_PARAMS, "Invalid params")
+        raise RpcError(MiotCode.INVALID_PARAMS, "Invalid params")
     return params["did"], params.get("update_ts", 0)
 
 

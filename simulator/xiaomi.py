@@ -24,6 +24,8 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
+from custom_components.xiaomi_aiot.miot.codes import CloudCode
+
 from . import rpc
 from . import xiaomi_crypto as crypto
 from .home import default_did
@@ -49,7 +51,6 @@ REACH_LIMIT = 70022
 QR_EXPIRED = 700
 MASKED_PHONE = "+86 138******00"
 MASKED_EMAIL = "d***o@example.com"
-AUTH_ERROR = 3
 _dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
 
 type Route = Callable[[web.Request], Awaitable[web.Response]]
@@ -691,5 +692,5 @@ def _account_answer(body: Mapping[str, Any]) -> web.Response:
 
 def _refusal(message: str) -> web.Response:
     """A refused session or signature: HTTP 401 and plain JSON, as Xiaomi answers."""
-    body = _dumps({"code": AUTH_ERROR, "message": message})
+    body = _dumps({"code": CloudCode.AUTH_ERROR, "message": message})
     return web.Response(status=401, text=body, content_type="application/json")

@@ -24,6 +24,7 @@ from homeassistant import const as ha_const
 from homeassistant.const import Platform
 from homeassistant.helpers import selector
 
+from custom_components.xiaomi_aiot.errors import FORM_ERRORS, UNKNOWN
 from custom_components.xiaomi_aiot.integration import PLATFORMS
 from custom_components.xiaomi_aiot.mapping import ROLES, TRAITS, DevicePlan, plan_device
 from custom_components.xiaomi_aiot.miot import bundled_models, load_bundled_spec
@@ -214,6 +215,7 @@ def config_flow_keys() -> set[KeyPath]:
                         visit(item, section, item.name)
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 visit(node, "config", node.name)
+    found |= {("config", "error", key) for *_, key in FORM_ERRORS} | {("config", "error", UNKNOWN)}
     return found
 
 

@@ -691,10 +691,10 @@ def test_the_error_scan_finds_the_errors_the_code_raises() -> None:
     found = {(path.name, error.__name__) for path, _, error in error_calls()}
     assert {
         ("services.py", "ServiceValidationError"),
-        ("entity.py", "HomeAssistantError"),
-        ("integration.py", "ConfigEntryNotReady"),
-        ("account.py", "ConfigEntryAuthFailed"),
-        ("coordinator.py", "UpdateFailed"),
+        ("errors.py", "HomeAssistantError"),
+        ("errors.py", "ConfigEntryNotReady"),
+        ("errors.py", "ConfigEntryAuthFailed"),
+        ("errors.py", "UpdateFailed"),
         ("device_trigger.py", "InvalidDeviceAutomationConfig"),
         ("config_flow.py", "AbortFlow"),
         ("climate.py", "MatchFailedError"),

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers import device_registry as dr
     from homeassistant.helpers.typing import ConfigType
 
-    from .coordinator import XiaomiConfigEntry
+    from .runtime import XiaomiConfigEntry
 
 _INTEGRATION = f"{__name__}.integration"
 

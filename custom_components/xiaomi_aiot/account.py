@@ -3,24 +3,27 @@
 The account's device list is read at start and every `DEVICE_LIST_INTERVAL`: devices new to
 the chosen homes get a coordinator and their entities at once; devices gone from the account
 (or from the chosen homes, or gone while Home Assistant was stopped) are removed from it.
+A device the cloud still lists but says has none of its properties any more is reported in a
+repair issue.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL, CONF_USERNAME
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_call_later
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .const import (
     CONF_CLOUD_SCAN_INTERVAL,
@@ -36,17 +39,20 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .coordinator import MiotCoordinator, XiaomiConfigEntry, removed_issue_id
-from .entity import new_device_signal
+from .coordinator import DeviceState, MiotCoordinator
+from .errors import update_failure
+from .mapping import plan_device
 from .miot import MiotAuthenticationError, MiotError
 from .miot.cloud import CloudTransport, MiotCloud
 from .miot.cloud_models import CloudDevice, CloudHome
+from .miot.codes import MiotCode
 from .miot.device import DeviceInfo, MiotDevice
 from .miot.lan import DeviceSession
 from .miot.mi_account import MiTokens
 from .miot.mi_batch import BATCH_LIMIT as CLOUD_BATCH_LIMIT
 from .miot.mi_batch import COORDINATOR_WINDOW
 from .miot.route import Route, RoutedTransport
+from .miot.udp import LanSocket
 from .push import subscriber_id
 from .spec_library import (
     SpecUnavailableError,
@@ -64,7 +70,10 @@ LAN_TIMEOUT = 1.5
 """Seconds to wait for a device on the LAN before the cloud is asked instead."""
 
 
-def cloud_for(hass: HomeAssistant, entry: XiaomiConfigEntry) -> MiotCloud:
+type DeviceHandler = Callable[[MiotCoordinator], None]
+
+
+def cloud_for(hass: HomeAssistant, entry: ConfigEntry) -> MiotCloud:
     """The account's cloud client; refreshed tokens are saved in the entry."""
     data = entry.data
     stored = data.get(CONF_CLOUD_TOKENS)
@@ -88,10 +97,19 @@ def cloud_for(hass: HomeAssistant, entry: XiaomiConfigEntry) -> MiotCloud:
 class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
     """The devices of the account's chosen homes, by did."""
 
-    config_entry: XiaomiConfigEntry
+    config_entry: ConfigEntry
 
-    def __init__(self, hass: HomeAssistant, entry: XiaomiConfigEntry, cloud: MiotCloud) -> None:
-        """Read the device list now and then."""
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        cloud: MiotCloud,
+        *,
+        lan_socket: LanSocket | None = None,
+        on_added: DeviceHandler | None = None,
+    ) -> None:
+        """Read the device list now and then. `on_added` is told of each device set up (the
+        entry's platforms add its entities then); the devices share `lan_socket` on the LAN."""
         super().__init__(
             hass,
             LOGGER,
@@ -100,7 +118,11 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
             update_interval=DEVICE_LIST_INTERVAL,
         )
         self.cloud = cloud
+        self.coordinators: dict[str, MiotCoordinator] = {}
+        """The coordinators of the account's devices, by did."""
         self.homes: list[CloudHome] = []
+        self._lan_socket = lan_socket
+        self._on_added = on_added
         self._spec_server = server_for(hass, entry.data.get(CONF_SPEC_SERVER))
         self._spec_failures = 0
         self._spec_retry: CALLBACK_TYPE | None = None
@@ -111,16 +133,8 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
         try:
             self.homes = await self.cloud.get_homes()
             devices = await self.cloud.get_devices(chosen or None)
-        except MiotAuthenticationError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="account_refused"
-            ) from err
         except MiotError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="cloud_unavailable",
-                translation_placeholders={"error": str(err)},
-            ) from err
+            raise update_failure(err, in_account=True, device_list=True) from err
         return {device.did: device for device in devices}
 
     def room_of(self, device: CloudDevice) -> str | None:
@@ -133,7 +147,7 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
 
     async def async_sync_devices(self) -> None:
         """Give new devices a coordinator and entities; remove devices gone from the account."""
-        coordinators = self.config_entry.runtime_data.coordinators
+        coordinators = self.coordinators
         for did in [did for did in coordinators if did not in self.data]:
             coordinator = coordinators.pop(did)
             self.cloud.polls(did, every_round=False)
@@ -151,9 +165,8 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
         await asyncio.gather(*(coordinator.async_refresh() for coordinator in added))
         for coordinator in added:
             coordinators[coordinator.did] = coordinator
-            async_dispatcher_send(
-                self.hass, new_device_signal(self.config_entry.entry_id), coordinator
-            )
+            if self._on_added is not None:
+                self._on_added(coordinator)
 
     @callback
     def _retry_missing_specs(self, missing: int) -> None:
@@ -200,7 +213,7 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
                 device.token,
                 timeout=LAN_TIMEOUT,
                 retries=1,
-                socket=self.config_entry.runtime_data.lan_socket,
+                socket=self._lan_socket,
             )
         if lan is None:
             # No address or token on the LAN (any more): the cloud is the only way.
@@ -224,10 +237,12 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
             miot,
             did=device.did,
             name=device.name,
+            plan=plan_device(spec),
             update_interval=timedelta(seconds=interval),
             info=DeviceInfo(model=device.model, firmware=None, hardware=None, mac=None),
             room=self.room_of(device),
-            in_account=True,
+            auth_failure=account_refused,
+            on_read=functools.partial(self._report_removal, device.did, device.name),
             subscriber=subscriber_id(self.config_entry.entry_id),
             names=names_in_language(self.hass, found.translations),
             # The account's cloud-only devices poll in the same second, so that the cloud
@@ -251,3 +266,34 @@ class AccountCoordinator(DataUpdateCoordinator[dict[str, CloudDevice]]):
                 registry.async_update_device(device.id, remove_config_entry_id=entry_id)
                 for did in dids:
                     ir.async_delete_issue(self.hass, DOMAIN, removed_issue_id(did))
+
+    @callback
+    def _report_removal(self, did: str, name: str, results: DeviceState) -> None:
+        """Raise a repair issue while the cloud says none of a device's properties exist."""
+        issue_id = removed_issue_id(did)
+        if results and all(result.code == MiotCode.DOES_NOT_EXIST for result in results.values()):
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="device_removed",
+                translation_placeholders={"name": name},
+            )
+        else:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+
+
+def account_refused(coordinator: MiotCoordinator, err: MiotAuthenticationError) -> Exception:
+    """A refused poll of an account's device: the cloud refusing it is the account's sign-in;
+    the device refusing its token on the LAN makes it unreachable there, no fault of the
+    account's password."""
+    transport = coordinator.device.transport
+    on_lan = isinstance(transport, RoutedTransport) and transport.active != Route.CLOUD
+    return update_failure(err, in_account=True, reauth=not on_lan)
+
+
+def removed_issue_id(did: str) -> str:
+    """The repair issue raised while a device the cloud no longer knows is still here."""
+    return f"device_removed_{did}"

@@ -14,9 +14,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .coordinator import MiotCoordinator
 from .entity import XiaomiEntity, XiaomiPropertyEntity, add_device_entities
 from .mapping import EventItem, EventSensorItem, PropertyItem, lock_state_after, two_states_of
+from .runtime import XiaomiConfigEntry
 
 PARALLEL_UPDATES = 0
 

@@ -7,15 +7,11 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import (
-    XiaomiEntity,
-    XiaomiPropertyEntity,
-    add_device_entities,
-    exception_handler,
-    name_entity,
-)
+from .coordinator import MiotCoordinator
+from .entity import XiaomiEntity, XiaomiPropertyEntity, add_device_entities, name_entity
+from .errors import exception_handler
 from .mapping import ActionItem, CommandItem
+from .runtime import XiaomiConfigEntry
 
 PARALLEL_UPDATES = 1
 

@@ -18,13 +18,8 @@ from homeassistant.components.climate.const import (
 from homeassistant.const import ATTR_TEMPERATURE, Platform
 
 from .coordinator import MiotCoordinator
-from .entity import (
-    XiaomiRoleEntity,
-    exception_handler,
-    invalid_option,
-    set_up_roles,
-    temperature_unit,
-)
+from .entity import XiaomiRoleEntity, invalid_option, set_up_roles, temperature_unit
+from .errors import exception_handler
 from .mapping import RoleItem
 from .miot.spec import Value, ValueChoice
 

@@ -51,14 +51,11 @@ from .const import (
     ENTRY_TYPE_ACCOUNT,
     LOGGER,
 )
-from .coordinator import XiaomiConfigEntry
+from .errors import UNKNOWN, LegacyDeviceError, Peer, UnsupportedModelError, form_error
 from .miot import (
-    MiotAuthenticationError,
-    MiotConnectionError,
     MiotDeviceError,
     MiotError,
     MiotSpec,
-    MiotValueError,
 )
 from .miot.cloud_models import CloudHome
 from .miot.device import DeviceInfo, MiotDevice
@@ -67,10 +64,8 @@ from .miot.mi_account import (
     CaptchaAnswer,
     MiAccount,
     MiCaptchaRequiredError,
-    MiRateLimitedError,
     MiTokens,
     MiTwoStepRequiredError,
-    MiWrongCodeError,
     TwoStepMethod,
     TwoStepVerification,
 )
@@ -78,6 +73,7 @@ from .miot.mi_api import COUNTRIES, MiAppClient
 from .miot.mi_hosts import XiaomiHosts
 from .miot.packet import parse_token
 from .options_flow import XiaomiOptionsFlow
+from .runtime import XiaomiConfigEntry
 from .spec_library import SpecUnavailableError, server_for, spec_library
 
 CONF_CAPTCHA: Final = "captcha"
@@ -125,16 +121,18 @@ def data_url(image: bytes, content_type: str) -> str:
     return f"data:{content_type};base64,{base64.b64encode(image).decode()}"
 
 
+def cloud_errors(err: MiotError) -> dict[str, str]:
+    """The form errors of a failed sign-in or listing."""
+    field, key = form_error(err, Peer.CLOUD)
+    if key == UNKNOWN:
+        LOGGER.error("Unexpected answer from the Xiaomi cloud: %s", err)
+    return {field: key}
+
+
 def sign_in_error(err: MiotError) -> str:
-    """The translation key of a failed sign-in or listing."""
-    if isinstance(err, MiRateLimitedError):
-        return "rate_limited"
-    if isinstance(err, MiotAuthenticationError):
-        return "invalid_auth"
-    if isinstance(err, MiotConnectionError):
-        return "cannot_connect_cloud"
-    LOGGER.error("Unexpected answer from the Xiaomi cloud: %s", err)
-    return "unknown"
+    """The translation key of a failed sign-in or listing, as an abort reason."""
+    (key,) = cloud_errors(err).values()
+    return key
 
 
 async def countries_with_devices(
@@ -158,14 +156,6 @@ async def countries_with_devices(
     )
     LOGGER.debug("Region search: %s", {c: type(a).__name__ for c, a in answers.items()})
     return [c for c, answer in answers.items() if isinstance(answer, list) and answer]
-
-
-class UnsupportedModelError(MiotError):
-    """The device works, but no spec for its model can be had."""
-
-
-class LegacyDeviceError(MiotError):
-    """The device speaks the older miIO commands only, not MIoT's get_properties."""
 
 
 async def probe(
@@ -229,21 +219,13 @@ async def probe_for_errors(
     """Probe a device; on failure, fill `errors` with the form's translation keys."""
     try:
         return await probe(hass, host, token, spec_server)
-    except MiotValueError:
-        errors[CONF_TOKEN] = "invalid_token_format"
-    except MiotAuthenticationError:
-        errors[CONF_TOKEN] = "invalid_token"
-    except MiotConnectionError:
-        errors["base"] = "cannot_connect"
-    except UnsupportedModelError as err:
-        errors["base"] = "unsupported_model"
-        placeholders["model"] = str(err)
-    except LegacyDeviceError as err:
-        errors["base"] = "legacy_device"
-        placeholders["model"] = str(err)
-    except MiotError:
-        LOGGER.exception("Unexpected answer from %s", host)
-        errors["base"] = "unknown"
+    except MiotError as err:
+        field, key = form_error(err, Peer.DEVICE)
+        errors[field] = key
+        if isinstance(err, UnsupportedModelError | LegacyDeviceError):
+            placeholders["model"] = str(err)
+        if key == UNKNOWN:
+            LOGGER.exception("Unexpected answer from %s", host)
     return None
 
 
@@ -360,7 +342,7 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
                     return self._method_form({})
                 return await self._send_code(account, self._verification.methods[0])
         except MiotError as err:
-            errors["base"] = sign_in_error(err)
+            errors.update(cloud_errors(err))
             return None
         return await self._signed_in(tokens)
 
@@ -375,7 +357,7 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
         try:
             return await self._send_code(self._mi_account(), method)
         except MiotError as err:
-            errors["base"] = sign_in_error(err)
+            errors.update(cloud_errors(err))
         return self._method_form(errors)
 
     def _method_form(self, errors: dict[str, str]) -> ConfigFlowResult:
@@ -416,10 +398,8 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
             tokens = await self._mi_account().verify_code(
                 self._verification, self._method, user_input[CONF_CODE]
             )
-        except MiWrongCodeError:
-            errors[CONF_CODE] = "wrong_code"
         except MiotError as err:
-            errors["base"] = sign_in_error(err)
+            errors.update(cloud_errors(err))
         else:
             return await self._signed_in(tokens)
         return self._code_form(errors)
@@ -510,7 +490,7 @@ class XiaomiConfigFlow(ConfigFlow, domain=DOMAIN):
             try:
                 return await self._use_region()
             except MiotError as err:
-                errors["base"] = sign_in_error(err)
+                errors.update(cloud_errors(err))
         return self._region_form(errors)
 
     def _region_form(self, errors: dict[str, str]) -> ConfigFlowResult:

@@ -1,4 +1,8 @@
-"""One coordinator per device: batched polls, availability, writes with optimistic state."""
+"""One coordinator per device: it fetches a device's properties and merges what it learns.
+
+Polls, pushed reports and written values are merged into one state. What a refused poll
+means, and what to do with each poll's results, is given by whoever sets the device up.
+"""
 
 from __future__ import annotations
 
@@ -7,50 +11,25 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
-from .const import DOMAIN, LOGGER
-from .mapping import DevicePlan, plan_device
-
-if TYPE_CHECKING:
-    from .account import AccountCoordinator
+from .const import LOGGER
+from .errors import update_failure
+from .mapping import DevicePlan
 from .miot import MiotAuthenticationError, MiotDeviceError, MiotError, MiotSpec
 from .miot.device import DeviceInfo, MiotDevice, PropertyKey, PropertyResult
-from .miot.route import Route, RoutedTransport
-from .miot.udp import LanSocket
 from .push import EventHandler, PushLink, lan_session, push_interval
 
 type DeviceState = dict[PropertyKey, PropertyResult]
-
-DOES_NOT_EXIST = -4003
-"""The code a device or the cloud gives for a property that does not exist."""
-
-
-@dataclass(kw_only=True)
-class XiaomiRuntimeData:
-    """What a config entry holds while it is loaded: its devices' coordinators by did."""
-
-    coordinators: dict[str, MiotCoordinator]
-    account: AccountCoordinator | None = None
-    options: dict[str, Any] = field(default_factory=dict)
-    """The options the entry was set up with: another change of options reloads it."""
-    platforms: list[Platform] = field(default_factory=list)
-    """The platforms set up for the entry, the ones to unload (Assist may come later)."""
-    lan_socket: LanSocket | None = None
-    """The UDP socket an account's devices share on the LAN."""
-
-
-type XiaomiConfigEntry = ConfigEntry[XiaomiRuntimeData]
-
+type AuthFailure = Callable[[MiotCoordinator, MiotAuthenticationError], Exception]
+"""What a refused poll of a device means (a new token, the account's sign-in, a bad network):
+the error the coordinator raises for it."""
+type ReadHandler = Callable[[DeviceState], None]
 
 TOKEN_REFUSALS: Final = 3
 """Polls in a row whose replies do not verify before the token is taken to have changed."""
@@ -60,56 +39,76 @@ FLAP_WINDOW: Final = 1800.0
 flapping: its further changes go to the debug log until it settles."""
 
 
-class _AvailabilityLogger(logging.Logger):
-    """The coordinator's logger: a device dropping off Wi-Fi is routine, not an error.
+class AvailabilityFilter(logging.Filter):
+    """A device's availability in the log: a device dropping off Wi-Fi is routine, not an error.
 
-    The coordinator logs once when updates start failing and once when they recover; the
-    first goes out at info here. Unexpected exceptions (with a traceback) stay errors. A
-    flapping device says so once, then its changes go to the debug log.
+    Home Assistant's coordinator logs once when updates start failing (an error) and once when
+    they recover (at info); the first goes out at info here. Unexpected exceptions (with a
+    traceback) stay errors. A flapping device says so once, then its changes go to the debug
+    log until it settles.
     """
 
-    def __init__(self, name: str, device: str, clock: Callable[[], float] = time.monotonic) -> None:
-        """Remember the last changes' times of `device`."""
-        super().__init__(name)
-        self.device = device
+    def __init__(
+        self, logger: logging.Logger, device: str, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """Follow the availability changes `logger` logs for `device`."""
+        super().__init__()
+        self._logger = logger
+        self._device = device
         self._clock = clock
         self._changes: deque[float] = deque(maxlen=FLAP_CHANGES)
         self._quiet = False
+        self._announcing = False
 
-    def isEnabledFor(self, level: int) -> bool:  # noqa: N802 - logging's name
-        """Follow the integration's logger as it is now: this logger is not registered with
-        `logging`, so a cached answer would miss a level changed at run time."""
-        return not self.disabled and level >= self.getEffectiveLevel()
-
-    def error(self, msg: object, *args: Any, **kwargs: Any) -> None:
-        """Log failures to fetch at info; keep real errors as errors."""
-        if kwargs.get("exc_info"):
-            super().error(msg, *args, **kwargs)
-        else:
-            self.info(msg, *args, **kwargs)
-
-    def info(self, msg: object, *args: Any, **kwargs: Any) -> None:
-        """An availability change: at info, unless the device is flapping."""
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Set a change's level; False where that level is not logged."""
+        if self._announcing:
+            return True
+        if record.levelno == logging.ERROR and not record.exc_info:
+            _set_level(record, logging.INFO)
+        if record.levelno != logging.INFO:
+            return True
         now = self._clock()
         self._changes.append(now)
         flapping = len(self._changes) == FLAP_CHANGES and now - self._changes[0] < FLAP_WINDOW
         if not flapping:
             self._quiet = False
-            super().info(msg, *args, **kwargs)
-            return
+            return self._logger.isEnabledFor(logging.INFO)
         if not self._quiet:
             self._quiet = True
-            super().info(
-                "%s goes off and on line often; its changes are logged at debug level "
-                "until it settles",
-                self.device,
-            )
-        self.debug(msg, *args, **kwargs)
+            self._announcing = True
+            try:
+                self._logger.info(
+                    "%s goes off and on line often; its changes are logged at debug level "
+                    "until it settles",
+                    self._device,
+                )
+            finally:
+                self._announcing = False
+        _set_level(record, logging.DEBUG)
+        return self._logger.isEnabledFor(logging.DEBUG)
 
 
-def _availability_logger(device: str) -> logging.Logger:
-    logger = _AvailabilityLogger(f"{LOGGER.name}.coordinator", device)
+def _set_level(record: logging.LogRecord, level: int) -> None:
+    record.levelno = level
+    record.levelname = logging.getLevelName(level)
+
+
+class _DeviceLogger(logging.Logger):
+    """A coordinator's logger, a child of the integration's that `logging` does not register
+    (it would keep one per device for good)."""
+
+    def isEnabledFor(self, level: int) -> bool:  # noqa: N802 - logging's name
+        """Follow the integration's logger as it is now: an unregistered logger's cached answer
+        would miss a level changed at run time."""
+        return not self.disabled and level >= self.getEffectiveLevel()
+
+
+def availability_logger(device: str) -> logging.Logger:
+    """The logger of `device`'s coordinator, with its availability filter."""
+    logger = _DeviceLogger(f"{LOGGER.name}.coordinator")
     logger.parent = LOGGER
+    logger.addFilter(AvailabilityFilter(logger, device))
     return logger
 
 
@@ -122,20 +121,22 @@ def _phase(did: str, interval: timedelta) -> timedelta:
 class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
     """Polls a device's readable properties in as few requests as its batch limit allows."""
 
-    config_entry: XiaomiConfigEntry
+    config_entry: ConfigEntry
 
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: XiaomiConfigEntry,
+        entry: ConfigEntry,
         device: MiotDevice,
         *,
         did: str,
         name: str,
+        plan: DevicePlan,
         update_interval: timedelta,
         info: DeviceInfo | None = None,
         room: str | None = None,
-        in_account: bool = False,
+        auth_failure: AuthFailure | None = None,
+        on_read: ReadHandler | None = None,
         subscriber: str | None = None,
         names: Mapping[str, str] | None = None,
         phase_key: str | None = None,
@@ -147,10 +148,13 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         did, so many devices' polls spread over the interval instead of coming all at once.
         Devices given one `phase_key` poll together instead (an account's cloud-only devices,
         whose reads the cloud client merges into a few requests).
+        `plan` is the device's entities, made where it is set up. `auth_failure` says what a
+        refused poll means (by default: a device set up by address and token); `on_read` is
+        given each good poll's results.
         """
         super().__init__(
             hass,
-            _availability_logger(name),
+            availability_logger(name),
             config_entry=entry,
             name=name,
             update_interval=update_interval,
@@ -163,11 +167,12 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         self.did = did
         self.info = info
         self.room = room
-        self.in_account = in_account
+        self._auth_failure: AuthFailure = auth_failure or token_refused
+        self._on_read = on_read
         self.names: Mapping[str, str] = names or {}
         """The spec server's names of the spec's elements in Home Assistant's language, by
         multiLanguage key: for what no translation key names."""
-        self.plan: DevicePlan = plan_device(device.spec)
+        self.plan = plan
         self.polled: tuple[PropertyKey, ...] = tuple(
             prop.key
             for prop in device.spec.properties()
@@ -182,7 +187,8 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         """Properties no poll reads (a water heater's write-only target temperature): their
         last written or reported values are kept until the next write or report."""
         self._changes = 0
-        self._refusals = 0
+        self.refusals = 0
+        """Polls in a row refused for the token."""
         self._changed_at: dict[PropertyKey, int] = {}
         """When (in `_changes`) a command or a report last set each property: a poll that
         started before keeps those values rather than the ones it read."""
@@ -215,7 +221,7 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         try:
             self.info = await self.device.info()
         except MiotError as err:
-            raise _translate(err) from err
+            raise self._failure(err) from err
 
     async def _async_update_data(self) -> DeviceState:
         started = self._changes
@@ -226,9 +232,9 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
                 self.push.lost()
             self._plan_next_poll()
             raise self._failure(err) from err
-        self._refusals = 0
-        if self.in_account and not self._stopped:
-            self._report_removal(results)
+        self.refusals = 0
+        if self._on_read is not None and not self._stopped:
+            self._on_read(results)
         if self.push is not None:
             await self.push.async_maintain()
         self._plan_next_poll()
@@ -248,27 +254,11 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         return {**self.data, **values}
 
     def _failure(self, err: MiotError) -> Exception:
-        """What a failed poll means. Replies that do not verify with the token several polls
-        in a row are a new token (corrupted packets on a bad network are not); a device of
-        an account that refuses its token on the LAN is unreachable there, not the account's
-        password's fault; the cloud refusing the account is the account's."""
+        """What a failed poll means: a refusal as the device's set-up says, else unreachable."""
         if not isinstance(err, MiotAuthenticationError):
-            return _translate(err)
-        self._refusals += 1
-        transport = self.device.transport
-        if isinstance(transport, RoutedTransport):
-            if transport.active == Route.CLOUD:
-                return _translate(err, self.in_account)  # the cloud refused the account
-            lan_refused = True
-        else:
-            lan_refused = self.data is not None and self._refusals < TOKEN_REFUSALS
-        if lan_refused:
-            return UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="cannot_connect",
-                translation_placeholders={"error": str(err)},
-            )
-        return _translate(err, self.in_account)
+            return update_failure(err, in_account=False)
+        self.refusals += 1
+        return self._auth_failure(self, err)
 
     def _plan_next_poll(self) -> None:
         """The user's interval, longer while push works; the first time, plus the phase."""
@@ -313,43 +303,33 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
         return remove
 
     async def async_shutdown(self) -> None:
-        """Stop polling; a poll still under way no longer reports the device removed."""
+        """Stop polling; a poll still under way no longer hands its results on."""
         self._stopped = True
         await super().async_shutdown()
-
-    def _report_removal(self, results: DeviceState) -> None:
-        """Raise a repair issue while the cloud says none of the device's properties exist."""
-        issue_id = removed_issue_id(self.did)
-        if results and all(result.code == DOES_NOT_EXIST for result in results.values()):
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="device_removed",
-                translation_placeholders={"name": self.name},
-            )
-        else:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
 
     def value(self, key: PropertyKey) -> Any:
         """The last value read for a property; None when the device answered an error."""
         result = self.data.get(key) if self.data else None
         return result.value if result is not None and result.ok else None
 
-    async def async_write(self, values: dict[PropertyKey, Any]) -> None:
-        """Write properties, show the written values at once, then confirm with a poll."""
-        checked = {key: self.spec.property(*key).validate(value) for key, value in values.items()}
-        codes = await self.device.write_properties(checked)
-        failed = {key: code for key, code in codes.items() if code < 0}
+    async def async_write(self, values: dict[PropertyKey, Any]) -> dict[PropertyKey, Any]:
+        """Write properties, show the written values at once, then confirm with a poll.
+
+        The library checks the values against the spec; what it wrote is what is shown and
+        returned (a boolean's 1 is True).
+        """
+        written = await self.device.write_properties(values)
+        failed = {key: result.code for key, result in written.items() if result.code < 0}
         self.async_set_updated_data(
-            self._newer({k: PropertyResult(0, v) for k, v in checked.items() if k not in failed})
+            self._newer(
+                {k: PropertyResult(0, r.value) for k, r in written.items() if k not in failed}
+            )
         )
         await self._async_confirm()
         if failed:
             (siid, piid), code = next(iter(failed.items()))
             raise MiotDeviceError(code, f"writing {siid}.{piid} failed")
+        return {key: result.value for key, result in written.items()}
 
     async def async_action(
         self,
@@ -374,19 +354,8 @@ class MiotCoordinator(DataUpdateCoordinator[DeviceState]):
             await self.async_request_refresh()
 
 
-def removed_issue_id(did: str) -> str:
-    """The repair issue raised while a device the cloud no longer knows is still here."""
-    return f"device_removed_{did}"
-
-
-def _translate(err: MiotError, in_account: bool = False) -> Exception:
-    if isinstance(err, MiotAuthenticationError):
-        return ConfigEntryAuthFailed(
-            translation_domain=DOMAIN,
-            translation_key="account_refused" if in_account else "invalid_token",
-        )
-    return UpdateFailed(
-        translation_domain=DOMAIN,
-        translation_key="cannot_connect",
-        translation_placeholders={"error": str(err)},
-    )
+def token_refused(coordinator: MiotCoordinator, err: MiotAuthenticationError) -> Exception:
+    """A refused poll of a device set up by address and token: replies that do not verify
+    several polls in a row are a new token (corrupted packets on a bad network are not)."""
+    lan_noise = coordinator.data is not None and coordinator.refusals < TOKEN_REFUSALS
+    return update_failure(err, in_account=False, reauth=not lan_noise)

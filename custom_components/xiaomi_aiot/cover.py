@@ -13,7 +13,8 @@ from homeassistant.components.cover import (
 from homeassistant.const import Platform
 
 from .coordinator import MiotCoordinator
-from .entity import XiaomiRoleEntity, exception_handler, set_up_roles
+from .entity import XiaomiRoleEntity, set_up_roles
+from .errors import exception_handler
 from .mapping import RoleItem
 from .miot import MiotProperty
 from .miot.spec import Value

@@ -31,8 +31,9 @@ from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DEVICE_EVENT, DOMAIN
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .coordinator import MiotCoordinator
 from .mapping import TRIGGERS
+from .runtime import XiaomiConfigEntry
 
 TRIGGER_SCHEMA: Final = DEVICE_TRIGGER_BASE_SCHEMA.extend(
     {

@@ -10,7 +10,8 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_TOKEN, CONF_USERN
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_CLOUD_TOKENS, CONF_MAC, CONF_SKILL_SECRET
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .coordinator import MiotCoordinator
+from .runtime import XiaomiConfigEntry
 
 TO_REDACT: Final = {
     CONF_TOKEN,

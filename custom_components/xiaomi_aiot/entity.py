@@ -1,14 +1,13 @@
-"""The base of every Xiaomi AIoT entity, and the one place library errors become HA errors."""
+"""The base of every Xiaomi AIoT entity."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any
 
 from homeassistant.const import Platform, UnitOfTemperature
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity
@@ -16,7 +15,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURERS
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .coordinator import MiotCoordinator
+from .errors import exception_handler
 from .mapping import (
     ActionItem,
     EventItem,
@@ -27,15 +27,11 @@ from .mapping import (
     spec_element,
 )
 from .miot import (
-    MiotAuthenticationError,
-    MiotConnectionError,
-    MiotDeviceError,
-    MiotError,
     MiotProperty,
-    MiotValueError,
 )
 from .miot.spec import MiotAction, MiotEvent, Value
 from .miot.specsource import translation_key
+from .runtime import XiaomiConfigEntry, new_device_signal
 
 
 def device_info(coordinator: MiotCoordinator) -> DeviceInfo:
@@ -121,11 +117,6 @@ class XiaomiPropertyEntity(XiaomiEntity):
     async def write(self, value: Value) -> None:
         """Write the property, a number on its nearest step."""
         await self.coordinator.async_write({self.prop.key: self.prop.snap(value)})
-
-
-def new_device_signal(entry_id: str) -> str:
-    """The dispatcher signal sent with the coordinator of a device added to a loaded entry."""
-    return f"{DOMAIN}_{entry_id}_new_device"
 
 
 def add_device_entities(
@@ -278,55 +269,6 @@ def invalid_option(option: str, options: Iterable[str]) -> ServiceValidationErro
         translation_key="invalid_option",
         translation_placeholders={"option": option, "options": ", ".join(options)},
     )
-
-
-def translate_error(err: MiotError) -> HomeAssistantError:
-    """The translated Home Assistant error for a library error."""
-    if isinstance(err, MiotValueError):
-        return ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="invalid_value",
-            translation_placeholders={"error": str(err)},
-        )
-    if isinstance(err, MiotDeviceError):
-        return HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="device_error",
-            translation_placeholders={"code": str(err.code)},
-        )
-    if isinstance(err, MiotAuthenticationError):
-        return HomeAssistantError(translation_domain=DOMAIN, translation_key="invalid_token")
-    if isinstance(err, MiotConnectionError):
-        return HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="cannot_connect",
-            translation_placeholders={"error": str(err)},
-        )
-    return HomeAssistantError(
-        translation_domain=DOMAIN,
-        translation_key="unexpected_error",
-        translation_placeholders={"error": str(err)},
-    )
-
-
-def exception_handler[**P](
-    func: Callable[P, Coroutine[Any, Any, Any]],
-) -> Callable[P, Coroutine[Any, Any, None]]:
-    """Turn library errors raised by an entity's action into translated HA errors."""
-
-    @functools.wraps(func)
-    async def handler(*args: P.args, **kwargs: P.kwargs) -> None:
-        try:
-            await func(*args, **kwargs)
-        except MiotAuthenticationError as err:
-            entity = args[0]
-            if isinstance(entity, XiaomiEntity):
-                entity.coordinator.config_entry.async_start_reauth(entity.hass)
-            raise translate_error(err) from err
-        except MiotError as err:
-            raise translate_error(err) from err
-
-    return handler
 
 
 class XiaomiPoweredEntity(XiaomiRoleEntity):

@@ -14,9 +14,10 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DEVICE_EVENT
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
+from .coordinator import MiotCoordinator
 from .entity import XiaomiEntity, add_device_entities, name_entity
 from .mapping import EVENT_ATTRIBUTES, EventItem
+from .runtime import XiaomiConfigEntry
 
 PARALLEL_UPDATES = 0
 

@@ -14,7 +14,8 @@ from homeassistant.util.percentage import (
 )
 
 from .coordinator import MiotCoordinator
-from .entity import XiaomiRoleEntity, exception_handler, invalid_option, set_up_roles
+from .entity import XiaomiRoleEntity, invalid_option, set_up_roles
+from .errors import exception_handler
 from .mapping import RoleItem
 from .miot.spec import MiotProperty, Value
 

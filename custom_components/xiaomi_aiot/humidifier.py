@@ -11,12 +11,8 @@ from homeassistant.exceptions import ServiceValidationError
 
 from .const import DOMAIN
 from .coordinator import MiotCoordinator
-from .entity import (
-    XiaomiPoweredEntity,
-    exception_handler,
-    invalid_option,
-    set_up_roles,
-)
+from .entity import XiaomiPoweredEntity, invalid_option, set_up_roles
+from .errors import exception_handler
 from .mapping import RoleItem
 
 PARALLEL_UPDATES = 1

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_SCAN_INTERVAL, CONF_TOKEN, Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.typing import ConfigType
 
-from .account import AccountCoordinator, cloud_for
+from .account import AccountCoordinator, cloud_for, removed_issue_id
 from .const import (
     CONF_CLOUD_TOKENS,
     CONF_DID,
@@ -24,16 +24,14 @@ from .const import (
     ENTRY_TYPE_ACCOUNT,
     LOGGER,
 )
-from .coordinator import (
-    MiotCoordinator,
-    XiaomiConfigEntry,
-    XiaomiRuntimeData,
-    removed_issue_id,
-)
+from .coordinator import MiotCoordinator
+from .errors import spec_not_ready
+from .mapping import plan_device
 from .miot.device import MiotDevice
 from .miot.lan import DeviceSession
 from .miot.udp import LanSocket
 from .push import subscriber_id
+from .runtime import XiaomiConfigEntry, XiaomiRuntimeData, new_device_signal
 from .services import async_setup_services
 from .spec_library import (
     SpecUnavailableError,
@@ -102,12 +100,7 @@ async def _async_setup_local_device(hass: HomeAssistant, entry: XiaomiConfigEntr
         found = await spec_library(hass).async_get(model, server)
     except SpecUnavailableError as err:
         async_report_spec(hass, entry.data[CONF_DID], name, err)
-        # Home Assistant retries a setup that is not ready with a growing back-off.
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="spec_unavailable",
-            translation_placeholders={"model": model, "reason": err.reason},
-        ) from err
+        raise spec_not_ready(err) from err
     async_report_spec(hass, entry.data[CONF_DID], name, None)
     spec = found.spec
     session = DeviceSession(entry.data[CONF_HOST], entry.data[CONF_TOKEN])
@@ -119,6 +112,7 @@ async def _async_setup_local_device(hass: HomeAssistant, entry: XiaomiConfigEntr
         MiotDevice(session, spec),
         did=entry.data[CONF_DID],
         name=name,
+        plan=plan_device(spec),
         update_interval=timedelta(seconds=seconds),
         subscriber=subscriber_id(entry.entry_id),
         names=names_in_language(hass, found.translations),
@@ -168,12 +162,19 @@ async def _async_setup_account(hass: HomeAssistant, entry: XiaomiConfigEntry) ->
     """Sign in with the stored tokens, list the devices, and follow the list from then on."""
     cloud = cloud_for(hass, entry)
     entry.async_on_unload(cloud.close)
-    account = AccountCoordinator(hass, entry, cloud)
+    lan_socket = LanSocket()  # opened by the first device on the LAN
+    entry.async_on_unload(lan_socket.close)
+
+    @callback
+    def device_added(coordinator: MiotCoordinator) -> None:
+        async_dispatcher_send(hass, new_device_signal(entry.entry_id), coordinator)
+
+    account = AccountCoordinator(hass, entry, cloud, lan_socket=lan_socket, on_added=device_added)
     await account.async_config_entry_first_refresh()
     ir.async_delete_issue(hass, DOMAIN, legacy_sign_in_issue_id(entry.entry_id))
-    lan_socket = LanSocket()
-    entry.async_on_unload(lan_socket.close)
-    entry.runtime_data = XiaomiRuntimeData(coordinators={}, account=account, lan_socket=lan_socket)
+    entry.runtime_data = XiaomiRuntimeData(
+        coordinators=account.coordinators, account=account, lan_socket=lan_socket
+    )
     await account.async_sync_devices()
 
     @callback

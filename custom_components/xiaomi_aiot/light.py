@@ -16,12 +16,8 @@ from homeassistant.const import Platform
 from homeassistant.util.color import brightness_to_value, value_to_brightness
 
 from .coordinator import MiotCoordinator
-from .entity import (
-    XiaomiRoleEntity,
-    exception_handler,
-    invalid_option,
-    set_up_roles,
-)
+from .entity import XiaomiRoleEntity, invalid_option, set_up_roles
+from .errors import exception_handler
 from .mapping import RoleItem
 from .miot.spec import Value
 

@@ -7,7 +7,8 @@ from typing import Any, Final
 from homeassistant.components.lock import LockEntity
 from homeassistant.const import Platform
 
-from .entity import XiaomiRoleEntity, exception_handler, set_up_roles
+from .entity import XiaomiRoleEntity, set_up_roles
+from .errors import exception_handler
 
 PARALLEL_UPDATES = 1
 

@@ -14,12 +14,8 @@ from homeassistant.const import Platform
 from homeassistant.core import callback
 
 from .coordinator import MiotCoordinator
-from .entity import (
-    XiaomiRoleEntity,
-    exception_handler,
-    invalid_option,
-    set_up_roles,
-)
+from .entity import XiaomiRoleEntity, invalid_option, set_up_roles
+from .errors import exception_handler
 from .mapping import RoleItem
 
 PARALLEL_UPDATES = 1

@@ -9,7 +9,8 @@ from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import Platform
 
 from .coordinator import MiotCoordinator
-from .entity import XiaomiPropertyEntity, exception_handler, set_up_properties
+from .entity import XiaomiPropertyEntity, set_up_properties
+from .errors import exception_handler
 from .mapping import UNITS, PropertyItem
 
 PARALLEL_UPDATES = 1

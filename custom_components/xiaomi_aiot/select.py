@@ -6,7 +6,8 @@ from homeassistant.components.select import SelectEntity
 from homeassistant.const import Platform
 
 from .coordinator import MiotCoordinator
-from .entity import XiaomiPropertyEntity, exception_handler, set_up_properties
+from .entity import XiaomiPropertyEntity, set_up_properties
+from .errors import exception_handler
 from .mapping import PropertyItem
 
 PARALLEL_UPDATES = 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Any, Final
 
 import voluptuous as vol
@@ -20,11 +20,12 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 
 from .const import DOMAIN, SERVICE_SPEAK
-from .coordinator import MiotCoordinator, XiaomiConfigEntry
-from .entity import translate_error
+from .coordinator import MiotCoordinator
+from .errors import translated_errors
 from .mapping import EXECUTE_TEXT, PLAY_TEXT, SPEAKER_SERVICE
-from .miot import MiotAuthenticationError, MiotError, MiotProperty, MiotSpecError, MiotValueError
+from .miot import MiotProperty
 from .miot.spec import MiotAction
+from .runtime import XiaomiConfigEntry
 from .voice.agent import UnknownAgentError, async_ask_agent, spoken_answer, xiaoai_agent_id
 
 SERVICE_READ_PROPERTIES: Final = "read_properties"
@@ -165,7 +166,7 @@ async def _async_read_properties(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_write_property(call: ServiceCall) -> ServiceResponse:
-    """Write one property, checked against the spec first; a refusal raises."""
+    """Write one property (the library checks the value against the spec); a refusal raises."""
     coordinator = _coordinator(call)
     prop = _property(coordinator, call.data[ATTR_SIID], call.data[ATTR_PIID])
     if not prop.writable:
@@ -174,21 +175,18 @@ async def _async_write_property(call: ServiceCall) -> ServiceResponse:
             translation_key="property_not_writable",
             translation_placeholders={"property": _label(prop.siid, prop.piid, prop.name)},
         )
-    value = _validated(prop.validate, call.data[ATTR_VALUE])
-    await _guarded(coordinator, coordinator.async_write({prop.key: value}))
-    return {"siid": prop.siid, "piid": prop.piid, "code": 0, "value": value}
+    written = await _guarded(
+        coordinator, coordinator.async_write({prop.key: call.data[ATTR_VALUE]})
+    )
+    return {"siid": prop.siid, "piid": prop.piid, "code": 0, "value": written[prop.key]}
 
 
 async def _async_call_action(call: ServiceCall) -> ServiceResponse:
-    """Call an action with inputs checked against the spec; answer its outputs."""
+    """Call an action (the library checks its inputs against the spec); answer its outputs."""
     coordinator = _coordinator(call)
     action = _action(coordinator, call.data[ATTR_SIID], call.data[ATTR_AIID])
-    inputs = _validated(
-        lambda values: coordinator.spec.validate_action_inputs(action.siid, action.aiid, values),
-        call.data[ATTR_INPUTS],
-    )
     outputs = await _guarded(
-        coordinator, coordinator.async_action(action.siid, action.aiid, inputs)
+        coordinator, coordinator.async_action(action.siid, action.aiid, call.data[ATTR_INPUTS])
     )
     return {"outputs": outputs}
 
@@ -221,11 +219,8 @@ async def _async_speaker_action(call: ServiceCall, name: str, values: dict[str, 
             translation_key="not_a_speaker",
             translation_placeholders={"device": coordinator.name},
         )
-    checked = _validated(
-        lambda given: spec.validate_action_inputs(action.siid, action.aiid, given),
-        [values[input_name] for input_name in inputs],
-    )
-    await _guarded(coordinator, coordinator.async_action(action.siid, action.aiid, checked))
+    given = [values[input_name] for input_name in inputs]
+    await _guarded(coordinator, coordinator.async_action(action.siid, action.aiid, given))
 
 
 async def _async_xiaoai_command(call: ServiceCall) -> ServiceResponse:
@@ -294,45 +289,20 @@ def _coordinator(call: ServiceCall) -> MiotCoordinator:
 
 
 def _property(coordinator: MiotCoordinator, siid: int, piid: int) -> MiotProperty:
-    try:
+    with translated_errors(element=("property", _label(siid, piid))):
         return coordinator.spec.property(siid, piid)
-    except MiotSpecError as err:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="unknown_property",
-            translation_placeholders={"property": _label(siid, piid)},
-        ) from err
 
 
 def _action(coordinator: MiotCoordinator, siid: int, aiid: int) -> MiotAction:
-    try:
+    with translated_errors(element=("action", _label(siid, aiid))):
         return coordinator.spec.action(siid, aiid)
-    except MiotSpecError as err:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="unknown_action",
-            translation_placeholders={"action": _label(siid, aiid)},
-        ) from err
 
 
 def _label(siid: int, iid: int, name: str | None = None) -> str:
     return f"{siid}.{iid} ({name})" if name else f"{siid}.{iid}"
 
 
-def _validated[R](check: Callable[[Any], R], value: Any) -> R:
-    """Run a spec check; its complaint becomes a translated validation error."""
-    try:
-        return check(value)
-    except MiotValueError as err:
-        raise translate_error(err) from err
-
-
 async def _guarded[T](coordinator: MiotCoordinator, call: Awaitable[T]) -> T:
     """Await a device call; library errors become translated errors, a refused token reauth."""
-    try:
+    with translated_errors(coordinator):
         return await call
-    except MiotAuthenticationError as err:
-        coordinator.config_entry.async_start_reauth(coordinator.hass)
-        raise translate_error(err) from err
-    except MiotError as err:
-        raise translate_error(err) from err

@@ -7,7 +7,8 @@ from typing import Any
 from homeassistant.components.switch import SwitchEntity
 from homeassistant.const import Platform
 
-from .entity import XiaomiPropertyEntity, exception_handler, set_up_properties
+from .entity import XiaomiPropertyEntity, set_up_properties
+from .errors import exception_handler
 
 PARALLEL_UPDATES = 1
 

@@ -9,7 +9,8 @@ from homeassistant.components.vacuum.const import VacuumActivity
 from homeassistant.const import Platform
 
 from .coordinator import MiotCoordinator
-from .entity import XiaomiRoleEntity, exception_handler, invalid_option, set_up_roles
+from .entity import XiaomiRoleEntity, invalid_option, set_up_roles
+from .errors import exception_handler
 from .mapping import RoleItem
 
 PARALLEL_UPDATES = 1

@@ -11,13 +11,8 @@ from homeassistant.components.water_heater import (
 from homeassistant.const import ATTR_TEMPERATURE, STATE_OFF, STATE_ON, Platform
 
 from .coordinator import MiotCoordinator
-from .entity import (
-    XiaomiPoweredEntity,
-    exception_handler,
-    invalid_option,
-    set_up_roles,
-    temperature_unit,
-)
+from .entity import XiaomiPoweredEntity, invalid_option, set_up_roles, temperature_unit
+from .errors import exception_handler
 from .mapping import RoleItem
 
 PARALLEL_UPDATES = 1

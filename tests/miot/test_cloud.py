@@ -36,9 +36,6 @@ from custom_components.xiaomi_aiot.miot.cloud import (
     MiotCloud,
 )
 from custom_components.xiaomi_aiot.miot.cloud_models import (
-    AUTH_ERROR_CODE,
-    OFFLINE_CODE,
-    TIMEOUT_CODE,
     AccessTokenExpiredError,
     parse_action,
     parse_device_page,
@@ -46,6 +43,7 @@ from custom_components.xiaomi_aiot.miot.cloud_models import (
     parse_homes,
     parse_properties,
 )
+from custom_components.xiaomi_aiot.miot.codes import CloudCode, MiotCode
 from custom_components.xiaomi_aiot.miot.device import MiotDevice
 from custom_components.xiaomi_aiot.miot.lan import DeviceSession
 from custom_components.xiaomi_aiot.miot.mi_account import (
@@ -327,7 +325,7 @@ async def test_offline_device_is_a_typed_error(env: Env) -> None:
     with pytest.raises(MiotDeviceOfflineError):
         await cloud.get_properties([(car, 2, 1)])
     mixed = await cloud.get_properties([(car, 2, 1), (lamp, 2, 1)])
-    assert [r.code for r in mixed] == [OFFLINE_CODE, 0]
+    assert [r.code for r in mixed] == [MiotCode.DEVICE_OFFLINE, 0]
     online = {d.did: d.online for d in await cloud.get_devices()}
     assert (online[car], online[lamp]) == (False, True)
     env.sim.devices["lamp"].apply_faults({"offline": True})  # off on the LAN: off in the cloud
@@ -549,9 +547,9 @@ async def test_unknown_device_info_is_a_device_error(env: Env) -> None:
 @pytest.mark.parametrize(
     ("status", "body", "error"),
     [
-        (200, {"code": OFFLINE_CODE, "message": "offline"}, MiotDeviceOfflineError),
-        (200, {"code": TIMEOUT_CODE}, MiotConnectionError),
-        (200, {"code": AUTH_ERROR_CODE, "message": "auth err"}, AccessTokenExpiredError),
+        (200, {"code": MiotCode.DEVICE_OFFLINE, "message": "offline"}, MiotDeviceOfflineError),
+        (200, {"code": MiotCode.DEVICE_TIMEOUT}, MiotConnectionError),
+        (200, {"code": CloudCode.AUTH_ERROR, "message": "auth err"}, AccessTokenExpiredError),
         (401, {}, AccessTokenExpiredError),
         (403, {}, MiotAuthenticationError),
         (500, {}, MiotConnectionError),

@@ -15,7 +15,7 @@ from custom_components.xiaomi_aiot.miot import (
     MiotValueError,
     load_bundled_spec,
 )
-from custom_components.xiaomi_aiot.miot.device import MiotDevice
+from custom_components.xiaomi_aiot.miot.device import MiotDevice, PropertyResult
 from custom_components.xiaomi_aiot.miot.lan import DeviceSession
 from custom_components.xiaomi_aiot.miot.udp import LanSocket
 from harness.net import first_address
@@ -124,6 +124,20 @@ async def test_writes_change_the_device(sim: Simulator, connect: Connect) -> Non
     with pytest.raises(MiotValueError):
         await device.write_property(4, 7, 20.0)  # read-only
     assert sim.devices["ac"].get(2, 4) == 26.5
+
+
+async def test_a_write_answers_each_value_as_the_spec_types_it(
+    sim: Simulator, connect: Connect
+) -> None:
+    """The library checks a write once and says what it sent: a boolean's 1 is True, a whole
+    brightness of 30.0 is 30; callers show those values, not the ones they passed."""
+    device = connect("lamp")
+    written = await device.write_properties({(2, 1): 1, (2, 2): 30.0})
+    assert written == {(2, 1): PropertyResult(0, True), (2, 2): PropertyResult(0, 30)}
+    assert written[(2, 1)].value is True
+    assert type(written[(2, 2)].value) is int
+    assert sim.devices["lamp"].get(2, 1) is True
+    assert sim.devices["lamp"].get(2, 2) == 30
 
 
 async def test_actions_run_on_the_device(sim: Simulator, connect: Connect) -> None:

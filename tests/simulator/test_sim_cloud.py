@@ -18,14 +18,14 @@ import aiohttp
 import pytest
 
 from custom_components.xiaomi_aiot.miot import MiotDeviceError, MiotDeviceOfflineError
-from custom_components.xiaomi_aiot.miot.cloud_models import OFFLINE_CODE
+from custom_components.xiaomi_aiot.miot.codes import MiotCode
 from custom_components.xiaomi_aiot.miot.mi_account import MiAccount
 from custom_components.xiaomi_aiot.miot.mi_api import MiAppClient
 from custom_components.xiaomi_aiot.miot.packet import HELLO, read_header
 from harness.homes import CLOUD_HOME as HOME
 from harness.net import first_address
 from harness.simulator_process import run_simulator
-from simulator import HomeFileError, Simulator, load_home, rpc
+from simulator import HomeFileError, Simulator, load_home
 from simulator.__main__ import main
 from simulator.admin import AdminServer
 from simulator.cloud import CloudServer
@@ -220,7 +220,11 @@ async def test_a_device_batch_limit_answers_each_item_its_code(
             ]
         },
     )
-    assert [item["code"] for item in read] == [rpc.TOO_MANY_PROPERTIES, 0, rpc.TOO_MANY_PROPERTIES]
+    assert [item["code"] for item in read] == [
+        MiotCode.TOO_MANY_PROPERTIES,
+        0,
+        MiotCode.TOO_MANY_PROPERTIES,
+    ]
 
 
 async def test_a_port_in_use_is_an_os_error(sim: Simulator, cloud_server: CloudServer) -> None:
@@ -243,7 +247,7 @@ async def test_offline_devices(app: MiAppClient, sim: Simulator, admin: Http) ->
         "/miotspec/prop/get",
         {"params": [{"did": car, "siid": 2, "piid": 1}, {"did": lamp, "siid": 2, "piid": 1}]},
     )
-    assert [item["code"] for item in mixed] == [OFFLINE_CODE, 0]
+    assert [item["code"] for item in mixed] == [MiotCode.DEVICE_OFFLINE, 0]
     sim.devices["lamp"].apply_faults({"offline": True})
     assert [d["isOnline"] for d in await device_list(app)] == [False, False, True]
 

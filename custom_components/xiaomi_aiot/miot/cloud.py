@@ -20,12 +20,12 @@ from typing import Any, Final
 import aiohttp
 
 from .cloud_models import (
-    OFFLINE_CODE,
     AccessTokenExpiredError,
     CloudDevice,
     CloudHome,
     CloudProperty,
 )
+from .codes import MiotCode
 from .errors import (
     MiotAuthenticationError,
     MiotDeviceError,
@@ -40,7 +40,6 @@ from .spec import Value
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT: Final = 10.0
-NO_SUCH_DEVICE: Final = -4003
 LARGE_ACCOUNT: Final = 200
 """An account with at least this many devices is listed page by page."""
 
@@ -191,7 +190,7 @@ class MiotCloud:
         for device in await self._call(MiAppClient.get_devices):
             if device.did == did:
                 return device
-        raise MiotDeviceError(NO_SUCH_DEVICE, f"device {did} is not on the account")
+        raise MiotDeviceError(MiotCode.DOES_NOT_EXIST, f"device {did} is not on the account")
 
     async def get_properties(self, keys: Iterable[tuple[str, int, int]]) -> list[CloudProperty]:
         """Read properties ``(did, siid, piid)``, `BATCH_LIMIT` per request."""
@@ -234,7 +233,7 @@ class MiotCloud:
     ) -> list[Value]:
         """Call an action; return its outputs. A device's refusal raises `MiotDeviceError`."""
         code, out = await self._call(lambda api: api.action(did, siid, aiid, inputs))
-        if code == OFFLINE_CODE:
+        if code == MiotCode.DEVICE_OFFLINE:
             raise MiotDeviceOfflineError(f"device {did} is offline")
         if code != 0:
             raise MiotDeviceError(code, f"action {siid}.{aiid} failed")
@@ -287,10 +286,12 @@ class CloudTransport:
         if method == "miIO.info":
             device = await self.cloud.get_device(self.did)
             return {"model": device.model, "netif": {"localIp": device.local_ip}}
-        raise MiotDeviceError(-32601, f"{method} is not available through the cloud")
+        raise MiotDeviceError(
+            MiotCode.METHOD_NOT_FOUND, f"{method} is not available through the cloud"
+        )
 
     def _answer(self, results: list[CloudProperty], *, with_value: bool) -> list[dict[str, Any]]:
-        if results and all(r.code == OFFLINE_CODE for r in results):
+        if results and all(r.code == MiotCode.DEVICE_OFFLINE for r in results):
             raise MiotDeviceOfflineError(f"device {self.did} is offline")
         answer: list[dict[str, Any]] = []
         for result in results:

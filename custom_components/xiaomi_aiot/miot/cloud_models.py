@@ -4,10 +4,9 @@ Every parser takes untrusted data (an HTTP status and body, or the ``result`` of
 raises only `MiotError` subclasses: a reply of the wrong shape is a `MiotProtocolError`.
 
 An answer of the API is ``{"code": 0, "message": "ok", "result": ...}``. Codes other than 0:
-`OFFLINE_CODE` and `TIMEOUT_CODE` are the codes Xiaomi's cloud uses for a device that is offline
-or did not answer it in time. An expired or unknown service token is HTTP 401 (micloud 0.6
-raises ``MiCloudAccessDenied`` for it), or `AUTH_ERROR_CODE` in the answer ("auth err", which
-hass-xiaomi-miot's ``async_check_auth`` signs in again for); either is an
+`MiotCode.DEVICE_OFFLINE` and `MiotCode.DEVICE_TIMEOUT` for a device that is offline or did not
+answer the cloud in time. An expired or unknown service token is HTTP 401 (micloud 0.6 raises
+``MiCloudAccessDenied`` for it), or `CloudCode.AUTH_ERROR` in the answer; either is an
 `AccessTokenExpiredError`, and the client renews its service token.
 """
 
@@ -15,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, NamedTuple, TypeIs
+from typing import Any, NamedTuple, TypeIs
 
 from . import jsonio
+from .codes import CloudCode, MiotCode
 from .errors import (
     MiotAuthenticationError,
     MiotConnectionError,
@@ -26,10 +26,6 @@ from .errors import (
     MiotProtocolError,
 )
 from .spec import Value
-
-OFFLINE_CODE: Final = -704042011
-TIMEOUT_CODE: Final = -704053036
-AUTH_ERROR_CODE: Final = 3
 
 
 class AccessTokenExpiredError(MiotAuthenticationError):
@@ -112,11 +108,11 @@ def parse_envelope(status: int, body: bytes) -> Any:
         return answer.get("result")
     message = answer.get("message")
     message = message if isinstance(message, str) else ""
-    if code == AUTH_ERROR_CODE:
+    if code == CloudCode.AUTH_ERROR:
         raise AccessTokenExpiredError(f"the cloud refused the service token ({message or code})")
-    if code == OFFLINE_CODE:
+    if code == MiotCode.DEVICE_OFFLINE:
         raise MiotDeviceOfflineError(f"the device is offline ({message or code})")
-    if code == TIMEOUT_CODE:
+    if code == MiotCode.DEVICE_TIMEOUT:
         raise MiotConnectionError(f"the device did not answer the cloud in time ({code})")
     raise MiotDeviceError(code, message)
 

@@ -49,7 +49,8 @@ class DeviceInfo:
 
 
 class PropertyResult(NamedTuple):
-    """One property as read: a value, or the device's error code for it."""
+    """One property as read (a value, or the device's error code for it), or as written (the
+    device's code and the value sent)."""
 
     code: int
     value: Value | None = None
@@ -115,28 +116,31 @@ class MiotDevice:
             self._read_params_cache[batch] = params
         return params
 
-    async def write_properties(self, values: Mapping[PropertyKey, Any]) -> dict[PropertyKey, int]:
-        """Validate and write properties; return the device's code for each."""
+    async def write_properties(
+        self, values: Mapping[PropertyKey, Any]
+    ) -> dict[PropertyKey, PropertyResult]:
+        """Validate and write properties; return the device's code for each, with the value
+        written (the property's canonical type: a boolean's 1 is True)."""
         checked = {key: self.spec.property(*key).validate(value) for key, value in values.items()}
         for key in checked:
             if not self.spec.property(*key).writable:
                 raise MiotValueError(f"property {key[0]}.{key[1]} is not writable")
         items = list(checked.items())
-        codes: dict[PropertyKey, int] = {}
+        codes: dict[PropertyKey, PropertyResult] = {}
         for start in range(0, len(items), self.batch_limit):
             batch = items[start : start + self.batch_limit]
             params = [
                 {"did": self._did(s, p), "siid": s, "piid": p, "value": v} for (s, p), v in batch
             ]
             answered = _items_by_key(await self.transport.send("set_properties", params))
-            for key, _ in batch:
+            for key, value in batch:
                 item = answered.get(key)
-                codes[key] = NO_ANSWER if item is None else _code(item)
+                codes[key] = PropertyResult(NO_ANSWER if item is None else _code(item), value)
         return codes
 
     async def write_property(self, siid: int, piid: int, value: Any) -> None:
         """Write one property; a refusal raises `MiotDeviceError` with the device's code."""
-        code = (await self.write_properties({(siid, piid): value}))[(siid, piid)]
+        code = (await self.write_properties({(siid, piid): value}))[(siid, piid)].code
         if code < 0:  # 1 means accepted, still in progress
             raise MiotDeviceError(code, f"writing {siid}.{piid} failed")
 

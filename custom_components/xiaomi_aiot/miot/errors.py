@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .codes import MiotCode
+
 
 class MiotError(Exception):
     """Base class of every error the library raises."""
@@ -27,9 +29,6 @@ class MiotChecksumError(MiotProtocolError):
     """A packet's checksum does not match: corrupted, or made with another token."""
 
 
-METHOD_NOT_FOUND = -32601
-"""What a miIO device answers to a method it does not know (JSON-RPC's code)."""
-
 MIOT_METHODS = frozenset({"get_properties", "set_properties", "action"})
 """The MIoT methods: an older miIO device does not know them, the cloud speaks them for it."""
 
@@ -46,7 +45,7 @@ class MiotDeviceError(MiotError):
     @property
     def unknown_method(self) -> bool:
         """Whether the device does not know the method it was sent."""
-        return self.code == METHOD_NOT_FOUND
+        return self.code == MiotCode.METHOD_NOT_FOUND
 
 
 class MiotSpecError(MiotError):

@@ -88,8 +88,8 @@ class PropertyBatcher:
     answer leaves out comes back with code `NO_ANSWER`. A cancelled caller's unsent keys are
     dropped; requests already sent go on for the others.
 
-    A device that is offline answers its items with ``OFFLINE_CODE``; when every device of a
-    request is offline the cloud refuses the whole request, so its callers get
+    A device that is offline answers its items with ``MiotCode.DEVICE_OFFLINE``; when every
+    device of a request is offline the cloud refuses the whole request, so its callers get
     `MiotDeviceOfflineError` instead.
     """
 

@@ -13,16 +13,23 @@ import contextlib
 import ipaddress
 import logging
 import socket
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .errors import MiotConnectionError
-
-if TYPE_CHECKING:
-    from .lan import DeviceSession
 
 _LOGGER = logging.getLogger(__name__)
 
 type Address = tuple[str, int]
+
+
+class DatagramSession(Protocol):
+    """What the socket hands a device's datagrams to: `lan.DeviceSession`, which imports this
+    module (so this one names it by what it does)."""
+
+    def _datagram_received(self, data: bytes) -> None: ...
+
+    def _connection_lost(self) -> None: ...
+
 
 RECEIVE_BUFFER = 4 * 1024 * 1024
 """Bytes asked for the socket's receive buffer: replies of hundreds of devices arrive at once.
@@ -44,7 +51,7 @@ class LanSocket(asyncio.DatagramProtocol):
         self.slots = asyncio.Semaphore(in_flight)
         self._transport: asyncio.DatagramTransport | None = None
         self._opening: asyncio.Lock | None = None
-        self._sessions: dict[Address, list[DeviceSession]] = {}
+        self._sessions: dict[Address, list[DatagramSession]] = {}
 
     @property
     def sessions(self) -> int:
@@ -59,7 +66,7 @@ class LanSocket(asyncio.DatagramProtocol):
         name = self._transport.get_extra_info("sockname")
         return (str(name[0]), int(name[1])) if name else None
 
-    async def attach(self, session: DeviceSession, host: str, port: int) -> Address:
+    async def attach(self, session: DatagramSession, host: str, port: int) -> Address:
         """Open the socket if needed, resolve `host`, and hand its datagrams to `session`."""
         await self._ensure_open()
         address = (await _resolve(host), port)
@@ -68,7 +75,7 @@ class LanSocket(asyncio.DatagramProtocol):
             sessions.append(session)
         return address
 
-    def detach(self, address: Address, session: DeviceSession) -> None:
+    def detach(self, address: Address, session: DatagramSession) -> None:
         """Stop handing datagrams from `address` to `session`."""
         sessions = self._sessions.get(address, [])
         if session in sessions:
