@@ -27,17 +27,11 @@ import logging
 import platform
 import random
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
-from aiohttp.resolver import AsyncResolver
-from homeassistant import loader
-from homeassistant.helpers import frame
-from pytest_homeassistant_custom_component.common import async_test_home_assistant
-
+from bench.harness import in_process_home_assistant
 from custom_components.xiaomi_aiot.const import DOMAIN
 from harness.net import first_address
 from harness.soak.home import HostileNetwork, running_home
@@ -50,33 +44,24 @@ RESULTS = ROOT / "bench" / "results"
 
 async def soak(plan: SoakPlan) -> SoakFigures:
     """Run Home Assistant and the simulated home, set up the account, run the soak."""
-    # As the test harness does: no zeroconf behind aiohttp's resolver (the cloud is 127.0.0.1).
-    resolver = patch(
-        "homeassistant.helpers.aiohttp_client._async_make_resolver", return_value=AsyncResolver()
-    )
-    with tempfile.TemporaryDirectory(prefix="soak-") as config_dir, resolver:
-        async with async_test_home_assistant(config_dir=config_dir) as hass:
-            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)  # load custom_components/ from ROOT
-            frame.async_setup(hass)
-            try:
-                async with running_home(
-                    first_address(), seed=plan.seed, token_lifetime=plan.token_lifetime
-                ) as (sim, cloud):
-                    network = HostileNetwork(
-                        sim, cloud, plan.poll_interval, random.Random(plan.seed)
-                    )
-                    print(
-                        f"home: {len(sim.devices)} devices, LAN from {sim.first_address}, "
-                        f"cloud {cloud.url}; the account, a baseline of "
-                        f"{plan.baseline_seconds:.0f} s, {plan.fault_seconds:.0f} s of faults, "
-                        "then recovery ...",
-                        flush=True,
-                    )
-                    figures = await run_soak(hass, network, plan)
-                    for entry in hass.config_entries.async_entries(DOMAIN):
-                        await hass.config_entries.async_unload(entry.entry_id)
-            finally:
-                await hass.async_stop(force=True)
+    async with (
+        in_process_home_assistant("soak-") as hass,
+        running_home(first_address(), seed=plan.seed, token_lifetime=plan.token_lifetime) as (
+            sim,
+            cloud,
+        ),
+    ):
+        network = HostileNetwork(sim, cloud, plan.poll_interval, random.Random(plan.seed))
+        print(
+            f"home: {len(sim.devices)} devices, LAN from {sim.first_address}, "
+            f"cloud {cloud.url}; the account, a baseline of "
+            f"{plan.baseline_seconds:.0f} s, {plan.fault_seconds:.0f} s of faults, "
+            "then recovery ...",
+            flush=True,
+        )
+        figures = await run_soak(hass, network, plan)
+        for entry in hass.config_entries.async_entries(DOMAIN):
+            await hass.config_entries.async_unload(entry.entry_id)
     return figures
 
 

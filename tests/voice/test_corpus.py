@@ -1,10 +1,6 @@
-"""The corpus through the Xiao Ai agent against the simulator, and through HA's default agent."""
+"""The corpus through the Xiao Ai agent against the simulator."""
 
 from __future__ import annotations
-
-import json
-import os
-from pathlib import Path
 
 import pytest
 from homeassistant.components import conversation
@@ -15,66 +11,25 @@ from custom_components.xiaomi_aiot.const import CONF_ALLOW_UNLOCK_BY_VOICE
 from harness.hass import AGENT, entity_id
 from simulator import Simulator
 
-from .corpus import Outcome, load_corpus, percentile, run_case
+from .corpus import load_corpus, run_case
 
 TARGET = 0.97
-REPORT = "XIAOMI_AIOT_VOICE_REPORT"
-"""Where bench/voice.py wants the figures, as JSON."""
-
-
 LANGUAGES = {"zh-Hans": "zh-cn", "en": "en"}
 """The corpus's languages and the language each is spoken in to the agents."""
-
-
-def _figures(outcomes: list[Outcome]) -> dict[str, float]:
-    times = [o.seconds * 1000 for o in outcomes]
-    return {
-        "cases": len(outcomes),
-        "correct": sum(o.passed for o in outcomes) / len(outcomes),
-        "understood": sum(o.understood for o in outcomes) / len(outcomes),
-        "p50_ms": percentile(times, 0.5),
-        "p95_ms": percentile(times, 0.95),
-    }
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))
 async def test_the_corpus_is_understood_and_done(
     hass: HomeAssistant, sim: Simulator, home: MockConfigEntry, language: str
 ) -> None:
-    """At least 97% of a language's corpus changes the right device or answers the right value.
-
-    Home Assistant's default agent hears the same cases only for the benchmark's figures
-    (with `XIAOMI_AIOT_VOICE_REPORT` set: bench/voice.py), each language in a file of its own.
-    """
+    """At least 97% of a language's corpus changes the right device or answers the right value."""
     cases = [case for case in load_corpus() if case["language"] == language]
     assert len(cases) >= (150 if language == "zh-Hans" else 50)
-    report = os.environ.get(REPORT)
-    agents = (AGENT, conversation.HOME_ASSISTANT_AGENT) if report else (AGENT,)
-    for agent in agents:
-        await conversation.async_prepare_agent(hass, agent, LANGUAGES[language])
+    await conversation.async_prepare_agent(hass, AGENT, LANGUAGES[language])
     ours = [await run_case(hass, sim, case, AGENT) for case in cases]
     misses = [o for o in ours if not o.passed]
     for miss in misses:
         print(f"MISS [{language}] {miss.case['text']!r}: {miss.why} ({miss.speech!r})")
-    if report:
-        theirs = [
-            await run_case(hass, sim, case, conversation.HOME_ASSISTANT_AGENT) for case in cases
-        ]
-        figures = {"xiao_ai": _figures(ours), "default": _figures(theirs)}
-        print(json.dumps(figures, indent=2))
-        text = json.dumps(
-            {
-                "figures": figures,
-                "misses": [
-                    {"text": o.case["text"], "language": language, "why": o.why, "speech": o.speech}
-                    for o in misses
-                ],
-            },
-            ensure_ascii=False,
-            indent=2,
-        )
-        path = Path(f"{report}.{language}")
-        await hass.async_add_executor_job(path.write_text, text, "utf-8")
     assert len(misses) <= (1 - TARGET) * len(cases), [o.case["text"] for o in misses]
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 import yaml
-from hassil.intents import Intents, SlotList, TextSlotList
+from hassil.expression import TextChunk
+from hassil.intents import Intents, SlotList, TextSlotList, TextSlotValue
 from hassil.recognize import recognize_all
+from hassil.util import normalize_text, remove_punctuation, remove_skip_words
 
 SENTENCES: Final = Path(__file__).parent / "sentences"
 
@@ -32,12 +34,66 @@ def load_sentences(language: str) -> Intents:
         merged["expansion_rules"].update(content.get("expansion_rules", {}))
         for name, intent in content.get("intents", {}).items():
             merged["intents"].setdefault(name, {"data": []})["data"].extend(intent["data"])
-    return Intents.from_dict(merged)
+    intents = Intents.from_dict(merged)
+    for name, slot_list in intents.slot_lists.items():
+        if isinstance(slot_list, TextSlotList):
+            intents.slot_lists[name] = LetteredList(slot_list.name, slot_list.values)
+    return intents
+
+
+def letters(text: str) -> str:
+    """Lower-case letters and digits only (any script): what matching a text cannot skip."""
+    return "".join(char for char in text.lower() if char.isalnum())
+
+
+@dataclass
+class LetteredList(TextSlotList):
+    """A text slot list that knows each value's letters, to keep only those a text holds.
+
+    hassil tries every value of a list wherever the list occurs in a template; a value matches
+    only where its text occurs in the sentence (case, spaces, "-" and "_" aside), so one whose
+    letters the sentence's letters do not hold cannot match, and is left out before matching.
+    A value spoken as a template (alternatives, optional words) is always kept.
+    """
+
+    value_letters: tuple[str | None, ...] = field(default=(), init=False)
+
+    def __post_init__(self) -> None:
+        """Each value's letters; None for a template value."""
+        self.value_letters = tuple(
+            letters(value.text_in.text) if isinstance(value.text_in, TextChunk) else None
+            for value in self.values
+        )
+
+    def held_by(self, sentence: str) -> TextSlotList:
+        """The values whose letters occur in a sentence's letters."""
+        kept: list[TextSlotValue] = [
+            value
+            for value, spelled in zip(self.values, self.value_letters, strict=True)
+            if spelled is None or spelled in sentence
+        ]
+        return TextSlotList(self.name, kept)
 
 
 def text_slot_list(pairs: Iterable[tuple[str, Any]]) -> SlotList:
     """A slot list of spoken texts and the values they stand for."""
-    return TextSlotList.from_tuples(list(pairs), allow_template=False)
+    full = TextSlotList.from_tuples(list(pairs), allow_template=False)
+    return LetteredList(full.name, full.values)
+
+
+def _lists_for(
+    text: str, intents: Intents, slot_lists: Mapping[str, SlotList]
+) -> dict[str, SlotList]:
+    """Every slot list (the sentences' own and ours) with only the values the text can hold."""
+    heard = normalize_text(remove_punctuation(text)).strip()
+    if intents.skip_words:  # as hassil reads the text
+        heard = remove_skip_words(heard, intents.skip_words, intents.settings.ignore_whitespace)
+    sentence = letters(heard)
+    merged = {**intents.slot_lists, **slot_lists}
+    return {
+        name: slot_list.held_by(sentence) if isinstance(slot_list, LetteredList) else slot_list
+        for name, slot_list in merged.items()
+    }
 
 
 def recognize(
@@ -59,7 +115,7 @@ def recognize_ranked(
 ) -> list[Recognized]:
     """Every reading of the text that `accept` takes, the most specific (most slots) first."""
     found: list[Recognized] = []
-    for result in recognize_all(text, intents, slot_lists=dict(slot_lists)):
+    for result in recognize_all(text, intents, slot_lists=_lists_for(text, intents, slot_lists)):
         slots = {
             name: (entity.value, str(entity.text or entity.value))
             for name, entity in result.entities.items()

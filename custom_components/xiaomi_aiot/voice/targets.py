@@ -20,11 +20,12 @@ from typing import Any, Final
 
 from homeassistant.components.homeassistant.exposed_entities import async_should_expose
 from homeassistant.const import ATTR_DEVICE_CLASS
-from homeassistant.core import Context, HomeAssistant, State, callback
+from homeassistant.core import Context, Event, HomeAssistant, State, callback
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
+from homeassistant.util.hass_dict import HassKey
 
 from ..const import DOMAIN  # noqa: TID252
 from ..mapping import (  # noqa: TID252
@@ -147,9 +148,32 @@ class Thing:
     device: Device | None
 
 
+DATA_HOME_DEVICES: HassKey[list[list[Device]]] = HassKey(f"{DOMAIN}_voice_devices")
+"""The devices `home_devices` found, until the entity or device registry next changes."""
+
+
 @callback
 def home_devices(hass: HomeAssistant) -> list[Device]:
-    """Every device with entities, typed, and its entities keyed by translation key."""
+    """Every device with entities, typed, and its entities keyed by translation key.
+
+    Walked once per change of the registries (the walk reads nothing else); read-only.
+    """
+    cache = hass.data.get(DATA_HOME_DEVICES)
+    if cache is None:
+        cache = hass.data[DATA_HOME_DEVICES] = []
+
+        @callback
+        def forget(_event: Event[Any]) -> None:
+            cache.clear()
+
+        for event_type in (er.EVENT_ENTITY_REGISTRY_UPDATED, dr.EVENT_DEVICE_REGISTRY_UPDATED):
+            hass.bus.async_listen(event_type, forget)
+    if not cache:
+        cache.append(_walk_devices(hass))
+    return list(cache[0])
+
+
+def _walk_devices(hass: HomeAssistant) -> list[Device]:
     entities = er.async_get(hass)
     devices = dr.async_get(hass)
     found: dict[str, Device] = {}
