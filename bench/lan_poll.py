@@ -29,7 +29,6 @@ import datetime
 import json
 import os
 import platform
-import random
 import resource
 import selectors
 import statistics
@@ -42,6 +41,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from harness.net import first_address
+from harness.processes import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = "xiaomi.aircondition.mc4"
@@ -210,21 +212,32 @@ async def poll_ours_plan(
 
 def poll_miio(targets: Sequence[Target], keys: list[Key], rounds: int, workers: int) -> Measurement:
     """Poll with python-miio: sequentially (`workers` 0) or in a thread pool."""
+    return poll_miio_batches([(t.address, t.token, [keys]) for t in targets], rounds, workers)
+
+
+def poll_miio_batches(
+    plan: Sequence[tuple[str, str, list[list[Key]]]], rounds: int, workers: int
+) -> Measurement:
+    """Poll with python-miio, each device (address, token) a `get_properties` per batch."""
     from miio.device import Device
     from miio.exceptions import DeviceException
 
     rss_start = current_rss_kib()
-    params = miio_params(keys)
-    devices = [Device(t.address, t.token, timeout=TIMEOUT) for t in targets]
+    devices = [
+        (Device(address, token, timeout=TIMEOUT), [miio_params(batch) for batch in batches])
+        for address, token, batches in plan
+    ]
 
-    def read(device: Device) -> float | None:
+    def read(item: tuple[Device, list[list[dict[str, Any]]]]) -> float | None:
+        device, requests = item
         start = time.perf_counter()
-        try:
-            reply = device.send("get_properties", params)
-        except DeviceException:
-            return None
-        if len(reply) != len(params) or any(item.get("code") != 0 for item in reply):
-            return None
+        for params in requests:
+            try:
+                reply = device.send("get_properties", params)
+            except DeviceException:
+                return None
+            if len(reply) != len(params) or any(answer.get("code") != 0 for answer in reply):
+                return None
         return time.perf_counter() - start
 
     pool = ThreadPoolExecutor(workers) if workers else None
@@ -232,7 +245,7 @@ def poll_miio(targets: Sequence[Target], keys: list[Key], rounds: int, workers: 
     def one_round() -> tuple[float, list[float | None]]:
         start = time.perf_counter()
         if pool is None:
-            latencies = [read(device) for device in devices]
+            latencies = [read(item) for item in devices]
         else:
             latencies = list(pool.map(read, devices))
         return time.perf_counter() - start, latencies
@@ -246,7 +259,7 @@ def poll_miio(targets: Sequence[Target], keys: list[Key], rounds: int, workers: 
         if pool is not None:
             pool.shutdown()
     client = "miio-pool" if workers else "miio-seq"
-    return summarize(client, len(targets), results, cpu_seconds, rss_start)
+    return summarize(client, len(plan), results, cpu_seconds, rss_start)
 
 
 def summarize(
@@ -388,17 +401,6 @@ def ready_line(process: subprocess.Popen[str], timeout: float) -> str | None:
     raise TimeoutError(f"the simulator was not ready in {timeout} s")
 
 
-def stop_process(process: subprocess.Popen[str]) -> None:
-    """SIGTERM, then SIGKILL if it lingers."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @contextlib.contextmanager
 def running_simulator(home: Path, log: Path, seed: int, attempts: int = 3) -> Iterator[str]:
     """Run the simulator on a random 127.x.y.2 base at port 54321; yield its admin URL.
@@ -407,7 +409,7 @@ def running_simulator(home: Path, log: Path, seed: int, attempts: int = 3) -> It
     taken (another simulator) is retried with another one.
     """
     for _ in range(attempts):
-        base = f"127.{random.randint(100, 254)}.{random.randint(0, 255)}.2"
+        base = first_address()
         command = [sys.executable, "-m", "simulator", "--home", str(home), "--admin-port", "0"]
         command += ["--first-address", base, "--seed", str(seed)]
         with log.open("w") as errors:

@@ -76,10 +76,11 @@ from pytest_homeassistant_custom_component.common import async_test_home_assista
 from custom_components.xiaomi_aiot.coordinator import MiotCoordinator
 from custom_components.xiaomi_aiot.miot.reports import PropertiesChanged, Report
 from custom_components.xiaomi_aiot.miot.spec import MiotProperty
+from harness.hass import entry_for, sign_in
+from harness.net import first_address
 from simulator import Simulator, VirtualDevice, load_home
 from simulator.cloud import CloudServer
 from simulator.state import coerce_value, resolve_property
-from tests.integration.conftest import entry_for, first_address, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -35,10 +35,7 @@ import contextlib
 import datetime
 import json
 import math
-import random
 import resource
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -54,6 +51,8 @@ import psutil
 
 from bench import lan_poll, scale_round
 from bench import scale_home_assistant as hass
+from harness.net import first_address, free_port
+from harness.processes import stop_process
 
 TARGET_AVAILABLE_S = 30.0
 TARGET_CPU_PERCENT = 5.0
@@ -172,7 +171,7 @@ def start_simulator(home: Path, log: Path, seed: int, attempts: int = 5) -> Runn
     again elsewhere. 500 devices take 127.x.y.2 to 127.x.(y+1).245.
     """
     for _ in range(attempts):
-        first = f"127.{random.randint(100, 254)}.{random.randint(0, 200)}.2"
+        first = first_address(last_third=200)
         command = [sys.executable, "-m", "simulator", "--home", str(home), "--admin-port", "0"]
         command += ["--cloud-port", "0", "--first-address", first, "--seed", str(seed)]
         with log.open("w") as errors:
@@ -186,32 +185,14 @@ def start_simulator(home: Path, log: Path, seed: int, attempts: int = 5) -> Runn
         try:
             line = lan_poll.ready_line(process, READY_TIMEOUT)
         except BaseException:
-            stop_process(process)
+            stop_process(process, STOP_TIMEOUT)
             raise
         if line is not None:
             fields = dict(part.split("=", 1) for part in line.split()[1:])
             devices = int(fields["devices"])
             return RunningSimulator(process, fields["admin"], fields["cloud"], devices)
-        stop_process(process)
+        stop_process(process, STOP_TIMEOUT)
     raise RuntimeError(f"the simulator did not start:\n{log.read_text()[-2000:]}")
-
-
-def stop_process(process: subprocess.Popen[str]) -> None:
-    """SIGTERM, then SIGKILL if it lingers; always reaped."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 # --- the run -------------------------------------------------------------------------------------
@@ -274,7 +255,7 @@ class HomeAssistantProcess:
         """Stop it; the seconds it took."""
         stopping = time.monotonic()
         if self.process is not None:
-            stop_process(self.process)
+            stop_process(self.process, STOP_TIMEOUT)
         return time.monotonic() - stopping
 
 
@@ -330,7 +311,7 @@ def run(settings: Settings, work: Path) -> Results:
         polled, rounds = compare_clients(home.admin, described, work, settings.rounds)
     finally:
         for process in reversed(processes):
-            stop_process(process)
+            stop_process(process, STOP_TIMEOUT)
     return Results(figures, polled, rounds)
 
 

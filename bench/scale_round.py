@@ -22,9 +22,7 @@ import asyncio
 import json
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -97,47 +95,8 @@ async def round_ours(
 
 def round_miio(plan: Sequence[PlannedDevice], rounds: int, workers: int) -> lan_poll.Measurement:
     """python-miio: the same batches, one device after the other or in a thread pool."""
-    from miio.device import Device
-    from miio.exceptions import DeviceException
-
-    rss_start = lan_poll.current_rss_kib()
-    devices = [(Device(d.address, d.token, timeout=lan_poll.TIMEOUT), d.batches) for d in plan]
-
-    def read(item: tuple[Device, list[list[Key]]]) -> float | None:
-        device, batches = item
-        start = time.perf_counter()
-        for batch in batches:
-            params = lan_poll.miio_params(batch)
-            try:
-                reply = device.send("get_properties", params)
-            except DeviceException:
-                return None
-            if len(reply) != len(params) or any(answer.get("code") != 0 for answer in reply):
-                return None
-        return time.perf_counter() - start
-
-    pool = ThreadPoolExecutor(workers) if workers else None
-    read_all: Callable[[], list[float | None]] = (
-        (lambda: list(pool.map(read, devices)))
-        if pool is not None
-        else (lambda: [read(item) for item in devices])
-    )
-
-    def one_round() -> tuple[float, list[float | None]]:
-        start = time.perf_counter()
-        latencies = read_all()
-        return time.perf_counter() - start, latencies
-
-    try:
-        one_round()  # warm-up: handshakes, threads
-        cpu_start = time.process_time()
-        results = [one_round() for _ in range(rounds)]
-        cpu_seconds = time.process_time() - cpu_start
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    client = "miio-pool" if workers else "miio-seq"
-    return lan_poll.summarize(client, len(plan), results, cpu_seconds, rss_start)
+    batches = [(device.address, device.token, device.batches) for device in plan]
+    return lan_poll.poll_miio_batches(batches, rounds, workers)
 
 
 def run_child(client: str, plan_file: Path, rounds: int) -> lan_poll.Measurement:

@@ -1,7 +1,7 @@
 """Fault soak benchmark: a 50-device home on a hostile network for minutes, through Home Assistant.
 
 The long form of tests/integration/test_soak.py, with the same scenario (the code is in
-tests/integration/soak_*.py). Home Assistant runs in this process, built by
+harness/soak/). Home Assistant runs in this process, built by
 pytest-homeassistant-custom-component's test harness (`async_test_home_assistant`, on a
 temporary configuration folder, with the event loop out of debug mode); the simulated home
 (38 LAN devices on loopback addresses and a cloud with 12 more) runs on the same event loop.
@@ -33,9 +33,9 @@ from typing import Any
 
 from bench.harness import in_process_home_assistant
 from custom_components.xiaomi_aiot.const import DOMAIN
-from tests.integration.conftest import first_address
-from tests.integration.soak_home import HostileNetwork, running_home
-from tests.integration.soak_run import SoakFigures, SoakPlan, run_soak
+from harness.net import first_address
+from harness.soak.home import HostileNetwork, running_home
+from harness.soak.run import SoakFigures, SoakPlan, run_soak
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -59,9 +59,9 @@ from homeassistant.core import HomeAssistant
 from bench.harness import in_process_home_assistant
 from custom_components.xiaomi_aiot.conversation import FALLBACK_LANGUAGE
 from custom_components.xiaomi_aiot.voice.agent import xiaoai_agent_id
-from tests.integration.conftest import device_of
+from harness.hass import device_of
+from harness.homes import RealHome, start_home
 from tests.voice.corpus import percentile
-from tests.voice.grammar.conftest import RealHome, start_home
 from tests.voice.grammar.parts import EN, ZH, all_cases
 
 LANGUAGES = (ZH, EN)

@@ -48,6 +48,8 @@ from typing import Any
 
 import aiohttp
 
+from harness.processes import alive
+
 DOMAIN = "xiaomi_aiot"
 DEMO_NAME = "Demo"
 DEMO_USERNAME = "demo"
@@ -266,15 +268,7 @@ class Deadline:
 
 def process_alive(pid: int | None) -> bool:
     """False once the process is gone (None: not watched)."""
-    if pid is None:
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return pid is None or alive(pid)
 
 
 async def wait_until_up(ha: HomeAssistantClient, deadline: Deadline, ha_pid: int | None) -> None:

@@ -20,6 +20,7 @@ from custom_components.xiaomi_aiot.miot.spec import MiotProperty, Value
 
 from .device import VirtualDevice
 from .faults import FaultError
+from .listening import listen, port_of
 from .simulator import Simulator
 from .state import StateError, coerce_value
 
@@ -77,16 +78,8 @@ class AdminServer:
 
     async def start(self, port: int = 0) -> int:
         """Listen on `port` (0: any free port) and return the port."""
-        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, self.host, port)
-            await site.start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        self.port = int(runner.addresses[0][1])
+        self._runner = await listen(self.app, self.host, port, handle_signals=False)
+        self.port = port_of(self._runner)
         return self.port
 
     async def stop(self) -> None:

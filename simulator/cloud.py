@@ -25,6 +25,7 @@ from .cloud_admin import add_cloud_routes
 from .cloud_faults import CloudFaults, parse_cloud_fault_change
 from .device import VirtualDevice
 from .home import default_did
+from .listening import listen, port_of
 from .membership import Membership
 from .simulator import Simulator
 from .spec_server import SpecServer, is_spec_path
@@ -97,16 +98,8 @@ class CloudServer:
 
     async def start(self, port: int = 0) -> int:
         """Listen on `port` (0: any free port) and return the port."""
-        runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=1.0)
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, self.host, port)
-            await site.start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        self.port = int(runner.addresses[0][1])
+        self._runner = await listen(self.app, self.host, port, shutdown_timeout=1.0)
+        self.port = port_of(self._runner)
         return self.port
 
     async def stop(self) -> None:

@@ -1,4 +1,4 @@
-"""Fixtures shared by every test."""
+"""Fixtures shared by every test; the shared fixtures of simulated homes come from `harness`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from custom_components.xiaomi_aiot.timing import DATA_TIMING, Timing
 TEST_TIMING = Timing(account_lan=0.5, local_device=0.5, probe=0.5)
 """The simulated devices answer on loopback within milliseconds: a device that does not answer
 in half a second is not going to, even on a loaded machine."""
+
+pytest_plugins = ["harness.fixtures"]
 
 
 def _guarded_connect(sock: socket.socket, *args: Any) -> Any:

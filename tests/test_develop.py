@@ -13,9 +13,7 @@ import importlib.metadata
 import ipaddress
 import json
 import os
-import random
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +23,8 @@ from pathlib import Path
 import homeassistant
 import pytest
 
+from harness import net
+from harness.processes import alive
 from simulator import load_home
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,27 +57,6 @@ pytestmark = [
     pytest.mark.skipif(sys.platform != "linux", reason="needs 127.x.y.z on loopback (Linux)"),
     pytest.mark.skipif(FRONTEND_MISMATCH is not None, reason=str(FRONTEND_MISMATCH)),
 ]
-
-
-def gone(pid: int) -> bool:
-    """Whether a process no longer exists."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 now (the demo's default 8124 may be in use by a demo)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def random_first_address() -> str:
-    """Loopback addresses of their own, so that the test does not meet another simulator."""
-    return f"127.{random.randint(100, 254)}.{random.randint(0, 255)}.2"
 
 
 def develop(config: Path, first_address: str, cloud_port: int) -> str:
@@ -126,7 +105,7 @@ def develop(config: Path, first_address: str, cloud_port: int) -> str:
 
     pids = re.search(r"simulator \(pid (\d+)\) and Home Assistant \(pid (\d+)\)", output)
     assert pids is not None, output
-    assert all(gone(int(pid)) for pid in pids.groups()), output
+    assert all(not alive(int(pid)) for pid in pids.groups()), output
     assert f"cloud=http://127.0.0.1:{cloud_port} " in output
     return output
 
@@ -135,8 +114,8 @@ def develop(config: Path, first_address: str, cloud_port: int) -> str:
 def test_develop_check(tmp_path: Path) -> None:
     """Fresh: onboarded, the account added; restarted: signed in again; moved: reconfigured."""
     config = tmp_path / "config"
-    first_address = random_first_address()
-    cloud_port = free_port()
+    first_address = net.first_address()
+    cloud_port = net.free_port()
 
     output = develop(config, first_address, cloud_port)
     assert "onboarding: created the user 'demo'" in output
@@ -156,7 +135,7 @@ def test_develop_check(tmp_path: Path) -> None:
     assert "removed the entry" not in output
 
     # The cloud on another port: the entry is pointed at it.
-    moved = free_port()
+    moved = net.free_port()
     output = develop(config, first_address, moved)
     assert (
         f"pointed the account's entry at http://127.0.0.1:{moved} "
@@ -203,13 +182,13 @@ def older_demo_entries(first_address: str) -> dict[str, object]:
 def test_develop_replaces_an_older_demo(tmp_path: Path) -> None:
     """A config directory with an entry per LAN device ends up with only the account's."""
     config = tmp_path / "config"
-    first_address = random_first_address()
+    first_address = net.first_address()
     (config / ".storage").mkdir(parents=True)
     (config / ".storage" / "core.config_entries").write_text(
         json.dumps(older_demo_entries(first_address)), "utf-8"
     )
 
-    output = develop(config, first_address, free_port())
+    output = develop(config, first_address, net.free_port())
     for device in LAN:
         assert (
             f"removed the entry {device.name!r} (one LAN device, which the account covers"

@@ -17,8 +17,8 @@ from custom_components.xiaomi_aiot.cover import COMMANDS, XiaomiCover
 from custom_components.xiaomi_aiot.mapping import plan_device
 from custom_components.xiaomi_aiot.miot import MiotSpec
 from custom_components.xiaomi_aiot.vacuum import XiaomiVacuum
-from tests.real_specs import REAL_SPEC_FILES, real_document, real_models
-from tests.test_mapping_people_car import fake_coordinator, role
+from harness.mapping import fake_coordinator, role
+from harness.real_specs import REAL_SPEC_FILES, real_document, real_models
 
 COVER_MODELS = [m for m in real_models() if m is None or ".curtain." in m or ".airer." in m]
 VACUUM_MODELS = [m for m in real_models() if m is None or ".vacuum." in m]

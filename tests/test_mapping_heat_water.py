@@ -22,7 +22,7 @@ from custom_components.xiaomi_aiot.climate import XiaomiClimate
 from custom_components.xiaomi_aiot.mapping import DevicePlan, plan_device
 from custom_components.xiaomi_aiot.miot import MiotSpec
 from custom_components.xiaomi_aiot.water_heater import XiaomiWaterHeater
-from tests.real_specs import REAL_SPEC_FILES, real_document, real_models
+from harness.real_specs import REAL_SPEC_FILES, real_document, real_models
 
 
 def models_of(*device_types: str) -> list[Any]:

@@ -36,7 +36,7 @@ from custom_components.xiaomi_aiot.mapping import (
     traits_of,
 )
 from custom_components.xiaomi_aiot.miot.spec import MiotProperty, MiotSpec
-from tests.real_specs import REAL_SPEC_FILES, real_document, real_models
+from harness.real_specs import REAL_SPEC_FILES, real_document, real_models
 
 COMPONENT = Path(__file__).resolve().parents[1] / "custom_components" / "xiaomi_aiot"
 RAW_SHARE_TARGET = 0.20

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from unittest.mock import AsyncMock, MagicMock
 
 import pytest
 from homeassistant.components.climate import HVACMode
@@ -17,11 +16,11 @@ from custom_components.xiaomi_aiot.mapping import (
     Datum,
     DevicePlan,
     PropertyItem,
-    RoleItem,
     plan_device,
 )
-from custom_components.xiaomi_aiot.miot import MiotSpec, load_bundled_spec
+from custom_components.xiaomi_aiot.miot import load_bundled_spec
 from custom_components.xiaomi_aiot.miot.geo import distance, wgs84_to_gcj02
+from harness.mapping import fake_coordinator, role
 
 CAR = "xiaomi.vehicle.su7"
 PHONE = "xiaomi.phone.p1"
@@ -46,21 +45,6 @@ def shown_as(item: PropertyItem) -> tuple[Platform, str | None, str | None, str 
     traits = item.traits
     unit = UNITS.get(item.prop.unit or "")
     return item.platform, traits.translation_key, traits.device_class, traits.state_class, unit
-
-
-def role(plan: DevicePlan, platform: Platform) -> RoleItem:
-    """The plan's only role entity of a platform."""
-    (item,) = plan.role_items(platform)
-    return item
-
-
-def fake_coordinator(spec: MiotSpec, values: dict[tuple[int, int], Any]) -> MagicMock:
-    """A coordinator without Home Assistant or a device: the spec, values, and a write spy."""
-    coordinator = MagicMock(info=None, did="1", values=values)
-    coordinator.spec = coordinator.device.spec = spec
-    coordinator.value.side_effect = values.get
-    coordinator.async_write = AsyncMock()
-    return coordinator
 
 
 def role_entity[T: XiaomiRoleEntity](

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from custom_components.xiaomi_aiot.miot.spec import urn_name
-from tests.real_specs import ABSENT, REAL_SPEC_FILES, real_document, real_models
-from tests.spec_survey import COMPACT_LIMIT, COMPACT_TYPES, GENERIC_TYPES, NATURAL, survey
+from harness.real_specs import ABSENT, REAL_SPEC_FILES, real_document, real_models
+from harness.spec_survey import COMPACT_LIMIT, COMPACT_TYPES, GENERIC_TYPES, NATURAL, survey
 
 RAW_NAME_LIMIT = 0.20
 """At most this share of all entity names over the folder are raw spec text."""

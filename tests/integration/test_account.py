@@ -17,10 +17,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.xiaomi_aiot import async_remove_config_entry_device
 from custom_components.xiaomi_aiot.const import CONF_CLOUD_TOKENS, DEVICE_LIST_INTERVAL, DOMAIN
 from custom_components.xiaomi_aiot.miot.route import Route
+from harness.hass import device_of, entity_id, later, sign_in
 from simulator import Simulator
 from simulator.cloud import CloudServer
-
-from .conftest import device_of, entity_id, later, sign_in
 
 
 async def test_a_wrong_password_is_refused_then_the_right_one_signs_in(

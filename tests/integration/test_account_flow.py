@@ -9,7 +9,7 @@ device that only answers on one path) or in Home Assistant's registries.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -17,15 +17,13 @@ from typing import Any
 import pytest
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
-    ConfigEntriesFlowManager,
     ConfigEntry,
     ConfigEntryState,
     ConfigFlowResult,
-    OptionsFlowManager,
 )
 from homeassistant.const import CONF_SCAN_INTERVAL, STATE_OFF, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowManager, FlowResultType
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, start_reauth_flow
@@ -44,41 +42,15 @@ from custom_components.xiaomi_aiot.const import (
 )
 from custom_components.xiaomi_aiot.miot.mi_api import COUNTRIES
 from custom_components.xiaomi_aiot.miot.route import Route, RoutedTransport
+from harness.hass import SetUpDevice, device_of, later, sign_in
+from harness.hass import entity_id as named_entity
+from harness.html_server import serving_html
+from harness.simulated import serving_cloud
 from simulator import Simulator
 from simulator.cloud import CloudServer
 from simulator.xiaomi import MASKED_EMAIL, MASKED_PHONE
-from tests.html_server import serving_html
 
-from .conftest import SetUpDevice, device_of, later, sign_in
-from .conftest import entity_id as named_entity
-from .test_config_flow import ZH_HANS, translation_problems
-
-ROUTES_STEP = "options.step.routes.data."
-"""The routes form's fields are the devices' names, shown as they are: no translation."""
-
-
-@pytest.fixture(autouse=True)
-def every_flow_result_is_translated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Check each step's result of our flows against strings.json as the flows run."""
-    handle_step = FlowManager._async_handle_step
-    problems: list[str] = []
-
-    async def checked(self: FlowManager[Any, Any, Any], flow: Any, *args: Any) -> Any:
-        result = await handle_step(self, flow, *args)
-        if isinstance(self, ConfigEntriesFlowManager) and flow.handler == DOMAIN:
-            problems.extend(translation_problems("config", result))
-            problems.extend(
-                f"zh-Hans: {p}" for p in translation_problems("config", result, ZH_HANS)
-            )
-        elif isinstance(self, OptionsFlowManager):
-            for strings in (None, ZH_HANS):
-                found = translation_problems("options", result, strings)
-                problems.extend(p for p in found if not p.startswith(ROUTES_STEP))
-        return result
-
-    monkeypatch.setattr(FlowManager, "_async_handle_step", checked)
-    yield
-    assert problems == []
+pytestmark = pytest.mark.usefixtures("every_flow_result_is_translated")
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -87,10 +59,8 @@ def every_flow_result_is_translated(monkeypatch: pytest.MonkeyPatch) -> Iterator
 @pytest.fixture
 async def other_cloud(sim: Simulator) -> AsyncIterator[CloudServer]:
     """The same account served on another port: another server the account can move to."""
-    server = CloudServer(sim)
-    await server.start(port=0)
-    yield server
-    await server.stop()
+    async with serving_cloud(sim) as server:
+        yield server
 
 
 @pytest.fixture

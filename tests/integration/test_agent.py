@@ -16,11 +16,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot.const import DOMAIN
 from custom_components.xiaomi_aiot.voice.agent import AGENT_UNIQUE_ID, xiaoai_agent_id
+from harness.hass import AGENT, SetUpDevice, entity_id, entry_for
 from simulator import Simulator
-
-from .conftest import SetUpDevice, entity_id, entry_for
-
-AGENT = "conversation.xiao_ai"
 
 
 @pytest.fixture(autouse=True)

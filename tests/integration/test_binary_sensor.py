@@ -2,7 +2,7 @@
 
 No demo model has one (every boolean of theirs is writable, or part of a richer entity), so the
 mapping decision is tested on hand-written specs, and the platform on the test-only humidifier
-(see `platform_kit`).
+(see `harness.platforms`).
 """
 
 from __future__ import annotations
@@ -22,19 +22,17 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.xiaomi_aiot.const import DOMAIN
 from custom_components.xiaomi_aiot.mapping import generic_platform, plan_device
 from custom_components.xiaomi_aiot.miot import MiotSpec
-from simulator import VirtualDevice
-from simulator.cloud import CloudServer
-from tests.real_specs import ABSENT, REAL_SPEC_FILES
-
-from .conftest import entity_of, later
-from .platform_kit import (
+from harness.hass import entity_of, later, until
+from harness.platforms import (
     HUMIDIFIER_SPEC,
     assert_entities_match_snapshots,
     humidifier_device,
     next_poll,
     set_up_real,
 )
-from .test_push import until
+from harness.real_specs import ABSENT, REAL_SPEC_FILES
+from simulator import VirtualDevice
+from simulator.cloud import CloudServer
 
 WATER_SHORTAGE = "binary_sensor.bedroom_humidifier_water_shortage"
 WATER_SHORTAGE_PROPERTY = (2, 4)

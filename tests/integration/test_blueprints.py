@@ -27,10 +27,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.xiaomi_aiot.const import DOMAIN
 from custom_components.xiaomi_aiot.miot.geo import gcj02_to_wgs84
+from harness.hass import entity_id, later, sign_in
 from simulator import Simulator, VirtualDevice
 from simulator.cloud import CloudServer
-
-from .conftest import entity_id, later, sign_in
 
 ROOT = Path(__file__).parents[2]
 BLUEPRINTS = ROOT / "blueprints"

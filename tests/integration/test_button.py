@@ -11,12 +11,14 @@ from homeassistant.components.button import SERVICE_PRESS
 from homeassistant.const import ATTR_ENTITY_ID, ATTR_FRIENDLY_NAME, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from syrupy.assertion import SnapshotAssertion
 
+from harness.hass import SetUpDevice
+from harness.platforms import (
+    MatchSnapshots,
+    humidifier_device,
+    spy_on_actions,
+)
 from simulator import Simulator
-
-from .conftest import SetUpDevice
-from .platform_kit import assert_entities_match_snapshots, humidifier_device, spy_on_actions
 
 WAKE_UP = "button.xiao_ai_speaker_wake_up"
 
@@ -28,15 +30,9 @@ def only_buttons() -> Iterator[None]:
         yield
 
 
-async def test_buttons_match_their_snapshots(
-    hass: HomeAssistant,
-    set_up_device: SetUpDevice,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_buttons_match_their_snapshots(devices_match_snapshots: MatchSnapshots) -> None:
     """The speaker's wake-up, music, radio and alarm actions are buttons; those with inputs not."""
-    entry = await set_up_device("xiaoai-speaker")
-    await assert_entities_match_snapshots(hass, entity_registry, snapshot, [entry])
+    await devices_match_snapshots("xiaoai-speaker")
 
 
 async def test_only_spare_actions_without_inputs_are_buttons(

@@ -36,11 +36,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.miot.geo import distance, gcj02_to_wgs84
+from harness.hass import device_of, sign_in
 from simulator import Simulator
 from simulator.cloud import CloudServer
-
-from .conftest import device_of, sign_in
-from .platform_kit import all_entities_enabled  # noqa: F401  (a fixture)
 
 CAR, PHONE, WATCH = "su7", "bob-phone", "alice-watch"
 BOB_GCJ02 = (39.983424, 116.322987)

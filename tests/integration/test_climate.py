@@ -35,13 +35,15 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
-from syrupy.assertion import SnapshotAssertion
 
+from harness.hass import SetUpDevice
+from harness.platforms import (
+    MatchSnapshots,
+    assert_a_refused_write_is_translated,
+    next_poll,
+    translated_error,
+)
 from simulator import Simulator
-
-from .conftest import SetUpDevice
-from .platform_kit import assert_entities_match_snapshots, next_poll, translated_error
 
 LIVING_ROOM = "climate.living_room_air_conditioner"  # on, cool, 24 °C, fan auto
 BEDROOM = "climate.bedroom_air_conditioner"  # off, heat, 22 °C
@@ -65,14 +67,10 @@ async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -
 
 
 async def test_air_conditioners_match_their_snapshots(
-    hass: HomeAssistant,
-    set_up_device: SetUpDevice,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
+    devices_match_snapshots: MatchSnapshots,
 ) -> None:
     """One climate entity per air conditioner, named after the device."""
-    entries = [await set_up_device(device) for device in ("living-room-ac", "bedroom-ac")]
-    await assert_entities_match_snapshots(hass, entity_registry, snapshot, entries)
+    await devices_match_snapshots("living-room-ac", "bedroom-ac")
 
 
 async def test_air_conditioner_offers_the_modes_range_and_step_of_its_spec(
@@ -311,13 +309,7 @@ async def test_a_target_the_unit_refuses_is_a_translated_device_error(
     """The unit answers an error code for its target temperature; the user sees the code."""
     await set_up_device("living-room-ac")
     device = sim.devices["living-room-ac"]
-    device.apply_faults({"property_errors": {"2.4": -4004}})
-
-    error = await translated_error(
-        call(hass, SERVICE_SET_TEMPERATURE, LIVING_ROOM, **{ATTR_TEMPERATURE: 26})
+    await assert_a_refused_write_is_translated(
+        device, "2.4", call(hass, SERVICE_SET_TEMPERATURE, LIVING_ROOM, **{ATTR_TEMPERATURE: 26})
     )
-
-    assert error.translation_key == "device_error"
-    assert "-4004" in str(error)
-    device.apply_faults({"property_errors": {}})
     assert device.get(*TARGET) == 24

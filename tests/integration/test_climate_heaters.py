@@ -24,15 +24,16 @@ from homeassistant.components.climate import (
 from homeassistant.components.climate import DOMAIN as CLIMATE_DOMAIN
 from homeassistant.const import ATTR_TEMPERATURE, SERVICE_TURN_OFF, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
-from syrupy.assertion import SnapshotAssertion
 
+from harness.hass import entity_of, later
+from harness.platforms import (
+    MatchSnapshots,
+    call_service,
+    set_up_real,
+)
+from harness.real_specs import ABSENT, REAL_SPEC_FILES
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
-from tests.real_specs import ABSENT, REAL_SPEC_FILES
-
-from .conftest import entity_of, later
-from .platform_kit import assert_entities_match_snapshots, call_service, set_up_real
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 
@@ -63,16 +64,10 @@ async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -
 
 
 @pytest.mark.parametrize("real_device", [HEATER, BATH_HEATER], indirect=True)
-async def test_real_heaters_match_their_snapshots(
-    hass: HomeAssistant,
-    climate: tuple[VirtualDevice, str],
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+@pytest.mark.usefixtures("climate")
+async def test_real_heaters_match_their_snapshots(devices_match_snapshots: MatchSnapshots) -> None:
     """The climate entity is the device, named after it; a bath heater's light is a part."""
-    await assert_entities_match_snapshots(
-        hass, entity_registry, snapshot, hass.config_entries.async_entries("xiaomi_aiot")
-    )
+    await devices_match_snapshots()
 
 
 @pytest.mark.parametrize("real_device", [HEATER], indirect=True)

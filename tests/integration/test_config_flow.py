@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
-import string
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from ipaddress import ip_address
 from pathlib import Path
@@ -17,100 +15,35 @@ import voluptuous as vol
 from homeassistant.config_entries import (
     SOURCE_USER,
     SOURCE_ZEROCONF,
-    ConfigEntriesFlowManager,
     ConfigEntryState,
     ConfigFlowResult,
-    OptionsFlowManager,
 )
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_SCAN_INTERVAL, CONF_TOKEN, STATE_ON
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowManager, FlowResultType, InvalidData
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot.const import CONF_DID, CONF_MAC, CONF_MODEL, DOMAIN
 from custom_components.xiaomi_aiot.miot.lan import PORT
 from custom_components.xiaomi_aiot.miot.packet import HEADER, HEADER_SIZE, MAGIC, FrameCodec
-from simulator import Simulator, VirtualDevice, load_home
+from harness.hass import SetUpDevice, entry_for, sign_in
+from harness.net import outside_homes
+from harness.simulated import simulated_home
+from harness.translations import STRINGS, ZH_HANS
+from simulator import Simulator, VirtualDevice
 from simulator.cloud import CloudServer
 
-from .conftest import SetUpDevice, entry_for, first_address, sign_in
-
-STRINGS = json.loads(
-    (Path(__file__).parents[2] / "custom_components" / DOMAIN / "strings.json").read_text("utf-8")
-)
 NEW_TOKEN = "0123456789abcdef0123456789abcdef"
 
 
 # --- every key a flow shows must be translated -------------------------------------------------
 
 
-def translation_problems(
-    category: str, result: Mapping[str, Any], strings: Mapping[str, Any] | None = None
-) -> list[str]:
-    """Keys a flow result uses that strings.json (or `strings`) lacks, and placeholders left
-    unfilled."""
-
-    def text_at(path: tuple[str, ...]) -> Any:
-        node: Any = (strings or STRINGS)[category]
-        for part in path:
-            node = node.get(part) if isinstance(node, dict) else None
-        return node
-
-    used: list[tuple[str, ...]] = []
-    shown: list[tuple[str, ...]] = []
-    if result["type"] is FlowResultType.FORM:
-        step = ("step", result["step_id"])
-        fields = result["data_schema"].schema if result["data_schema"] else {}
-        errors = [("error", error) for error in (result["errors"] or {}).values()]
-        used = [step, *((*step, "data", str(field)) for field in fields), *errors]
-        shown = [(*step, "title"), (*step, "description"), *errors]
-    elif result["type"] is FlowResultType.ABORT:
-        used = shown = [("abort", result["reason"])]
-    elif result["type"] is FlowResultType.MENU:
-        step = ("step", result["step_id"])
-        used = [(*step, "menu_options", option) for option in result["menu_options"]]
-        shown = [(*step, "title"), (*step, "description")]
-    elif result["type"] is FlowResultType.SHOW_PROGRESS:
-        step = ("step", result["step_id"])
-        progress = ("progress", result["progress_action"])
-        used = [step, progress]
-        shown = [(*step, "title"), progress]
-
-    given = set(result.get("description_placeholders") or {})
-    problems = [f"{category}.{'.'.join(path)} is missing" for path in used if not text_at(path)]
-    for path in shown:
-        if isinstance(text := text_at(path), str):
-            needed = {name for _, name, _, _ in string.Formatter().parse(text) if name}
-            problems += [f"{category}.{'.'.join(path)} needs {{{name}}}" for name in needed - given]
-    return problems
-
-
-@pytest.fixture(autouse=True)
-def every_flow_result_is_translated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Check each step's result of our flows against strings.json as the flows run."""
-    handle_step = FlowManager._async_handle_step
-    problems: list[str] = []
-
-    async def checked(self: FlowManager[Any, Any, Any], flow: Any, *args: Any) -> Any:
-        result = await handle_step(self, flow, *args)
-        if isinstance(self, ConfigEntriesFlowManager) and flow.handler == DOMAIN:
-            problems.extend(translation_problems("config", result))
-        elif isinstance(self, OptionsFlowManager):
-            problems.extend(translation_problems("options", result))
-        return result
-
-    monkeypatch.setattr(FlowManager, "_async_handle_step", checked)
-    yield
-    assert problems == []
+pytestmark = pytest.mark.usefixtures("every_flow_result_is_translated")
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def free_address() -> str:
-    """A loopback address clear of the simulated homes (127.100+.x.2 up) and of a demo run."""
-    return f"127.{random.randint(1, 99)}.{random.randint(0, 255)}.{random.randint(2, 254)}"
 
 
 def announcement(address: str, name: str) -> ZeroconfServiceInfo:
@@ -230,7 +163,7 @@ async def scripted_device() -> AsyncIterator[StartScriptedDevice]:
     async def start(reply: dict[str, Any]) -> str:
         loop = asyncio.get_running_loop()
         for _ in range(20):
-            address = free_address()
+            address = outside_homes()
             try:
                 transport, _ = await loop.create_datagram_endpoint(
                     lambda: ScriptedDevice(reply), local_addr=(address, PORT)
@@ -406,7 +339,7 @@ async def test_a_known_device_announcing_a_new_address_is_moved_there(
     """The entry of a device that moved gets the announced address and comes back to life."""
     device = sim.devices["living-room-ac"]
     assert device.address is not None
-    entry = entry_at(hass, device, free_address())
+    entry = entry_at(hass, device, outside_homes())
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.SETUP_RETRY
@@ -487,7 +420,7 @@ async def test_a_service_that_is_not_a_miio_device_is_ignored(
 ) -> None:
     """Only names of the form <model>_miio<did> are miIO devices."""
     result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=announcement(free_address(), name)
+        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=announcement(outside_homes(), name)
     )
 
     assert result["type"] is FlowResultType.ABORT
@@ -547,7 +480,7 @@ async def test_a_device_that_moved_is_found_at_its_new_address(
 ) -> None:
     """Reconfigure suggests the old address, says when nothing answers, then takes the new one."""
     device = sim.devices["living-room-tv"]
-    old_address = free_address()
+    old_address = outside_homes()
     entry = entry_at(hass, device, old_address)
 
     result = await entry.start_reconfigure_flow(hass)
@@ -556,7 +489,7 @@ async def test_a_device_that_moved_is_found_at_its_new_address(
     assert result["step_id"] == "reconfigure"
     assert suggested(result, CONF_HOST) == old_address
 
-    result = await submit(hass, result, host=free_address())
+    result = await submit(hass, result, host=outside_homes())
     assert result["errors"] == {"base": "cannot_connect"}
 
     result = await submit(hass, result, host=device.address)
@@ -645,12 +578,6 @@ async def test_a_poll_interval_out_of_range_is_refused(
 
 
 # --- older miIO devices, and devices an account already has ------------------------------------
-
-ZH_HANS = json.loads(
-    (
-        Path(__file__).parents[2] / "custom_components" / DOMAIN / "translations" / "zh-Hans.json"
-    ).read_text("utf-8")
-)
 
 
 async def test_an_older_miio_device_is_refused_by_name_in_both_languages(
@@ -775,25 +702,19 @@ async def test_a_device_with_nothing_to_read_is_added(hass: HomeAssistant, tmp_p
             }
         ],
     }
-    loaded = await asyncio.get_running_loop().run_in_executor(None, load_home, home, tmp_path)
-    sim = Simulator(loaded, first_address=first_address(), seed=4)
-    await sim.start()
-    server = CloudServer(sim)
-    await server.start(port=0)
-    try:
-        device = sim.devices["it"]
-        result = await submit(
-            hass,
-            await start_adding_by_hand(hass),
-            host=device.address,
-            token=device.token,
-            spec_server=server.url,
-        )
-        assert result["type"] is FlowResultType.CREATE_ENTRY
-        assert result["data"][CONF_MODEL] == "acme.switch.pulse"
-        await hass.async_block_till_done()
-    finally:
-        for entry in hass.config_entries.async_entries(DOMAIN):
-            await hass.config_entries.async_unload(entry.entry_id)
-        await server.stop()
-        await sim.stop()
+    async with simulated_home(home, seed=4, folder=tmp_path) as (sim, server):
+        try:
+            device = sim.devices["it"]
+            result = await submit(
+                hass,
+                await start_adding_by_hand(hass),
+                host=device.address,
+                token=device.token,
+                spec_server=server.url,
+            )
+            assert result["type"] is FlowResultType.CREATE_ENTRY
+            assert result["data"][CONF_MODEL] == "acme.switch.pulse"
+            await hass.async_block_till_done()
+        finally:
+            for entry in hass.config_entries.async_entries(DOMAIN):
+                await hass.config_entries.async_unload(entry.entry_id)

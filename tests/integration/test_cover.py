@@ -24,17 +24,10 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
-from syrupy.assertion import SnapshotAssertion
 
+from harness.platforms import MatchPlatform, set_up_real
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
-
-from .platform_kit import (  # noqa: F401 - a fixture
-    all_entities_enabled,
-    assert_real_platform_matches_snapshots,
-    set_up_real,
-)
 
 CURTAIN = "lumi.curtain.hagl05"
 MOTOR_CONTROL, CURRENT_POSITION, TARGET_POSITION = (2, 2), (2, 3), (2, 7)
@@ -62,16 +55,10 @@ async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -
 )
 @pytest.mark.usefixtures("all_entities_enabled")
 async def test_a_real_curtains_entities_match_their_snapshots(
-    hass: HomeAssistant,
-    real_device: tuple[VirtualDevice, CloudServer],
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    platform: Platform,
+    real_platform_matches_snapshots: MatchPlatform, platform: Platform
 ) -> None:
     """A curtain cover named after the device, with its fault and settings beside it."""
-    await assert_real_platform_matches_snapshots(
-        hass, real_device, entity_registry, snapshot, platform
-    )
+    await real_platform_matches_snapshots(platform)
 
 
 async def test_a_curtain_offers_what_its_motor_control_and_target_can_do(

@@ -25,12 +25,11 @@ from custom_components.xiaomi_aiot import device_trigger
 from custom_components.xiaomi_aiot.const import DOMAIN
 from custom_components.xiaomi_aiot.mapping import TRIGGERS, plan_device
 from custom_components.xiaomi_aiot.miot import MiotSpec
+from harness.hass import add_by_hand, device_of
+from harness.platforms import pushed
+from harness.real_specs import ABSENT, REAL_SPEC_FILES, real_document, real_models
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
-from tests.real_specs import ABSENT, REAL_SPEC_FILES, real_document, real_models
-
-from .conftest import add_by_hand, device_of
-from .platform_kit import pushed
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 

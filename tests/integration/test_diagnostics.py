@@ -11,9 +11,8 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
+from harness.hass import SetUpDevice
 from simulator import Simulator
-
-from .conftest import SetUpDevice
 
 
 async def test_diagnostics_show_the_device_and_its_last_poll(

@@ -19,17 +19,14 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_track_state_change_event
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.mapping import EVENT_ATTRIBUTES, plan_device
 from custom_components.xiaomi_aiot.miot import MiotSpec
+from harness.hass import SetUpDevice
+from harness.platforms import MatchSnapshots, next_poll, pushed
+from harness.real_specs import real_document, real_models
 from simulator import Simulator
-from tests.real_specs import real_document, real_models
-
-from .conftest import SetUpDevice
-from .platform_kit import assert_entities_match_snapshots, next_poll, pushed
 
 LOCK_EVENT = "event.front_door_lock_lock_opened"
 DOOR_EVENT = "event.front_door_lock_door_event"
@@ -57,15 +54,9 @@ def fired(hass: HomeAssistant, entity_id: str = LOCK_EVENT) -> list[dict[str, ob
     return seen
 
 
-async def test_lock_events_match_their_snapshots(
-    hass: HomeAssistant,
-    set_up_device: SetUpDevice,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_lock_events_match_their_snapshots(devices_match_snapshots: MatchSnapshots) -> None:
     """One event entity per spec event: opened, back-locking, alarms, low battery, the door."""
-    entry = await set_up_device("front-door-lock")
-    await assert_entities_match_snapshots(hass, entity_registry, snapshot, [entry])
+    await devices_match_snapshots("front-door-lock")
 
 
 async def test_event_types_are_how_the_lock_was_opened(

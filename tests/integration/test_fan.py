@@ -6,48 +6,33 @@ call changes the simulated device at the real ids.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
-from syrupy.assertion import SnapshotAssertion
 
-from simulator import VirtualDevice
-from simulator.cloud import CloudServer
-from tests.real_specs import ABSENT, REAL_SPEC_FILES, real_document, real_models
-
-from .conftest import add_by_hand, entity_of, later
-from .platform_kit import (
+from harness.hass import add_by_hand, entity_of, later
+from harness.platforms import (
     assert_a_refused_power_on_is_translated,
-    assert_every_platform_matches_snapshots,
     changed_by_hand,
     set_up_real,
 )
+from harness.real_specs import ABSENT, REAL_SPEC_FILES, models_of
+from simulator import VirtualDevice
+from simulator.cloud import CloudServer
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 
 FAN_TYPES = ("fan", "air-purifier")
 
 
-def models_of(types: tuple[str, ...]) -> list[Any]:
-    """The real models whose device type is one of these."""
-    if not REAL_SPEC_FILES.is_dir():
-        return real_models()
-    return [model for model in real_models() if real_document(model)["type"].split(":")[3] in types]
-
-
 @pytest.mark.parametrize("real_device", ["dmaker.fan.p5", "zhimi.airpurifier.ma4"], indirect=True)
 async def test_a_real_fan_and_purifier_match_their_snapshots(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    versioned_snapshot: SnapshotAssertion,
-    real_device: tuple[VirtualDevice, CloudServer],
+    real_device_matches_snapshots: Callable[[], Awaitable[None]],
 ) -> None:
     """Their entities: one fan entity, and what remains of the spec around it."""
-    device, server = real_device
-    entry_id = await add_by_hand(hass, device, server.url)
-    assert_every_platform_matches_snapshots(hass, entity_registry, versioned_snapshot, entry_id)
+    await real_device_matches_snapshots()
 
 
 CALLS = {

@@ -6,28 +6,24 @@ call changes the simulated device at the real ids.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from homeassistant.components.humidifier import HumidifierDeviceClass
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
-from syrupy.assertion import SnapshotAssertion
 
-from simulator import VirtualDevice
-from simulator.cloud import CloudServer
-from tests.real_specs import ABSENT, REAL_SPEC_FILES
-
-from .conftest import add_by_hand, entity_of
-from .platform_kit import (
+from harness.hass import add_by_hand, entity_of
+from harness.platforms import (
     assert_a_refused_power_on_is_translated,
-    assert_every_platform_matches_snapshots,
     changed_by_hand,
     set_up_real,
     translated_error,
 )
-from .test_fan import models_of
+from harness.real_specs import ABSENT, REAL_SPEC_FILES, models_of
+from simulator import VirtualDevice
+from simulator.cloud import CloudServer
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 
@@ -37,15 +33,10 @@ CA4 = "zhimi.humidifier.ca4"
 
 @pytest.mark.parametrize("real_device", [CA4], indirect=True)
 async def test_a_real_humidifier_matches_its_snapshot(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    versioned_snapshot: SnapshotAssertion,
-    real_device: tuple[VirtualDevice, CloudServer],
+    real_device_matches_snapshots: Callable[[], Awaitable[None]],
 ) -> None:
     """Its entities: one humidifier entity, and what remains of the spec around it."""
-    device, server = real_device
-    entry_id = await add_by_hand(hass, device, server.url)
-    assert_every_platform_matches_snapshots(hass, entity_registry, versioned_snapshot, entry_id)
+    await real_device_matches_snapshots()
 
 
 CALLS = {

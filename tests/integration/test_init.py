@@ -14,9 +14,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot.const import DOMAIN
 from custom_components.xiaomi_aiot.coordinator import TOKEN_REFUSALS
+from harness.hass import SetUpDevice, entry_for, later
 from simulator import Simulator
-
-from .conftest import SetUpDevice, entry_for, later
 
 
 async def next_poll(hass: HomeAssistant) -> None:

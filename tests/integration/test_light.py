@@ -33,15 +33,17 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
 from homeassistant.util.color import value_to_brightness
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.const import DOMAIN
+from harness.hass import SetUpDevice
+from harness.platforms import (
+    MatchSnapshots,
+    assert_a_refused_write_is_translated,
+    next_poll,
+    translated_error,
+)
 from simulator import Simulator
-
-from .conftest import SetUpDevice
-from .platform_kit import assert_entities_match_snapshots, next_poll, translated_error
 
 CEILING = "light.living_room_ceiling_light"  # yeelink.light.color1: everything
 BEDSIDE = "light.bedside_lamp"  # yeelink.light.ct2: brightness and colour temperature, off
@@ -70,18 +72,9 @@ async def turn_off(hass: HomeAssistant, entity_id: str) -> None:
     )
 
 
-async def test_lights_match_their_snapshots(
-    hass: HomeAssistant,
-    set_up_device: SetUpDevice,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_lights_match_their_snapshots(devices_match_snapshots: MatchSnapshots) -> None:
     """One light per device, named after it, with the colour modes its model has."""
-    entries = [
-        await set_up_device(device)
-        for device in ("living-room-light", "bedroom-light", "study-lamp")
-    ]
-    await assert_entities_match_snapshots(hass, entity_registry, snapshot, entries)
+    await devices_match_snapshots("living-room-light", "bedroom-light", "study-lamp")
 
 
 async def test_each_light_offers_what_its_model_can_do(
@@ -307,13 +300,9 @@ async def test_a_write_the_device_refuses_is_a_translated_device_error(
     """The device answers an error code for brightness: the user sees the code."""
     await set_up_device("living-room-light")
     device = sim.devices["living-room-light"]
-    device.apply_faults({"property_errors": {"2.2": -4004}})
-
-    error = await translated_error(turn_on(hass, CEILING, **{ATTR_BRIGHTNESS: 26}))
-
-    assert error.translation_key == "device_error"
-    assert "-4004" in str(error)
-    device.apply_faults({"property_errors": {}})
+    await assert_a_refused_write_is_translated(
+        device, "2.2", turn_on(hass, CEILING, **{ATTR_BRIGHTNESS: 26})
+    )
     assert device.get(*BRIGHTNESS) == 80
 
 

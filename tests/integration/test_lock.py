@@ -26,18 +26,16 @@ from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import mock_restore_cache
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.const import DOMAIN
 from custom_components.xiaomi_aiot.lock import XiaomiLock
 from custom_components.xiaomi_aiot.mapping import ROLES, RoleItem, plan_device
 from custom_components.xiaomi_aiot.miot import load_bundled_spec
+from harness.hass import SetUpDevice, add_by_hand
+from harness.platforms import MatchSnapshots, next_poll, pushed
+from harness.real_specs import real_models
 from simulator import Simulator, VirtualDevice
 from simulator.cloud import CloudServer
-from tests.real_specs import real_models
-
-from .conftest import SetUpDevice, add_by_hand
-from .platform_kit import assert_entities_match_snapshots, next_poll, pushed
 
 STATUS_SENSOR = "sensor.front_door_lock_lock_status"
 STATUS = (2, 5)
@@ -69,14 +67,10 @@ async def test_the_door_lock_has_no_lock_entity(
 
 
 async def test_lock_status_matches_its_snapshot(
-    hass: HomeAssistant,
-    set_up_device: SetUpDevice,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
+    hass: HomeAssistant, devices_match_snapshots: MatchSnapshots
 ) -> None:
     """The status sensor, named by its translation key, and the battery."""
-    entry = await set_up_device("front-door-lock")
-    await assert_entities_match_snapshots(hass, entity_registry, snapshot, [entry])
+    await devices_match_snapshots("front-door-lock")
     status = hass.states.get(STATUS_SENSOR)
     assert status.attributes[ATTR_FRIENDLY_NAME] == "Front Door Lock Lock status"
     assert status.attributes[ATTR_OPTIONS] == ["open", "others"]

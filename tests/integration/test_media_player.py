@@ -37,18 +37,15 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
-from syrupy.assertion import SnapshotAssertion
 
-from simulator import Simulator
-
-from .conftest import SetUpDevice
-from .platform_kit import (
-    assert_entities_match_snapshots,
+from harness.hass import SetUpDevice
+from harness.platforms import (
+    MatchSnapshots,
     next_poll,
     spy_on_actions,
     translated_error,
 )
+from simulator import Simulator
 
 TV = "media_player.living_room_tv"  # HDMI 1, volume 25 of 50; no power property
 SPEAKER = "media_player.xiao_ai_speaker"  # volume 40, paused
@@ -72,14 +69,10 @@ async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -
 
 
 async def test_television_and_speaker_match_their_snapshots(
-    hass: HomeAssistant,
-    set_up_device: SetUpDevice,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
+    devices_match_snapshots: MatchSnapshots,
 ) -> None:
     """A TV and a speaker, each named after its device, with their device classes."""
-    entries = [await set_up_device(device) for device in ("living-room-tv", "xiaoai-speaker")]
-    await assert_entities_match_snapshots(hass, entity_registry, snapshot, entries)
+    await devices_match_snapshots("living-room-tv", "xiaoai-speaker")
 
 
 async def test_television_offers_power_sources_and_playback(

@@ -20,10 +20,9 @@ from custom_components.xiaomi_aiot.const import (
     ENTRY_TYPE_ACCOUNT,
 )
 from custom_components.xiaomi_aiot.integration import legacy_sign_in_issue_id
+from harness.hass import entry_for
 from simulator import Simulator
 from simulator.cloud import CloudServer
-
-from .conftest import entry_for
 
 OLD_TOKENS = {"access_token": "a" * 32, "refresh_token": "r" * 32, "expires_at": 1.7e9}
 

@@ -1,7 +1,7 @@
 """Numbers: writable numeric properties with a range, within the spec's bounds and step.
 
 The demo home's only ones are the air conditioners' fan percentage; the tests use the test-only
-humidifier (see `platform_kit`), whose number has a unit and a coarse step.
+humidifier (see `harness.platforms`), whose number has a unit and a coarse step.
 """
 
 from __future__ import annotations
@@ -33,13 +33,12 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.mapping import generic_platform, plan_device
 from custom_components.xiaomi_aiot.miot import MiotSpec
-
-from .platform_kit import (
+from harness.platforms import (
     HUMIDIFIER_SPEC,
+    assert_a_refused_write_is_translated,
     assert_entities_match_snapshots,
     humidifier_device,
     next_poll,
-    translated_error,
 )
 
 TARGET = "number.bedroom_humidifier_target_humidity"
@@ -206,11 +205,5 @@ async def test_a_number_the_device_refuses_is_a_translated_device_error(
 ) -> None:
     """The device answers an error code for the property: the user sees the code."""
     async with humidifier_device(hass, **{"target-humidity": 40}) as (device, _):
-        device.apply_faults({"property_errors": {"2.3": -4005}})
-
-        error = await translated_error(set_value(hass, 60))
-
-        assert error.translation_key == "device_error"
-        assert "-4005" in str(error)
-        device.apply_faults({"property_errors": {}})
+        await assert_a_refused_write_is_translated(device, "2.3", set_value(hass, 60), -4005)
         assert device.get(*TARGET_PROPERTY) == 40

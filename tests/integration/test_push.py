@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -22,24 +21,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.xiaomi_aiot.coordinator import FLAP_CHANGES, MiotCoordinator
 from custom_components.xiaomi_aiot.miot.reports import EventOccurred, PropertiesChanged
 from custom_components.xiaomi_aiot.push import RENEW_AFTER, push_interval
+from harness.hass import SetUpDevice, entity_id, later, until
 from simulator import Simulator, VirtualDevice
-
-from .conftest import SetUpDevice, entity_id, later
 
 LAMP = "living-room-light"
 LOCK = "front-door-lock"
 LOCK_EVENT = "event.front_door_lock_lock_opened"
 FINGERPRINT = {"operation-method": "Fingerprint", "operation-id": 5}
-
-
-async def until(hass: HomeAssistant, condition: Callable[[], Any], seconds: float = 3.0) -> None:
-    """Wait in real time until `condition()` holds: a report takes a few loop turns."""
-    for _ in range(int(seconds / 0.01)):
-        await hass.async_block_till_done()
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"not true within {seconds} s")
 
 
 def coordinator_of(entry: MockConfigEntry) -> MiotCoordinator:

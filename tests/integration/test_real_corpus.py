@@ -18,11 +18,10 @@ from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 
+from harness.hass import add_by_hand, later
+from harness.real_specs import ABSENT, REAL_SPEC_FILES, real_models
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
-from tests.real_specs import ABSENT, REAL_SPEC_FILES, real_models
-
-from .conftest import add_by_hand, later
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 

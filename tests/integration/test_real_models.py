@@ -16,11 +16,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
 
+from harness.hass import add_by_hand, entity_of, later
+from harness.real_specs import ABSENT, REAL_SPEC_FILES
 from simulator import VirtualDevice
 from simulator.cloud import CloudServer
-from tests.real_specs import ABSENT, REAL_SPEC_FILES
-
-from .conftest import add_by_hand, entity_of, later
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 

@@ -11,10 +11,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot.const import CONF_CLOUD_TOKENS
 from custom_components.xiaomi_aiot.diagnostics import async_get_config_entry_diagnostics
+from harness.hass import entity_id, later, sign_in
 from simulator import Simulator
 from simulator.cloud import CloudServer
-
-from .conftest import entity_id, later, sign_in
 
 
 @pytest.fixture

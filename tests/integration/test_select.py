@@ -1,6 +1,6 @@
 """Selects: writable properties with a value list, chosen by the value's name.
 
-No demo model has one, so the tests use the test-only humidifier (see `platform_kit`).
+No demo model has one, so the tests use the test-only humidifier (see `harness.platforms`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.mapping import generic_platform, plan_device
 from custom_components.xiaomi_aiot.miot import MiotSpec, load_bundled_spec
-
-from .platform_kit import (
+from harness.platforms import (
     HUMIDIFIER_SPEC,
     assert_entities_match_snapshots,
     humidifier_device,

@@ -24,17 +24,14 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from syrupy.assertion import SnapshotAssertion
 
-from simulator import Simulator
-
-from .conftest import SetUpDevice
-from .platform_kit import (
-    all_entities_enabled,  # noqa: F401  (a fixture)
-    assert_entities_match_snapshots,
+from harness.hass import SetUpDevice
+from harness.platforms import (
+    MatchSnapshots,
     humidifier_device,
     next_poll,
 )
+from simulator import Simulator
 
 BATTERY = "sensor.front_door_lock_battery"
 LOCK_STATUS = "sensor.front_door_lock_lock_status"
@@ -51,18 +48,9 @@ def only_sensors() -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("all_entities_enabled")
-async def test_sensors_match_their_snapshots(
-    hass: HomeAssistant,
-    set_up_device: SetUpDevice,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_sensors_match_their_snapshots(devices_match_snapshots: MatchSnapshots) -> None:
     """The lock's status and battery; each air conditioner's temperature and electricity."""
-    entries = [
-        await set_up_device(device)
-        for device in ("front-door-lock", "living-room-ac", "bedroom-ac")
-    ]
-    await assert_entities_match_snapshots(hass, entity_registry, snapshot, entries)
+    await devices_match_snapshots("front-door-lock", "living-room-ac", "bedroom-ac")
 
 
 async def test_lock_sensors_are_named_and_classed(

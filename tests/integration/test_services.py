@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import STATE_OFF
-from homeassistant.core import HomeAssistant, ServiceResponse
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
@@ -16,27 +17,13 @@ from homeassistant.util.yaml import load_yaml_dict
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot.const import DOMAIN
+from harness.hass import SetUpDevice, device_id, service_call
 from simulator import Simulator
-
-from .conftest import SetUpDevice, device_of
 
 SERVICES_YAML = Path(__file__).parents[2] / "custom_components" / DOMAIN / "services.yaml"
 
 
-def device_id(hass: HomeAssistant, sim: Simulator, device: str) -> str:
-    """The device registry id of a simulated device set up in Home Assistant."""
-    entry = device_of(hass, sim.devices[device].did)
-    assert entry is not None
-    return entry.id
-
-
-async def call(
-    hass: HomeAssistant, service: str, data: dict[str, Any], *, response: bool = True
-) -> ServiceResponse:
-    """Call one of the integration's services and wait for it."""
-    return await hass.services.async_call(
-        DOMAIN, service, data, blocking=True, return_response=response
-    )
+call = partial(service_call, response=True)
 
 
 async def test_reading_properties_asks_the_device_not_the_last_poll(
@@ -148,6 +135,18 @@ async def test_writing_without_asking_for_a_response_still_writes(
     assert sim.devices["study-lamp"].get(2, 1) is False
 
 
+async def refused_offline(
+    hass: HomeAssistant, sim: Simulator, device: str, service: str, data: dict[str, Any]
+) -> str | None:
+    """The translation key of the validation error a call to an offline device is refused
+    with: had anything been sent, the error would be a connection error instead."""
+    target = device_id(hass, sim, device)
+    sim.devices[device].apply_faults({"offline": True})
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, service, {"device_id": target, **data})
+    return err.value.translation_key
+
+
 @pytest.mark.parametrize(
     ("data", "translation_key"),
     [
@@ -164,20 +163,12 @@ async def test_a_bad_write_is_refused_before_anything_is_sent(
     data: dict[str, Any],
     translation_key: str,
 ) -> None:
-    """Checked against the spec first: with the device offline, the answer is still a
-    validation error, not a connection error (which would mean something was sent)."""
+    """Checked against the spec first, even with the device offline."""
     await set_up_device("living-room-light")
-    target = device_id(hass, sim, "living-room-light")
-    sim.devices["living-room-light"].apply_faults({"offline": True})
 
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "write_property",
-            {"device_id": target, **data},
-        )
+    refused = await refused_offline(hass, sim, "living-room-light", "write_property", data)
 
-    assert err.value.translation_key == translation_key
+    assert refused == translation_key
     assert sim.devices["living-room-light"].get(2, 2) == 80
 
 
@@ -281,7 +272,7 @@ async def test_an_action_updates_the_entities_it_affects(
 
 
 @pytest.mark.parametrize(
-    ("data", "translation_key"),
+    ("data", "key"),
     [
         ({"siid": 5, "aiid": 1, "inputs": []}, "invalid_value"),
         ({"siid": 5, "aiid": 1, "inputs": [42]}, "invalid_value"),
@@ -290,23 +281,12 @@ async def test_an_action_updates_the_entities_it_affects(
     ],
 )
 async def test_a_bad_action_call_is_refused_before_anything_is_sent(
-    hass: HomeAssistant,
-    sim: Simulator,
-    set_up_device: SetUpDevice,
-    data: dict[str, Any],
-    translation_key: str,
+    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice, data: dict[str, Any], key: str
 ) -> None:
     """Wrong number or type of inputs, or no such action: nothing is said."""
     await set_up_device("xiaoai-speaker")
-    target = device_id(hass, sim, "xiaoai-speaker")
-    sim.devices["xiaoai-speaker"].apply_faults({"offline": True})
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "call_action",
-            {"device_id": target, **data},
-        )
-    assert err.value.translation_key == translation_key
+
+    assert await refused_offline(hass, sim, "xiaoai-speaker", "call_action", data) == key
     assert list(sim.devices["xiaoai-speaker"].spoken) == []
 
 

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
-import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from email.utils import formatdate
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from aiohttp import ClientResponse
@@ -19,16 +15,12 @@ from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.xiaomi_aiot.voice import skill
+from harness.hass import SetUpDevice
+from harness.skill import KEY_ID, SECRET, encode, signed_headers, skill_request
 from simulator import Simulator
 
-from .conftest import SetUpDevice
-
-KEY_ID = "skill-key-1"
-SECRET = base64.b64encode(b"the skill's secret, 32 bytes long").decode()
-HOST = "home.example.com"
 LIGHT = "light.living_room_ceiling_light"
 
 type Post = Callable[..., Awaitable[ClientResponse]]
@@ -40,74 +32,9 @@ async def core(hass: HomeAssistant) -> None:
     assert await async_setup_component(hass, "homeassistant", {})
 
 
-def skill_request(query: str, *, request_id: str = "req-1", kind: int = 1) -> dict[str, Any]:
-    """A skill request as the Xiao Ai Open Platform sends it."""
-    return {
-        "version": "1.0",
-        "query": query,
-        "session": {
-            "session_id": "session-1",
-            "application": {"app_id": "app-1"},
-            "new": kind == 0,
-            "user": {"user_id": "user-1", "is_user_login": True},
-        },
-        "request": {
-            "type": kind,
-            "request_id": request_id,
-            "timestamp": 1700000000000,
-            "intent": {"query": query, "score": 0.9, "complete": True, "domain": "app"},
-            "slot_info": {"intent_name": "command", "slots": []},
-        },
-    }
-
-
-def signed_headers(
-    path: str,
-    body: bytes,
-    *,
-    key_id: str = KEY_ID,
-    secret: str = SECRET,
-    date: str | None = None,
-) -> dict[str, str]:
-    """The headers of a request signed as the module docstring describes (MIAI-HmacSHA256-V1)."""
-    date = date or formatdate(usegmt=True)
-    content_md5 = hashlib.md5(body).hexdigest()
-    text = "\n".join(["POST", path, "", date, HOST, "application/json", content_md5, ""])
-    digest = hmac.new(base64.b64decode(secret), text.encode(), hashlib.sha256).hexdigest()
-    return {
-        "Authorization": f"MIAI-HmacSHA256-V1 {key_id}::{digest}",
-        "X-Xiaomi-Date": date,
-        "Host": HOST,
-        "Content-Type": "application/json",
-        "Content-MD5": content_md5,
-    }
-
-
-def encode(payload: Any) -> bytes:
-    """A JSON body."""
-    return json.dumps(payload, ensure_ascii=False).encode()
-
-
 @pytest.fixture
-async def client(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> TestClient:
-    """An HTTP client into Home Assistant's server, which no token is given to."""
-    assert await async_setup_component(hass, "http", {})
-    # As Home Assistant's server does when it starts: views may still be added while it runs.
-    hass.http.app.router.freeze = lambda: None  # type: ignore[method-assign]
-    return await hass_client_no_auth()
-
-
-@pytest.fixture
-async def entry(set_up_device: SetUpDevice, client: TestClient) -> MockConfigEntry:
-    """The living-room light, its entry holding the skill's key."""
-    return await set_up_device(
-        "living-room-light", skill_key_id=KEY_ID, skill_secret=SECRET, scan_interval=30
-    )
-
-
-@pytest.fixture
-async def post(client: TestClient, entry: MockConfigEntry) -> Post:
-    """Post a body to the entry's skill endpoint; signed unless headers are given."""
+async def post(client: TestClient, skill_entry: MockConfigEntry) -> Post:
+    """Post a body to the skill_entry's skill endpoint; signed unless headers are given."""
 
     async def send(
         body: bytes,
@@ -115,7 +42,7 @@ async def post(client: TestClient, entry: MockConfigEntry) -> Post:
         *,
         path: str | None = None,
     ) -> ClientResponse:
-        path = path or f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}"
+        path = path or f"/api/xiaomi_aiot/xiaoai/{skill_entry.entry_id}"
         return await client.post(
             path, data=body, headers=signed_headers(path, body) if headers is None else headers
         )
@@ -212,11 +139,11 @@ async def test_unsigned_forged_and_stale_requests_are_refused_and_change_nothing
     hass: HomeAssistant,
     sim: Simulator,
     post: Post,
-    entry: MockConfigEntry,
+    skill_entry: MockConfigEntry,
     headers: Callable[[str], dict[str, str]],
 ) -> None:
     """401 with a JSON error, and the light stays on."""
-    path = f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}"
+    path = f"/api/xiaomi_aiot/xiaoai/{skill_entry.entry_id}"
     await refused(await post(BODY, headers(path)), 401, "unauthorized")
     await hass.async_block_till_done()
     assert sim.devices["living-room-light"].get(2, 1) is True
@@ -224,10 +151,10 @@ async def test_unsigned_forged_and_stale_requests_are_refused_and_change_nothing
 
 
 async def test_a_replayed_request_is_refused(
-    hass: HomeAssistant, sim: Simulator, post: Post, entry: MockConfigEntry
+    hass: HomeAssistant, sim: Simulator, post: Post, skill_entry: MockConfigEntry
 ) -> None:
     """The same signed request again, or its request id re-signed later, does nothing."""
-    path = f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}"
+    path = f"/api/xiaomi_aiot/xiaoai/{skill_entry.entry_id}"
     headers = signed_headers(path, BODY)
     assert (await post(BODY, headers)).status == 200
     await hass.async_block_till_done()
@@ -244,11 +171,11 @@ async def test_a_request_is_remembered_while_its_date_would_pass(
     hass: HomeAssistant,
     sim: Simulator,
     post: Post,
-    entry: MockConfigEntry,
+    skill_entry: MockConfigEntry,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Dated ahead of now, a request stays fresh longer than the window: so does its memory."""
-    path = f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}"
+    path = f"/api/xiaomi_aiot/xiaoai/{skill_entry.entry_id}"
     headers = signed_headers(path, BODY, date=formatdate(time.time() + 250, usegmt=True))
     assert (await post(BODY, headers)).status == 200
     await hass.async_block_till_done()
@@ -262,7 +189,11 @@ async def test_a_request_is_remembered_while_its_date_would_pass(
 
 
 async def test_an_oversized_body_is_refused_unread(
-    hass: HomeAssistant, sim: Simulator, client: TestClient, entry: MockConfigEntry, post: Post
+    hass: HomeAssistant,
+    sim: Simulator,
+    client: TestClient,
+    skill_entry: MockConfigEntry,
+    post: Post,
 ) -> None:
     """413 whether the size is announced or the body just keeps coming (chunked)."""
     request = skill_request("turn off the living room ceiling light")
@@ -270,7 +201,7 @@ async def test_an_oversized_body_is_refused_unread(
     body = encode(request)
     await refused(await post(body), 413, "too_large")
 
-    path = f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}"
+    path = f"/api/xiaomi_aiot/xiaoai/{skill_entry.entry_id}"
 
     async def chunks() -> AsyncIterator[bytes]:
         for start in range(0, len(body), 8192):
@@ -310,10 +241,10 @@ async def test_without_a_configured_secret_everything_is_refused(
 
 
 async def test_the_endpoint_needs_no_home_assistant_token(
-    client: TestClient, entry: MockConfigEntry
+    client: TestClient, skill_entry: MockConfigEntry
 ) -> None:
     """Xiao Ai's servers carry none: a GET is simply not allowed, not unauthorised."""
-    response = await client.get(f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}")
+    response = await client.get(f"/api/xiaomi_aiot/xiaoai/{skill_entry.entry_id}")
     assert response.status == 405
 
 

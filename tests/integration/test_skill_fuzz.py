@@ -26,12 +26,9 @@ from homeassistant.util.json import json_loads
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.xiaomi_aiot.voice.skill import MAX_BODY_SIZE
-
-from .conftest import SetUpDevice
-from .test_skill import HOST, KEY_ID, SECRET, encode, skill_request
+from harness.skill import HOST, KEY_ID, SECRET, encode, skill_request
 
 WATCHED_LOGGERS = ("custom_components.xiaomi_aiot", "aiohttp.server", "homeassistant.components")
 NONCE = itertools.count()
@@ -119,25 +116,9 @@ async def core(hass: HomeAssistant) -> None:
     assert await async_setup_component(hass, "homeassistant", {})
 
 
-@pytest.fixture
-async def client(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> TestClient:
-    """An HTTP client into Home Assistant's server, which no token is given to."""
-    assert await async_setup_component(hass, "http", {})
-    hass.http.app.router.freeze = lambda: None  # type: ignore[method-assign]
-    return await hass_client_no_auth()
-
-
-@pytest.fixture
-async def entry(set_up_device: SetUpDevice, client: TestClient) -> MockConfigEntry:
-    """The living-room light, its entry holding the skill's key."""
-    return await set_up_device(
-        "living-room-light", skill_key_id=KEY_ID, skill_secret=SECRET, scan_interval=30
-    )
-
-
-async def post_signed(client: TestClient, entry: MockConfigEntry, body: bytes) -> int:
+async def post_signed(client: TestClient, skill_entry: MockConfigEntry, body: bytes) -> int:
     """Post a correctly signed body under a fresh query string; the status."""
-    path = f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}"
+    path = f"/api/xiaomi_aiot/xiaoai/{skill_entry.entry_id}"
     query = f"nonce={next(NONCE)}"
     response = await client.post(
         f"{path}?{query}", data=body, headers=signed_headers(path, query, body)
@@ -179,14 +160,14 @@ BODIES = st.one_of(
 async def test_signed_arbitrary_bodies_are_answered_refused_or_too_large(
     hass: HomeAssistant,
     client: TestClient,
-    entry: MockConfigEntry,
+    skill_entry: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """200 for a skill request's shape, 413 over the limit, 400 for anything else; no crash."""
     bodies = examples(BODIES, 250)
     seen: set[str] = set()
     for body in bodies:
-        status = await post_signed(client, entry, body)
+        status = await post_signed(client, skill_entry, body)
         expected = expected_status(body, seen)
         assert status == expected, f"{status} for {body[:200]!r} ({len(body)} bytes)"
         assert not crashes(caplog), f"{crashes(caplog)} for {body[:200]!r}"
@@ -245,7 +226,7 @@ SKILL_PAYLOADS = st.one_of(
 async def test_skill_shaped_json_is_answered_or_a_bad_request(
     hass: HomeAssistant,
     client: TestClient,
-    entry: MockConfigEntry,
+    skill_entry: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Random values under the skill request's keys: 200 or 400 (401 only for a replayed id)."""
@@ -253,7 +234,7 @@ async def test_skill_shaped_json_is_answered_or_a_bad_request(
     seen: set[str] = set()
     for payload in payloads:
         body = encode(payload)
-        status = await post_signed(client, entry, body)
+        status = await post_signed(client, skill_entry, body)
         expected = expected_status(body, seen)
         assert status == expected, f"{status} for {payload!r}"
         assert not crashes(caplog), f"{crashes(caplog)} for {payload!r}"
@@ -262,13 +243,13 @@ async def test_skill_shaped_json_is_answered_or_a_bad_request(
 
 
 async def test_two_requests_without_a_request_id_are_both_answered(
-    client: TestClient, entry: MockConfigEntry
+    client: TestClient, skill_entry: MockConfigEntry
 ) -> None:
     """A missing request id is not an id seen before: only the signature guards the replay."""
     for query in ("what time is it", "turn off the living room ceiling light"):
         request = skill_request(query)
         del request["request"]["request_id"]
-        assert await post_signed(client, entry, encode(request)) == 200
+        assert await post_signed(client, skill_entry, encode(request)) == 200
 
 
 # --- (c) random signature headers, as raw bytes --------------------------------------------
@@ -324,11 +305,11 @@ async def raw_post(
 async def test_random_signature_headers_are_refused(
     hass: HomeAssistant,
     client: TestClient,
-    entry: MockConfigEntry,
+    skill_entry: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Random Authorization, X-Xiaomi-Date and Content-MD5 bytes, some of them signed: 401/400."""
-    path = f"/api/xiaomi_aiot/xiaoai/{entry.entry_id}"
+    path = f"/api/xiaomi_aiot/xiaoai/{skill_entry.entry_id}"
     cases = examples(HEADERS, 250)
     for drawn_authorization, drawn_date, drawn_md5 in cases:
         nonce = next(NONCE)

@@ -19,12 +19,12 @@ from homeassistant.core import HomeAssistant
 
 from custom_components.xiaomi_aiot.const import DOMAIN
 from custom_components.xiaomi_aiot.timing import DATA_TIMING, DEFAULT_TIMING
+from harness.hass import SetUpDevice, entity_id, later
+from harness.net import first_address
+from harness.soak.home import HostileNetwork, running_home
+from harness.soak.run import SHOWN_AGAIN, SoakPlan, run_soak
 from simulator import Simulator
 from simulator.cloud import CloudServer
-
-from .conftest import SetUpDevice, entity_id, first_address, later
-from .soak_home import HostileNetwork, running_home
-from .soak_run import SHOWN_AGAIN, SoakPlan, run_soak
 
 PLAN = SoakPlan(
     poll_interval=5,

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 import voluptuous as vol
-from homeassistant.core import HomeAssistant, ServiceResponse
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot.const import DOMAIN
+from harness.hass import SetUpDevice, device_id, service_call
 from simulator import Simulator
-
-from .conftest import SetUpDevice, device_of
 
 SPEAKER = "xiaoai-speaker"
 
@@ -25,28 +22,14 @@ async def core(hass: HomeAssistant) -> None:
     assert await async_setup_component(hass, "homeassistant", {})
 
 
-def device_id(hass: HomeAssistant, sim: Simulator, device: str) -> str:
-    """The device registry id of a simulated device set up in Home Assistant."""
-    entry = device_of(hass, sim.devices[device].did)
-    assert entry is not None
-    return entry.id
-
-
-async def call(
-    hass: HomeAssistant, service: str, data: dict[str, Any], *, response: bool = False
-) -> ServiceResponse:
-    """Call one of the integration's services and wait for it."""
-    return await hass.services.async_call(
-        DOMAIN, service, data, blocking=True, return_response=response
-    )
-
-
 async def test_a_speaker_says_the_text(
     hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
 ) -> None:
     """speak goes through the spec's play-text action."""
     await set_up_device(SPEAKER)
-    await call(hass, "speak", {"device_id": device_id(hass, sim, SPEAKER), "text": "晚饭好了"})
+    await service_call(
+        hass, "speak", {"device_id": device_id(hass, sim, SPEAKER), "text": "晚饭好了"}
+    )
     assert list(sim.devices[SPEAKER].spoken) == ["晚饭好了"]
 
 
@@ -56,7 +39,7 @@ async def test_a_speaker_carries_out_a_command_aloud_or_silently(
 ) -> None:
     """execute_command goes through execute-text-directive with the silent flag as asked."""
     await set_up_device(SPEAKER)
-    await call(
+    await service_call(
         hass,
         "execute_command",
         {"device_id": device_id(hass, sim, SPEAKER), "text": "打开客厅的灯", "silent": silent},
@@ -72,7 +55,7 @@ async def test_a_command_is_said_aloud_unless_asked_otherwise(
     """silent defaults to false."""
     await set_up_device(SPEAKER)
     sim.devices[SPEAKER].set(5, 2, True)
-    await call(
+    await service_call(
         hass, "execute_command", {"device_id": device_id(hass, sim, SPEAKER), "text": "几点了"}
     )
     assert sim.devices[SPEAKER].get(5, 2) is False
@@ -85,7 +68,9 @@ async def test_a_device_that_is_not_a_speaker_is_refused(
     """A lamp has no text actions: a translated validation error, and nothing is sent."""
     await set_up_device("study-lamp")
     with pytest.raises(ServiceValidationError) as err:
-        await call(hass, service, {"device_id": device_id(hass, sim, "study-lamp"), "text": "hi"})
+        await service_call(
+            hass, service, {"device_id": device_id(hass, sim, "study-lamp"), "text": "hi"}
+        )
     assert err.value.translation_key == "not_a_speaker"
     assert err.value.translation_placeholders == {"device": "Desk Lamp"}
 
@@ -96,7 +81,7 @@ async def test_an_empty_text_is_refused_by_the_schema(
     """The schema wants some text."""
     await set_up_device(SPEAKER)
     with pytest.raises(vol.Invalid):
-        await call(hass, "speak", {"device_id": device_id(hass, sim, SPEAKER), "text": ""})
+        await service_call(hass, "speak", {"device_id": device_id(hass, sim, SPEAKER), "text": ""})
     assert list(sim.devices[SPEAKER].spoken) == []
 
 
@@ -108,7 +93,7 @@ async def test_an_unreachable_speaker_is_a_translated_error(
     target = device_id(hass, sim, SPEAKER)
     sim.devices[SPEAKER].apply_faults({"offline": True})
     with pytest.raises(HomeAssistantError) as err:
-        await call(hass, "speak", {"device_id": target, "text": "晚饭好了"})
+        await service_call(hass, "speak", {"device_id": target, "text": "晚饭好了"})
     assert err.value.translation_domain == DOMAIN
     assert list(sim.devices[SPEAKER].spoken) == []
 
@@ -124,7 +109,7 @@ async def test_a_xiaoai_command_acts_and_returns_the_answer(
     hass: HomeAssistant, sim: Simulator, light: MockConfigEntry
 ) -> None:
     """A device added by address has the Xiao Ai agent too: it answers and acts."""
-    response = await call(
+    response = await service_call(
         hass,
         "xiaoai_command",
         {"text": "turn off the living room ceiling light", "config_entry_id": light.entry_id},
@@ -143,7 +128,9 @@ async def test_without_a_loaded_entry_home_assistants_agent_answers(
     """With no entry of ours loaded there is no Xiao Ai agent: Home Assistant's own answers."""
     assert await hass.config_entries.async_unload(light.entry_id)
     await hass.async_block_till_done()
-    response = await call(hass, "xiaoai_command", {"text": "what time is it"}, response=True)
+    response = await service_call(
+        hass, "xiaoai_command", {"text": "what time is it"}, response=True
+    )
     assert response is not None
     assert response["agent_id"] == "conversation.home_assistant"
 
@@ -152,7 +139,7 @@ async def test_a_xiaoai_command_may_name_its_agent(
     hass: HomeAssistant, sim: Simulator, light: MockConfigEntry
 ) -> None:
     """An agent given by id answers; one that does not exist is a translated error."""
-    response = await call(
+    response = await service_call(
         hass,
         "xiaoai_command",
         {
@@ -166,7 +153,7 @@ async def test_a_xiaoai_command_may_name_its_agent(
     assert sim.devices["living-room-light"].get(2, 1) is False
 
     with pytest.raises(ServiceValidationError) as err:
-        await call(
+        await service_call(
             hass,
             "xiaoai_command",
             {"text": "turn on the living room ceiling light", "agent_id": "conversation.nobody"},
@@ -185,7 +172,7 @@ async def test_a_xiaoai_command_for_an_unknown_entry_is_refused(
     other.add_to_hass(hass)
     for entry_id in (other.entry_id, "no-such-entry"):
         with pytest.raises(ServiceValidationError) as err:
-            await call(
+            await service_call(
                 hass,
                 "xiaoai_command",
                 {"text": "turn off the living room ceiling light", "config_entry_id": entry_id},
@@ -200,4 +187,4 @@ async def test_a_xiaoai_command_returns_a_response_only(
 ) -> None:
     """Its answer is the point: calling it without asking for the response is refused."""
     with pytest.raises(ServiceValidationError):
-        await call(hass, "xiaoai_command", {"text": "what time is it"})
+        await service_call(hass, "xiaoai_command", {"text": "what time is it"})

@@ -3,7 +3,6 @@ spec server on its cloud's port, and its devices are real models from the shared
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -25,11 +24,10 @@ from custom_components.xiaomi_aiot.spec_library import (
     STORAGE_KEY,
     spec_issue_id,
 )
-from simulator import Simulator, load_home
+from harness.hass import entry_for, sign_in
+from harness.real_specs import ABSENT, REAL_SPEC_FILES
+from harness.simulated import simulated_home
 from simulator.cloud import CloudServer
-from tests.real_specs import ABSENT, REAL_SPEC_FILES
-
-from .conftest import entry_for, first_address, sign_in
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 
@@ -64,14 +62,8 @@ def spec_folder(tmp_path: Path) -> Path:
 @pytest.fixture
 async def home_cloud(spec_folder: Path) -> AsyncIterator[CloudServer]:
     """The home above, its cloud and its spec server on one loopback port."""
-    home = await asyncio.get_running_loop().run_in_executor(None, load_home, HOME, spec_folder)
-    sim = Simulator(home, first_address=first_address(), seed=2)
-    await sim.start()
-    server = CloudServer(sim)
-    await server.start(port=0)
-    yield server
-    await server.stop()
-    await sim.stop()
+    async with simulated_home(HOME, seed=2, folder=spec_folder) as (_, server):
+        yield server
 
 
 async def saved(hass: HomeAssistant) -> None:

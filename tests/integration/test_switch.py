@@ -19,18 +19,15 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from syrupy.assertion import SnapshotAssertion
 
-from simulator import Simulator
-
-from .conftest import SetUpDevice
-from .platform_kit import (
-    all_entities_enabled,  # noqa: F401  (a fixture)
-    assert_entities_match_snapshots,
+from harness.hass import SetUpDevice
+from harness.platforms import (
+    MatchSnapshots,
+    assert_a_refused_write_is_translated,
     humidifier_device,
     next_poll,
-    translated_error,
 )
+from simulator import Simulator
 
 ECO = "switch.living_room_air_conditioner_eco"
 AC = "switch.living_room_air_conditioner"
@@ -52,15 +49,9 @@ async def call(hass: HomeAssistant, service: str, entity_id: str) -> None:
 
 
 @pytest.mark.usefixtures("all_entities_enabled")
-async def test_switches_match_their_snapshots(
-    hass: HomeAssistant,
-    set_up_device: SetUpDevice,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_switches_match_their_snapshots(devices_match_snapshots: MatchSnapshots) -> None:
     """Every writable boolean of both air conditioners, each with a translated name."""
-    entries = [await set_up_device(device) for device in ("living-room-ac", "bedroom-ac")]
-    await assert_entities_match_snapshots(hass, entity_registry, snapshot, entries)
+    await devices_match_snapshots("living-room-ac", "bedroom-ac")
 
 
 async def test_niche_switches_are_disabled_and_settings_are_configuration(
@@ -153,13 +144,7 @@ async def test_a_switch_the_device_refuses_is_a_translated_device_error(
     """The unit answers an error code for eco: the switch stays off and the user sees why."""
     await set_up_device("living-room-ac")
     device = sim.devices["living-room-ac"]
-    device.apply_faults({"property_errors": {"2.7": -4004}})
-
-    error = await translated_error(call(hass, SERVICE_TURN_ON, ECO))
-
-    assert error.translation_key == "device_error"
-    assert "-4004" in str(error)
-    device.apply_faults({"property_errors": {}})
+    await assert_a_refused_write_is_translated(device, "2.7", call(hass, SERVICE_TURN_ON, ECO))
     assert device.get(*ECO_PROPERTY) is False
     await next_poll(hass)
     assert hass.states.get(ECO).state == STATE_OFF

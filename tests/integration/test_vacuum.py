@@ -21,19 +21,15 @@ from homeassistant.components.vacuum.const import VacuumActivity
 from homeassistant.const import ATTR_ENTITY_ID, ATTR_SUPPORTED_FEATURES, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
-from syrupy.assertion import SnapshotAssertion
 
-from simulator import VirtualDevice
-from simulator.cloud import CloudServer
-
-from .platform_kit import (  # noqa: F401
-    all_entities_enabled,
-    assert_real_platform_matches_snapshots,
+from harness.platforms import (
+    MatchPlatform,
     set_up_real,
     spy_on_actions,
     translated_error,
 )
+from simulator import VirtualDevice
+from simulator.cloud import CloudServer
 
 VACUUM = "roborock.vacuum.a15"
 STATUS, MODE = (2, 1), (2, 4)
@@ -60,16 +56,10 @@ async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -
 @pytest.mark.parametrize("platform", [Platform.VACUUM, Platform.SENSOR, Platform.BUTTON])
 @pytest.mark.usefixtures("all_entities_enabled")
 async def test_a_real_vacuums_entities_match_their_snapshots(
-    hass: HomeAssistant,
-    real_device: tuple[VirtualDevice, CloudServer],
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    platform: Platform,
+    real_platform_matches_snapshots: MatchPlatform, platform: Platform
 ) -> None:
     """The vacuum named after the device; battery, consumables and its modes beside it."""
-    await assert_real_platform_matches_snapshots(
-        hass, real_device, entity_registry, snapshot, platform
-    )
+    await real_platform_matches_snapshots(platform)
 
 
 async def test_a_vacuum_offers_what_its_spec_can_do(

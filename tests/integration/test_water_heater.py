@@ -29,21 +29,17 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
-from syrupy.assertion import SnapshotAssertion
 
-from simulator import VirtualDevice
-from simulator.cloud import CloudServer
-from tests.real_specs import ABSENT, REAL_SPEC_FILES
-
-from .conftest import later
-from .platform_kit import (
-    assert_entities_match_snapshots,
+from harness.hass import later, until
+from harness.platforms import (
+    MatchSnapshots,
     call_service,
     set_up_real,
     translated_error,
 )
-from .test_push import until
+from harness.real_specs import ABSENT, REAL_SPEC_FILES
+from simulator import VirtualDevice
+from simulator.cloud import CloudServer
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 
@@ -72,16 +68,12 @@ async def e1(
 
 
 @pytest.mark.parametrize("real_device", [E1], indirect=True)
+@pytest.mark.usefixtures("e1")
 async def test_a_real_water_heater_matches_its_snapshot(
-    hass: HomeAssistant,
-    e1: tuple[VirtualDevice, str],
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
+    devices_match_snapshots: MatchSnapshots,
 ) -> None:
     """One water heater named after the device; status a sensor beside it."""
-    await assert_entities_match_snapshots(
-        hass, entity_registry, snapshot, hass.config_entries.async_entries("xiaomi_aiot")
-    )
+    await devices_match_snapshots()
 
 
 @pytest.mark.parametrize("real_device", [E1], indirect=True)

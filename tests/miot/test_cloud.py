@@ -51,10 +51,10 @@ from custom_components.xiaomi_aiot.miot.mi_account import (
     MiTokens,
     MiWrongPasswordError,
 )
-from simulator import Simulator, load_home
+from harness.html_server import serving_html
+from harness.simulated import simulated_home
+from simulator import Simulator
 from simulator.cloud import CloudServer
-from tests.html_server import serving_html
-from tests.loopback import first_address
 
 USERNAME, PASSWORD = "alice@example.com", "correct horse"
 HOME: dict[str, Any] = {
@@ -116,11 +116,6 @@ class Env:
 @asynccontextmanager
 async def start_env(home: dict[str, Any], **server_options: Any) -> AsyncIterator[Env]:
     """Start a home, its cloud and a session that records every request's host and path."""
-    base = first_address()
-    sim = Simulator(load_home(home), first_address=base, seed=5)
-    await sim.start()
-    server = CloudServer(sim, **server_options)
-    await server.start(port=0)
     trace = aiohttp.TraceConfig()
     requests: list[tuple[str, str]] = []
 
@@ -132,14 +127,13 @@ async def start_env(home: dict[str, Any], **server_options: Any) -> AsyncIterato
         requests.append((params.headers.get("Host", ""), params.url.path))
 
     trace.on_request_start.append(on_start)  # type: ignore[arg-type]  # aiohttp 3.11 stubs
-    try:
-        async with aiohttp.ClientSession(trace_configs=[trace]) as session:
-            env = Env(sim, server, session)
-            env.requests = requests
-            yield env
-    finally:
-        await server.stop()
-        await sim.stop()
+    async with (
+        simulated_home(home, seed=5, **server_options) as (sim, server),
+        aiohttp.ClientSession(trace_configs=[trace]) as session,
+    ):
+        env = Env(sim, server, session)
+        env.requests = requests
+        yield env
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from miio import Device, DeviceException
 
+from harness.net import first_address
 from simulator import Simulator, load_home
-from tests.loopback import first_address
 
 pytestmark = pytest.mark.interop
 

@@ -18,8 +18,8 @@ from custom_components.xiaomi_aiot.miot import (
 from custom_components.xiaomi_aiot.miot.device import MiotDevice, PropertyResult
 from custom_components.xiaomi_aiot.miot.lan import DeviceSession
 from custom_components.xiaomi_aiot.miot.udp import LanSocket
+from harness.net import first_address
 from simulator import Simulator, VirtualDevice, load_home
-from tests.loopback import first_address
 
 HOME: dict[str, Any] = {
     "rooms": ["Living Room"],

@@ -25,6 +25,7 @@ from custom_components.xiaomi_aiot.miot.lan import DeviceSession
 from custom_components.xiaomi_aiot.miot.packet import HEADER, HEADER_SIZE, MAGIC, FrameCodec
 from custom_components.xiaomi_aiot.miot.reports import PropertiesChanged, Report
 from custom_components.xiaomi_aiot.miot.udp import LanSocket
+from harness.net import lone_address
 
 TOKEN = "00112233445566778899aabbccddeeff"
 DID = 0x01020304
@@ -102,7 +103,7 @@ async def until(condition: Any) -> None:
 @pytest.fixture
 async def device() -> AsyncIterator[Device]:
     """A device on a random loopback address."""
-    host = f"127.{random.randint(100, 254)}.{random.randint(0, 255)}.{random.randint(2, 254)}"
+    host = lone_address()
     transport, protocol = await asyncio.get_running_loop().create_datagram_endpoint(
         Device, local_addr=(host, 0)
     )

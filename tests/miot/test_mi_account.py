@@ -44,15 +44,12 @@ from custom_components.xiaomi_aiot.miot.mi_account import (
     parse_start_json,
 )
 from custom_components.xiaomi_aiot.miot.mi_api import MiAppClient, api_url
+from harness.mi_account import start
 
 USER, PASSWORD, USER_ID = "alice@example.com", "correct horse", "1812345678"
 SSECURITY = base64.b64encode(b"sixteen byte key").decode()
 PASS_TOKEN, SERVICE_TOKEN, NONCE = "pass-token-1", "service-token-1", "5312345"
 CAPTCHA = "x7k2"
-
-
-def start(answer: dict[str, Any]) -> web.Response:
-    return web.Response(text=START + json.dumps(answer), content_type="application/json")
 
 
 @dataclass

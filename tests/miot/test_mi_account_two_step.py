@@ -17,26 +17,19 @@ from custom_components.xiaomi_aiot.miot.mi_account import (
     MiWrongCodeError,
 )
 from custom_components.xiaomi_aiot.miot.mi_api import MiAppClient
-from simulator import Simulator, load_home
+from harness.homes import MICLOUD_HOME as HOME
+from harness.mi_account import start
+from harness.simulated import simulated_home
 from simulator.cloud import CloudServer
 from simulator.xiaomi import MASKED_EMAIL, MASKED_PHONE
-from tests.miot.test_mi_account import start
-from tests.simulator import xiaomi_hosts
-from tests.simulator.conftest import random_base
-from tests.simulator.test_sim_micloud import HOME
 
 
 @pytest.fixture
 async def cloud() -> AsyncIterator[CloudServer]:
     """The home's cloud with 2-step verification on, listening on loopback."""
-    sim = Simulator(load_home(HOME), first_address=random_base(), seed=1)
-    await sim.start()
-    try:
-        async with xiaomi_hosts.serving_cloud(sim) as server:
-            server.apply_faults({"two_step": True})
-            yield server
-    finally:
-        await sim.stop()
+    async with simulated_home(HOME, seed=1) as (_, server):
+        server.apply_faults({"two_step": True})
+        yield server
 
 
 @pytest.mark.parametrize("kind", ["phone", "email"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from custom_components.xiaomi_aiot.miot.spec import MiotSpec
-from tests.real_specs import real_document, real_models
+from harness.real_specs import real_document, real_models
 
 
 @pytest.mark.parametrize("model", real_models())

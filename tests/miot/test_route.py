@@ -22,9 +22,9 @@ from custom_components.xiaomi_aiot.miot import (
 from custom_components.xiaomi_aiot.miot.cloud import CloudTransport, MiotCloud
 from custom_components.xiaomi_aiot.miot.lan import DeviceSession
 from custom_components.xiaomi_aiot.miot.route import Route, RoutedTransport
-from simulator import Simulator, VirtualDevice, load_home
+from harness.simulated import simulated_home
+from simulator import VirtualDevice
 from simulator.cloud import CloudServer
-from tests.loopback import first_address
 
 HOME: dict[str, Any] = {
     "rooms": ["Study"],
@@ -76,24 +76,18 @@ class Paths:
 @pytest.fixture
 async def paths() -> AsyncIterator[Paths]:
     """The home above on a random loopback range, its cloud, and a signed-in client."""
-    base = first_address()
-    sim = Simulator(load_home(HOME), first_address=base, seed=3)
-    await sim.start()
-    server = CloudServer(sim)
-    await server.start(port=0)
-    lamp = sim.devices["lamp"]
-    assert lamp.address is not None
-    assert lamp.port is not None
-    lan = DeviceSession(lamp.address, lamp.token, port=lamp.port, timeout=0.3, retries=0)
-    try:
-        async with aiohttp.ClientSession() as session:
-            cloud = MiotCloud(session, via=server.url, timeout=2.0)
-            await cloud.sign_in("demo", "demo")
-            yield Paths(lamp, server, lan, CloudTransport(cloud, str(lamp.did)))
-    finally:
-        lan.close()
-        await server.stop()
-        await sim.stop()
+    async with simulated_home(HOME, seed=3) as (sim, server):
+        lamp = sim.devices["lamp"]
+        assert lamp.address is not None
+        assert lamp.port is not None
+        lan = DeviceSession(lamp.address, lamp.token, port=lamp.port, timeout=0.3, retries=0)
+        try:
+            async with aiohttp.ClientSession() as session:
+                cloud = MiotCloud(session, via=server.url, timeout=2.0)
+                await cloud.sign_in("demo", "demo")
+                yield Paths(lamp, server, lan, CloudTransport(cloud, str(lamp.did)))
+        finally:
+            lan.close()
 
 
 async def toggle(transport: RoutedTransport) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 import socket
 import urllib.request
 from pathlib import Path
@@ -11,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from custom_components.xiaomi_aiot.miot.packet import HELLO, read_header
+from harness.net import first_address
+from harness.simulator_process import run_simulator
 from simulator.__main__ import main, parse_args
-from tests.simulator.running import run_simulator
 
 HOME = """\
 rooms: [Hall]
@@ -23,15 +23,11 @@ devices:
 """
 
 
-def _base() -> str:
-    return f"127.{random.randint(100, 254)}.{random.randint(0, 255)}.2"
-
-
 def test_run_and_stop(tmp_path: Path) -> None:
     """The ready line comes once everything listens; SIGTERM stops it with status 0."""
     home = tmp_path / "home.yaml"
     home.write_text(HOME)
-    base = _base()
+    base = first_address()
     args = ("--home", str(home), "--admin-port", "0", "--first-address", base, "--seed", "4")
     with run_simulator(*args) as run:
         line = run.line

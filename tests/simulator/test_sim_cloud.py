@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
-import random
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -23,24 +22,16 @@ from custom_components.xiaomi_aiot.miot.codes import MiotCode
 from custom_components.xiaomi_aiot.miot.mi_account import MiAccount
 from custom_components.xiaomi_aiot.miot.mi_api import MiAppClient
 from custom_components.xiaomi_aiot.miot.packet import HELLO, read_header
+from harness.homes import CLOUD_HOME as HOME
+from harness.net import first_address
+from harness.simulator_process import run_simulator
 from simulator import HomeFileError, Simulator, load_home
 from simulator.__main__ import main
 from simulator.admin import AdminServer
 from simulator.cloud import CloudServer
-from tests.simulator.running import run_simulator
 
 type StartSimulator = Callable[..., Awaitable[Simulator]]
 
-HOME: dict[str, Any] = {
-    "home_name": "Cloud Home",
-    "account": {"username": "bob", "password": "hunter2"},
-    "rooms": ["Hall", "Garage"],
-    "devices": [
-        {"id": "lamp", "kind": "light", "name": "Lamp", "room": "Hall", "features": []},
-        {"id": "car", "kind": "vehicle", "name": "SU7", "room": "Garage", "person": "Bob"},
-        {"id": "phone", "kind": "phone", "name": "Phone", "person": "Bob"},
-    ],
-}
 ACCOUNT_HOST = "account.xiaomi.com"
 
 
@@ -382,7 +373,7 @@ def test_command_line_starts_the_cloud(tmp_path: Path) -> None:
     home.write_text(
         "account: {username: u, password: p}\ndevices:\n  - {id: car, kind: vehicle, name: Car}\n"
     )
-    address = f"127.{random.randint(100, 254)}.9.2"
+    address = first_address()
     args = ("--home", str(home), "--admin-port", "0", "--token-lifetime", "60")
     with run_simulator(*args, "--first-address", address) as run:
         line = run.line.split()

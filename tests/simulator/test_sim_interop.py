@@ -14,8 +14,8 @@ import pytest
 from miio.device import Device
 from miio.exceptions import DeviceException
 
+from harness.real_documents import document, fits, properties, require_documents
 from simulator import Simulator, load_home
-from tests.simulator.real_documents import document, fits, properties, require_documents
 
 pytestmark = pytest.mark.interop
 

@@ -18,22 +18,10 @@ from micloud import miutils
 from micloud.micloud import MiCloud
 from micloud.micloudexception import MiCloudAccessDenied
 
+from harness.homes import MICLOUD_HOME as HOME
+from harness.xiaomi_hosts import XiaomiHostsAdapter, blocking, routed_sessions, serving_cloud
 from simulator import xiaomi_crypto as crypto
 from simulator.cloud import CloudServer
-from tests.simulator.test_sim_cloud import HOME as CLOUD_HOME
-from tests.simulator.xiaomi_hosts import (
-    XiaomiHostsAdapter,
-    blocking,
-    routed_sessions,
-    serving_cloud,
-)
-
-# The cloud tests' home (a lamp in the hall, a car in the garage), with an e-mail user name.
-HOME: dict[str, Any] = {
-    **CLOUD_HOME,
-    "account": {"username": "bob@example.com", "password": "hunter2"},
-    "devices": CLOUD_HOME["devices"][:2],
-}
 
 
 @pytest.fixture

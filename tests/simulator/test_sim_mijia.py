@@ -3,7 +3,7 @@
 mijiaAPI is the second independent client of Xiaomi's real protocol (after micloud): the QR
 sign-in with ``sid=mijia`` and RC4-signed calls to ``api.mijia.tech/app``. It needs newer
 pillow and requests than Home Assistant pins, so it lives in .mijia-venv (built by
-`script/setup`) and runs `mijia_driver.py` there as a subprocess; the test plays the phone.
+`script/setup`) and runs `harness/mijia_driver.py` there as a subprocess; the test plays the phone.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
+from harness.homes import MICLOUD_HOME
+from harness.xiaomi_hosts import XiaomiHostsAdapter, blocking, serving_cloud
 from simulator import xiaomi_crypto as crypto
 from simulator.cloud import CloudServer
-from tests.simulator.test_sim_micloud import HOME as MICLOUD_HOME
-from tests.simulator.xiaomi_hosts import XiaomiHostsAdapter, blocking, serving_cloud
 
 REPO = Path(__file__).resolve().parents[2]
 MIJIA_PYTHON = REPO / ".mijia-venv" / "bin" / "python"
-DRIVER = Path(__file__).with_name("mijia_driver.py")
+DRIVER = REPO / "harness" / "mijia_driver.py"
 DRIVER_TIMEOUT = 240.0
 
 # micloud's home (a lamp in the hall, a car in the garage) and a speaker whose play-text

@@ -10,9 +10,9 @@ import pytest
 
 from custom_components.xiaomi_aiot.miot.mi_account import MiAccount, MiWrongPasswordError
 from custom_components.xiaomi_aiot.miot.mi_api import MiAppClient
+from harness import xiaomi_hosts
+from harness.homes import MICLOUD_HOME as HOME
 from simulator.cloud import CloudServer
-from tests.simulator import xiaomi_hosts
-from tests.simulator.test_sim_micloud import HOME
 
 
 @pytest.fixture

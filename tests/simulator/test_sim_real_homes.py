@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from harness.real_specs import ABSENT, REAL_SPEC_FILES
+from harness.udp import RawClient, StartSimulator
 from simulator import load_home
-from tests.real_specs import ABSENT, REAL_SPEC_FILES
-from tests.simulator.conftest import RawClient, StartSimulator
 
 HOMES = Path(__file__).parents[2] / "simulator" / "homes"
 

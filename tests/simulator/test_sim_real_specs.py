@@ -15,10 +15,7 @@ import pytest
 
 from custom_components.xiaomi_aiot.miot.errors import MiotSpecError
 from custom_components.xiaomi_aiot.miot.spec import MiotSpec
-from simulator import Simulator, VirtualDevice, load_home
-from tests.real_specs import ABSENT
-from tests.real_specs import REAL_SPEC_FILES as DOCUMENTS
-from tests.simulator.real_documents import (
+from harness.real_documents import (
     RawProperty,
     document,
     fits,
@@ -27,6 +24,9 @@ from tests.simulator.real_documents import (
     require_documents,
     valid_values,
 )
+from harness.real_specs import ABSENT
+from harness.real_specs import REAL_SPEC_FILES as DOCUMENTS
+from simulator import Simulator, VirtualDevice, load_home
 
 type StartSimulator = Callable[..., Awaitable[Simulator]]
 

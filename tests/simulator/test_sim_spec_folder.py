@@ -13,12 +13,12 @@ import pytest
 
 from custom_components.xiaomi_aiot.miot.errors import MiotSpecError
 from custom_components.xiaomi_aiot.miot.spec import MiotProperty, MiotSpec
+from harness.real_documents import document, require_documents, valid_values
 from simulator import HomeFileError, Simulator, load_home
 from simulator.__main__ import main
 from simulator.admin import AdminServer
 from simulator.plausible import plausible_value, valid_value
 from simulator.specs import BUNDLED_FOLDER, SpecLibrary, urn_version
-from tests.simulator.real_documents import document, require_documents, valid_values
 
 type StartSimulator = Callable[..., Awaitable[Simulator]]
 

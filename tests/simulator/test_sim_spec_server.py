@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
 import shutil
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -16,12 +15,13 @@ import pytest
 
 from custom_components.xiaomi_aiot.miot.errors import MiotConnectionError, MiotSpecNotFoundError
 from custom_components.xiaomi_aiot.miot.specsource import SpecServer
+from harness.net import first_address
+from harness.real_documents import INSTANCES, document, require_documents
+from harness.simulator_process import run_simulator
 from simulator import Simulator, load_home
 from simulator.admin import AdminServer
 from simulator.cloud import CloudServer
 from simulator.specs import BUNDLED_FOLDER
-from tests.simulator.real_documents import INSTANCES, document, require_documents
-from tests.simulator.running import run_simulator
 
 type StartSimulator = Callable[..., Awaitable[Simulator]]
 type Serve = Callable[[Path | None], Awaitable[Spec]]
@@ -211,7 +211,7 @@ def test_command_line_serves_the_folder(tmp_path: Path) -> None:
     folder = require_documents()
     home = tmp_path / "home.yaml"
     home.write_text(f"devices:\n  - {{id: p, kind: device, name: P, model: {PURIFIER}}}\n")
-    address = f"127.{random.randint(100, 254)}.7.2"
+    address = first_address()
     args = ("--home", str(home), "--specs", str(folder), "--admin-port", "0")
     with run_simulator(*args, "--first-address", address) as run:
         admin, cloud = (part.split("=", 1)[1] for part in run.line.split()[1:3])

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.real_specs import ABSENT, REAL_SPEC_FILES
 from simulator import Simulator, VirtualDevice, load_home
 from simulator.rpc import set_properties
-from tests.real_specs import ABSENT, REAL_SPEC_FILES
 
 pytestmark = pytest.mark.skipif(not REAL_SPEC_FILES.is_dir(), reason=ABSENT)
 

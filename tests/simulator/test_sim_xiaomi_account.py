@@ -16,12 +16,12 @@ import aiohttp
 import pytest
 import requests
 
+from harness import xiaomi_hosts
+from harness.homes import MICLOUD_HOME as HOME
+from harness.xiaomi_hosts import blocking
 from simulator import HomeFileError, Simulator, load_home
 from simulator.admin import AdminServer
 from simulator.cloud import CloudServer
-from tests.simulator import xiaomi_hosts
-from tests.simulator.test_sim_micloud import HOME
-from tests.simulator.xiaomi_hosts import blocking
 
 ACCOUNT = "https://account.xiaomi.com"
 LOGIN = {

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
-from homeassistant.util import slugify
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from tests.integration.conftest import (  # noqa: F401  (fixtures)
-    account,
-    auto_enable_custom_integrations,
-    cloud,
-    sim,
-)
+from harness.hass import entity_id, expose_all
 
-AGENT = "conversation.xiao_ai"
 AREA_ALIASES = {
     "living_room": ["客厅"],
     "bedroom": ["卧室", "主卧"],
@@ -38,21 +30,6 @@ ENTITY_ALIASES = {
 }
 
 
-def entity_id(hass: HomeAssistant, written: str) -> str:
-    """The entity id Home Assistant gave the entity written here by its name.
-
-    Newer releases put the area in front of some entity ids (light.living_room_living_room_...);
-    the corpus names entities as Home Assistant 2025.4 does, by domain and name.
-    """
-    if hass.states.get(written) is not None:
-        return written
-    domain, _, slug = written.partition(".")
-    for state in hass.states.async_all(domain):
-        if slugify(state.name) == slug or state.entity_id.endswith(f"_{slug}"):
-            return state.entity_id
-    return written
-
-
 @pytest.fixture(autouse=True)
 async def assist(hass: HomeAssistant) -> None:
     """Assist is set up before the account, as in a default Home Assistant configuration."""
@@ -62,7 +39,7 @@ async def assist(hass: HomeAssistant) -> None:
 
 
 @pytest.fixture
-async def home(hass: HomeAssistant, account: MockConfigEntry) -> MockConfigEntry:  # noqa: F811
+async def home(hass: HomeAssistant, account: MockConfigEntry) -> MockConfigEntry:
     """The demo account loaded, areas and entities given their Chinese names as aliases."""
     areas = ar.async_get(hass)
     for area_id, aliases in AREA_ALIASES.items():
@@ -80,11 +57,3 @@ async def home(hass: HomeAssistant, account: MockConfigEntry) -> MockConfigEntry
     expose_all(hass, account.entry_id)
     await hass.async_block_till_done()
     return account
-
-
-def expose_all(hass: HomeAssistant, entry_id: str) -> None:
-    """Expose every entity of an entry to Assist, as a user does who wants voice for all of
-    them (locks, the car and people are not exposed by default: tests/voice/test_exposure.py
-    speaks to a home left as it comes)."""
-    for entity in er.async_entries_for_config_entry(er.async_get(hass), entry_id):
-        async_expose_entity(hass, "conversation", entity.entity_id, True)

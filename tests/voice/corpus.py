@@ -12,9 +12,8 @@ from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers.intent import IntentResponseType
 
+from harness.hass import entity_id
 from simulator import Simulator
-
-from .conftest import entity_id
 
 CORPUS = Path(__file__).with_name("corpus.yaml")
 

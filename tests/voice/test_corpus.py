@@ -8,9 +8,9 @@ from homeassistant.core import Context, HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot.const import CONF_ALLOW_UNLOCK_BY_VOICE
+from harness.hass import AGENT, entity_id
 from simulator import Simulator
 
-from .conftest import AGENT, entity_id
 from .corpus import load_corpus, run_case
 
 TARGET = 0.97

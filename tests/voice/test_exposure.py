@@ -16,7 +16,7 @@ from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import HomeAssistant
 
-from .grammar.conftest import start_home
+from harness.homes import start_home
 
 AGENT: Final = "conversation.xiao_ai"
 NOT_EXPOSED: Final = {"zh-Hans": "没有开放给语音助手", "en": "is not exposed"}

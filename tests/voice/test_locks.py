@@ -8,8 +8,7 @@ from homeassistant.core import Context, HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.xiaomi_aiot.const import CONF_ALLOW_UNLOCK_BY_VOICE
-
-from .conftest import AGENT, entity_id
+from harness.hass import AGENT, entity_id
 
 CAR_LOCK = "lock.xiaomi_su7_door_lock"
 

@@ -14,9 +14,7 @@ from homeassistant.components import conversation
 from homeassistant.components.lock import LockState
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.xiaomi_aiot.const import (
     CONF_ALLOW_UNLOCK_BY_VOICE,
@@ -24,10 +22,9 @@ from custom_components.xiaomi_aiot.const import (
     CONF_SKILL_SECRET,
 )
 from custom_components.xiaomi_aiot.voice import agent
+from harness.hass import AGENT, entity_id
+from harness.skill import KEY_ID, SECRET, encode, signed_headers, skill_request
 from simulator import Simulator
-from tests.integration.test_skill import KEY_ID, SECRET, encode, signed_headers, skill_request
-
-from .conftest import AGENT, entity_id
 
 LIGHT = "light.living_room_ceiling_light"
 CAR_LOCK = "lock.xiaomi_su7_door_lock"  # the front door has no lock entity
@@ -39,15 +36,6 @@ def _device_value(sim: Simulator, device_id: str, name: str) -> Any:
     device = sim.devices[device_id]
     prop = device.resolve(name)
     return device.get(prop.siid, prop.piid)
-
-
-@pytest.fixture
-async def client(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> TestClient:
-    """An HTTP client into Home Assistant's server, which no token is given to."""
-    assert await async_setup_component(hass, "http", {})
-    # As Home Assistant's server does when it starts: views may still be added while it runs.
-    hass.http.app.router.freeze = lambda: None  # type: ignore[method-assign]
-    return await hass_client_no_auth()
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import pytest
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
 
-from .conftest import start_home
+from harness.hass import AGENT
+from harness.homes import start_home
 
-AGENT = "conversation.xiao_ai"
 CAR_PLACE = {"latitude": 39.989146, "longitude": 116.305503}
 """Where the simulated car is (WGS-84, as Home Assistant has it)."""
 

@@ -13,12 +13,11 @@ import pytest
 from homeassistant.components import conversation
 from homeassistant.core import HomeAssistant
 
-from tests.integration.conftest import device_of
+from harness.hass import AGENT, device_of
+from harness.homes import start_home
 
-from .conftest import start_home
 from .parts import all_cases
 
-AGENT = "conversation.xiao_ai"
 CASES = all_cases()
 
 

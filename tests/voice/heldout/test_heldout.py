@@ -16,8 +16,8 @@ import pytest
 from homeassistant.components import conversation
 from homeassistant.core import HomeAssistant
 
+from harness.hass import AGENT
 from simulator import Simulator
-from tests.voice.conftest import AGENT
 
 from .cases import CORPORA, ActionLog, load_cases, references, run_case
 from .score import REPORT

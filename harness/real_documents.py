@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.real_specs import ABSENT, REAL_SPECS, real_document
-from tests.real_specs import REAL_SPEC_FILES as DOCUMENTS
+from harness.real_specs import ABSENT, REAL_SPECS, real_document
+from harness.real_specs import REAL_SPEC_FILES as DOCUMENTS
 
 INSTANCES = REAL_SPECS / "instances_status_all.json"
 

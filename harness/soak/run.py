@@ -38,12 +38,12 @@ from custom_components.xiaomi_aiot.coordinator import MiotCoordinator
 from custom_components.xiaomi_aiot.miot.route import Route, RoutedTransport
 from custom_components.xiaomi_aiot.push import push_interval
 from custom_components.xiaomi_aiot.timing import DEFAULT_TIMING
+from harness.hass import sign_in
 from simulator import Simulator, VirtualDevice
 
-from .conftest import sign_in
-from .soak_commands import CommandDriver, CommandTally, command_targets, same_value
-from .soak_home import FaultTally, HostileNetwork
-from .soak_watch import (
+from .commands import CommandDriver, CommandTally, command_targets, same_value
+from .home import FaultTally, HostileNetwork
+from .watch import (
     LogFigures,
     MemoryFigures,
     MemoryProbe,

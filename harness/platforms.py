@@ -8,11 +8,11 @@ Assistant as if it were bundled, so those platforms are tested over UDP like the
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
-from unittest.mock import PropertyMock, patch
+from unittest.mock import patch
 
 import pytest
 from homeassistant.const import ATTR_ENTITY_ID, Platform
@@ -27,18 +27,11 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.const import DOMAIN
 from custom_components.xiaomi_aiot.miot import MiotSpec, bundled_models, load_bundled_spec
+from harness.hass import VersionedSnapshotExtension, add_by_hand, entity_of, entry_for, later
+from harness.net import first_address
 from simulator import DeviceConfig, Home, Simulator, VirtualDevice
 from simulator.cloud import CloudServer
 from simulator.state import initial_state, parse_state
-
-from .conftest import (
-    VersionedSnapshotExtension,
-    add_by_hand,
-    entity_of,
-    entry_for,
-    first_address,
-    later,
-)
 
 
 async def next_poll(hass: HomeAssistant) -> None:
@@ -64,20 +57,12 @@ async def assert_entities_match_snapshots(
         await snapshot_platform(hass, entity_registry, extended, entry.entry_id)
 
 
-async def assert_real_platform_matches_snapshots(
-    hass: HomeAssistant,
-    real_device: tuple[VirtualDevice, Any],
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    platform: Platform,
-) -> None:
-    """One platform's entities of a real model added by hand, against `snapshots/`."""
-    device, server = real_device
-    with patch("custom_components.xiaomi_aiot.integration.PLATFORMS", [platform]):
-        entry_id = await add_by_hand(hass, device, server.url)
-    await snapshot_platform(
-        hass, entity_registry, snapshot.use_extension(VersionedSnapshotExtension), entry_id
-    )
+type MatchSnapshots = Callable[..., Awaitable[None]]
+"""Set up the demo devices of these ids; their entities against `snapshots/`."""
+
+
+type MatchPlatform = Callable[[Platform], Awaitable[None]]
+"""Check one platform's entities against `snapshots/`."""
 
 
 def assert_every_platform_matches_snapshots(
@@ -118,6 +103,18 @@ async def translated_error(
     return caught.value
 
 
+async def assert_a_refused_write_is_translated(
+    device: VirtualDevice, key: str, call: Awaitable[Any], code: int = -4004
+) -> None:
+    """The device answers `code` for property `key` ("2.2"): the call raises a translated device
+    error that names the code. The device's errors are cleared afterwards."""
+    device.apply_faults({"property_errors": {key: code}})
+    error = await translated_error(call)
+    assert error.translation_key == "device_error"
+    assert str(code) in str(error)
+    device.apply_faults({"property_errors": {}})
+
+
 async def assert_a_refused_power_on_is_translated(
     hass: HomeAssistant, device: VirtualDevice, domain: str, entity_id: str
 ) -> None:
@@ -154,17 +151,6 @@ def spy_on_actions(device: VirtualDevice) -> list[tuple[int, int, list[Any]]]:
 
     device.run_action = recording  # type: ignore[method-assign]
     return calls
-
-
-@pytest.fixture
-def all_entities_enabled() -> Iterable[None]:
-    """Register every entity enabled, including those disabled by default."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        return_value=True,
-        new_callable=PropertyMock,
-    ):
-        yield
 
 
 HUMIDIFIER_MODEL = "test.humidifier.v1"

@@ -3,7 +3,7 @@
 Run by .mijia-venv's Python (mijiaAPI needs newer pillow and requests than Home Assistant
 pins), never imported by the tests::
 
-    .mijia-venv/bin/python tests/simulator/mijia_driver.py PORT AUTH_DIR PLAN
+    .mijia-venv/bin/python harness/mijia_driver.py PORT AUTH_DIR PLAN
 
 Every `requests` session mounts `xiaomi_adapter.XiaomiHostsAdapter`, so Xiaomi's hosts reach
 the cloud on ``127.0.0.1:PORT``. `PLAN` is JSON: ``read`` (a list of ``{did, siid, piid}``),

@@ -1,19 +1,18 @@
-"""Fixtures: the demo home simulated on loopback, and config entries for its devices."""
+"""Home Assistant's side of a simulated home: config entries, the config flow, entity ids, time."""
 
 from __future__ import annotations
 
 import asyncio
-import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from homeassistant import const as ha_const
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_TOKEN
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceResponse
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -21,7 +20,6 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util import slugify
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.xiaomi_aiot.const import (
     CONF_DID,
@@ -30,13 +28,13 @@ from custom_components.xiaomi_aiot.const import (
     CONF_SPEC_SERVER,
     DOMAIN,
 )
-from simulator import Simulator, VirtualDevice, load_home
+from simulator import Simulator, VirtualDevice
 from simulator.cloud import CloudServer
-from tests.loopback import first_address
-from tests.real_specs import REAL_SPEC_FILES
 
-DEMO_HOME = Path(__file__).parents[2] / "simulator" / "homes" / "demo.yaml"
-
+HOMES = Path(__file__).resolve().parents[1] / "simulator" / "homes"
+DEMO_HOME = HOMES / "demo.yaml"
+AGENT = "conversation.xiao_ai"
+"""The integration's conversation agent."""
 
 type SetUpDevice = Callable[..., Awaitable[MockConfigEntry]]
 
@@ -54,12 +52,6 @@ class VersionedSnapshotExtension(HomeAssistantSnapshotExtension):
     def dirname(cls, *, test_location: Any) -> str:
         """`snapshots/ha-<major>.<minor>` beside the test file."""
         return str(Path(super().dirname(test_location=test_location)) / f"ha-{HA_VERSION}")
-
-
-@pytest.fixture
-def versioned_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """The snapshot fixture, with Home Assistant's serialisers, kept per release."""
-    return snapshot.use_extension(VersionedSnapshotExtension)
 
 
 def entity_id(hass: HomeAssistant, written: str) -> str:
@@ -90,19 +82,27 @@ def device_of(hass: HomeAssistant, did: str | int) -> dr.DeviceEntry | None:
     return None
 
 
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
-    """Let Home Assistant load the integration from custom_components/."""
+def device_id(hass: HomeAssistant, sim: Simulator, device: str) -> str:
+    """The device registry id of a simulated device set up in Home Assistant."""
+    entry = device_of(hass, sim.devices[device].did)
+    assert entry is not None
+    return entry.id
 
 
-@pytest.fixture
-async def sim() -> AsyncIterator[Simulator]:
-    """The demo home, every LAN device a real miIO endpoint on loopback."""
-    home = await asyncio.get_running_loop().run_in_executor(None, load_home, DEMO_HOME)
-    simulator = Simulator(home, first_address=first_address(), seed=1)
-    await simulator.start()
-    yield simulator
-    await simulator.stop()
+async def service_call(
+    hass: HomeAssistant, service: str, data: dict[str, Any], *, response: bool = False
+) -> ServiceResponse:
+    """Call one of the integration's services and wait for it; its response when asked for."""
+    return await hass.services.async_call(
+        DOMAIN, service, data, blocking=True, return_response=response
+    )
+
+
+def entity_of(hass: HomeAssistant, device: VirtualDevice, domain: str, key: str) -> str:
+    """The entity id of the device's entity with this unique-id key."""
+    found = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{device.did}-{key}")
+    assert found is not None, f"no {domain} {key}"
+    return found
 
 
 NO_SPEC_SERVER = "http://127.0.0.1:9"
@@ -127,37 +127,6 @@ def entry_for(device: VirtualDevice, **options: Any) -> MockConfigEntry:
         },
         options=options,
     )
-
-
-@pytest.fixture
-async def set_up_device(hass: HomeAssistant, sim: Simulator) -> SetUpDevice:
-    """Add a simulated device to Home Assistant and wait until it is set up."""
-
-    async def set_up(device_id: str, **options: Any) -> MockConfigEntry:
-        entry = entry_for(sim.devices[device_id], **options)
-        entry.add_to_hass(hass)
-        await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
-        return entry
-
-    return set_up
-
-
-@pytest.fixture
-async def demo_entries(
-    hass: HomeAssistant, sim: Simulator, set_up_device: SetUpDevice
-) -> list[MockConfigEntry]:
-    """Every LAN device of the demo home, set up."""
-    return [await set_up_device(device.id) for device in sim.lan_devices()]
-
-
-@pytest.fixture
-async def cloud(sim: Simulator) -> AsyncIterator[CloudServer]:
-    """The demo home's Xiaomi cloud on a loopback port."""
-    server = CloudServer(sim)
-    await server.start(port=0)
-    yield server
-    await server.stop()
 
 
 async def sign_in(hass: HomeAssistant, cloud: CloudServer, **changes: Any) -> dict[str, Any]:
@@ -188,15 +157,27 @@ async def sign_in(hass: HomeAssistant, cloud: CloudServer, **changes: Any) -> di
     return dict(result)
 
 
-@pytest.fixture
-async def account(hass: HomeAssistant, cloud: CloudServer) -> MockConfigEntry:
-    """The demo account, signed in through the config flow and loaded."""
-    result = await sign_in(hass, cloud)
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+def loaded_entry(hass: HomeAssistant, result: dict[str, Any]) -> MockConfigEntry:
+    """The entry a config flow's result created, checked to be loaded."""
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
     entry = hass.config_entries.async_get_entry(result["result"].entry_id)
     assert entry is not None
     assert entry.state is ConfigEntryState.LOADED
     return entry  # type: ignore[return-value]
+
+
+async def add_by_hand(hass: HomeAssistant, device: VirtualDevice, spec_server: str) -> str:
+    """The address-and-token path of the config flow, with the spec server given."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "local"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"host": device.address, "token": device.token, "spec_server": spec_server},
+    )
+    await hass.async_block_till_done()
+    return loaded_entry(hass, dict(result)).entry_id
 
 
 NEXT_POLL = timedelta(seconds=181)
@@ -211,45 +192,19 @@ async def later(hass: HomeAssistant, delta: timedelta = NEXT_POLL) -> None:
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
-@pytest.fixture
-async def real_device(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
-    """A home of one real model (param), its simulated spec server, both on loopback."""
-    model = request.param
-    shutil.copy(REAL_SPEC_FILES / f"{model}.json", tmp_path / f"{model}.json")
-    home_data = {
-        "rooms": ["Room"],
-        "devices": [{"id": "it", "kind": "device", "model": model, "name": "It", "room": "Room"}],
-    }
-    home = await asyncio.get_running_loop().run_in_executor(None, load_home, home_data, tmp_path)
-    sim = Simulator(home, first_address=first_address(), seed=4)
-    await sim.start()
-    server = CloudServer(sim)
-    await server.start(port=0)
-    yield sim.devices["it"], server
-    await server.stop()
-    await sim.stop()
+def expose_all(hass: HomeAssistant, entry_id: str) -> None:
+    """Expose every entity of an entry to Assist, as a user does who wants voice for all of
+    them (locks, the car and people are not exposed by default: tests/voice/test_exposure.py
+    speaks to a home left as it comes)."""
+    for entity in er.async_entries_for_config_entry(er.async_get(hass), entry_id):
+        async_expose_entity(hass, "conversation", entity.entity_id, True)
 
 
-async def add_by_hand(hass: HomeAssistant, device: VirtualDevice, spec_server: str) -> str:
-    """The address-and-token path of the config flow, with the spec server given."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "local"}
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {"host": device.address, "token": device.token, "spec_server": spec_server},
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY, result
-    await hass.async_block_till_done()
-    entry = hass.config_entries.async_get_entry(result["result"].entry_id)
-    assert entry is not None
-    assert entry.state is ConfigEntryState.LOADED
-    return entry.entry_id
-
-
-def entity_of(hass: HomeAssistant, device: VirtualDevice, domain: str, key: str) -> str:
-    """The entity id of the device's entity with this unique-id key."""
-    found = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{device.did}-{key}")
-    assert found is not None, f"no {domain} {key}"
-    return found
+async def until(hass: HomeAssistant, condition: Callable[[], Any], seconds: float = 3.0) -> None:
+    """Wait in real time until `condition()` holds: a report takes a few loop turns."""
+    for _ in range(int(seconds / 0.01)):
+        await hass.async_block_till_done()
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"not true within {seconds} s")

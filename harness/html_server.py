@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 
 from aiohttp import web
 
+from simulator.listening import listen, port_of
+
 
 @asynccontextmanager
 async def serving_html(status: int = 200) -> AsyncIterator[str]:
@@ -20,11 +22,8 @@ async def serving_html(status: int = 200) -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", answer)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
+    runner = await listen(app, "127.0.0.1")
     try:
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+        yield f"http://127.0.0.1:{port_of(runner)}"
     finally:
         await runner.cleanup()

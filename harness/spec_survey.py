@@ -195,7 +195,7 @@ def main(argv: list[str]) -> int:
     import json
     from pathlib import Path
 
-    from tests.real_specs import REAL_SPEC_FILES
+    from harness.real_specs import REAL_SPEC_FILES
 
     folder = Path(argv[0]) if argv else REAL_SPEC_FILES
     if not folder.is_dir():

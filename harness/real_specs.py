@@ -28,3 +28,10 @@ def real_models() -> list[Any]:
 def real_document(model: str) -> Any:
     """The real document of a model, as published."""
     return json.loads((REAL_SPEC_FILES / f"{model}.json").read_text("utf-8"))
+
+
+def models_of(types: tuple[str, ...]) -> list[Any]:
+    """The real models whose device type is one of these."""
+    if not REAL_SPEC_FILES.is_dir():
+        return real_models()
+    return [model for model in real_models() if real_document(model)["type"].split(":")[3] in types]
