@@ -52,7 +52,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components import conversation
-from homeassistant.components.conversation.const import DATA_DEFAULT_ENTITY
 from homeassistant.const import __version__ as ha_version
 from homeassistant.core import HomeAssistant
 
@@ -173,7 +172,11 @@ class Agents:
         agent_id = xiaoai_agent_id(hass)
         assert agent_id is not None, "the Xiao Ai agent is not running"
         self.ids = {XIAO_AI: agent_id, DEFAULT: conversation.HOME_ASSISTANT_AGENT}
-        self.default = hass.data[DATA_DEFAULT_ENTITY]
+        # Home Assistant's default agent is the conversation entity of that id (2025.4 and on).
+        self.default = hass.data["entity_components"][conversation.DOMAIN].get_entity(
+            conversation.HOME_ASSISTANT_AGENT
+        )
+        assert self.default is not None, "Home Assistant's default agent is not running"
         self.default_calls = 0
         process = self.default.async_process
 

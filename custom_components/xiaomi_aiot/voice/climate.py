@@ -124,30 +124,23 @@ async def _room_value(
     return responses.render(key, area=_area_label(intent_obj, states), value=value)
 
 
-async def _temperature(
-    intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
-) -> str:
-    return await _room_value(
-        intent_obj,
-        responses,
-        response,
-        device_class="temperature",
-        attribute="current_temperature",
-        key="temperature",
-    )
+def _room_reading(device_class: str, attribute: str) -> Act:
+    """The question for a room's reading: its sensors of the device class, else the climate
+    entities' `attribute`; answered with the template named after the device class."""
 
+    async def ask(
+        intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
+    ) -> str:
+        return await _room_value(
+            intent_obj,
+            responses,
+            response,
+            device_class=device_class,
+            attribute=attribute,
+            key=device_class,
+        )
 
-async def _humidity(
-    intent_obj: intent.Intent, responses: Responses, response: intent.IntentResponse
-) -> str:
-    return await _room_value(
-        intent_obj,
-        responses,
-        response,
-        device_class="humidity",
-        attribute="current_humidity",
-        key="humidity",
-    )
+    return ask
 
 
 HANDLERS: Final[dict[str, Act]] = {
@@ -156,6 +149,6 @@ HANDLERS: Final[dict[str, Act]] = {
     "XiaomiAiotTemperatureExtreme": _temperature_extreme,
     "XiaomiAiotClimateMode": _climate_mode,
     "XiaomiAiotFanSpeed": _fan_speed,
-    "XiaomiAiotTemperature": _temperature,
-    "XiaomiAiotHumidity": _humidity,
+    "XiaomiAiotTemperature": _room_reading("temperature", "current_temperature"),
+    "XiaomiAiotHumidity": _room_reading("humidity", "current_humidity"),
 }
