@@ -226,11 +226,12 @@ class XiaoAiConversationEntity(conversation.ConversationEntity):
             speech = responses.render(err.key, value=responses.join(names))
             response = intent.IntentResponse(language=user_input.language)
             response.async_set_speech(speech)
-            asking = err.key == "which_one" and err.reading is not None and err.kind is not None
-            if asking:
+            asking = False
+            if err.key == "which_one" and err.reading is not None and err.kind is not None:
                 self._questions.ask(
-                    chat_log.conversation_id, err.reading, str(err.kind), err.candidates[:4]
+                    chat_log.conversation_id, err.reading, err.kind, err.candidates[:4]
                 )
+                asking = True
             return self._result(user_input, chat_log, response, asking=asking)
         if found.intent == "HassTurnOff" and _name(found) in slots.lock_names:
             found = Recognized("XiaomiAiotUnlock", found.slots)

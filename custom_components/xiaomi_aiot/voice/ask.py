@@ -117,8 +117,7 @@ async def _ask(
     first = responses.render(
         "property_of", name=found[0][0].name, property=vocabulary.property_name(prop)
     )
-    shown = {state.entity_id for state in exposed(hass, [got[0] for _, got in found], first)}
-    found = [(device, got) for device, got in found if got[0].entity_id in shown]
+    found = exposed(hass, found, first, lambda pair: pair[1][0])
     if len(found) > 1 and slot(intent_obj, "area") is None and slot(intent_obj, "person") is None:
         return responses.render(
             "which_one", value=responses.join([device.name for device, _ in found[:4]])

@@ -118,16 +118,9 @@ async def _lock_state(
     ]
     if not devices:
         return responses.render("no_target")
-    readings = {d.device_id: lock_reading(hass, d) for d in devices}
-    shown = {
-        state.entity_id
-        for state in exposed(hass, [s for s in readings.values() if s], devices[0].name)
-    }
+    readings = [(device, lock_reading(hass, device)) for device in devices]
     answers = []
-    for device in devices:
-        state = readings[device.device_id]
-        if state is not None and state.entity_id not in shown:
-            continue
+    for device, state in exposed(hass, readings, devices[0].name, lambda pair: pair[1]):
         locked = is_locked(state)
         key = "state_unknown" if locked is None else "lock_locked" if locked else "lock_unlocked"
         answers.append(responses.render(key, name=device.name))

@@ -72,16 +72,16 @@ async def _ring_phone(
 ) -> str:
     hass = intent_obj.hass
     person = slot(intent_obj, "person")
-    phones = [own for own in belongings(hass, person) if own.entity(KEY_RING_PHONE)]
-    buttons = parts(hass, phones, KEY_RING_PHONE)
-    if not buttons:
-        return responses.render("no_person", person=person or "")
-    buttons = exposed(hass, buttons, buttons[0].name)
-    await call(hass, "button", "press", buttons)
-    ringing = [
-        own.name for own in phones if own.entity(KEY_RING_PHONE) in {b.entity_id for b in buttons}
+    phones = [
+        (own, state)
+        for own in belongings(hass, person)
+        if (entity_id := own.entity(KEY_RING_PHONE)) and (state := hass.states.get(entity_id))
     ]
-    return responses.render(KEY_RING_PHONE, name="、".join(ringing))
+    if not phones:
+        return responses.render("no_person", person=person or "")
+    phones = exposed(hass, phones, phones[0][1].name, lambda pair: pair[1])
+    await call(hass, "button", "press", [state for _, state in phones])
+    return responses.render(KEY_RING_PHONE, name="、".join(own.name for own, _ in phones))
 
 
 HANDLERS: Final[dict[str, Act]] = {

@@ -26,8 +26,7 @@ async def _press(
     ]
     if not found:
         return responses.render("no_target")
-    shown = {s.entity_id for s in exposed(hass, [s for _, s in found], found[0][1].name)}
-    device, state = next((d, s) for d, s in found if s.entity_id in shown)
+    device, state = exposed(hass, found, found[0][1].name, lambda pair: pair[1])[0]
     await call(hass, "button", "press", [state])
     return responses.render("pressed", name=device.name, value=slot_words(intent_obj))
 

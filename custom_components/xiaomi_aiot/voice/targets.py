@@ -14,7 +14,7 @@ integrations are typed by their domain and device class.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -40,6 +40,7 @@ from ..mapping import (  # noqa: TID252
     KEY_STEPS,
     ROLES,
 )
+from .matcher import Recognized
 
 ASSISTANT: Final = "conversation"
 ME: Final = "__me__"
@@ -101,18 +102,28 @@ class NotExposedError(intent.IntentError):
         self.name = name
 
 
-def exposed[T: (str, State)](hass: HomeAssistant, found: Iterable[T], name: str) -> list[T]:
-    """The gate every handler passes: the exposed ones of the entities (ids or states) it
-    found, or `NotExposedError` naming `name` when it found some and none is exposed."""
-    found = list(found)
-    allowed = [
-        item
-        for item in found
-        if is_exposed(hass, item.entity_id if isinstance(item, State) else item)
-    ]
-    if found and not allowed:
+def exposed[T](
+    hass: HomeAssistant,
+    found: Iterable[T],
+    name: str,
+    entity_of: Callable[[T], str | State | None] = lambda item: item,  # type: ignore[assignment,return-value]
+) -> list[T]:
+    """The gate every handler passes: the exposed ones of what it found, or `NotExposedError`
+    naming `name` when it found some and none is exposed.
+
+    `entity_of` gives an item's entity (a state or an id); an item without one (None) is kept,
+    there being nothing of it to hide, and does not count for the error.
+    """
+    entities = [(item, entity_of(item)) for item in found]
+    hidden = {
+        id(item)
+        for item, entity in entities
+        if entity is not None
+        and not is_exposed(hass, entity.entity_id if isinstance(entity, State) else entity)
+    }
+    if hidden and len(hidden) == sum(entity is not None for _, entity in entities):
         raise NotExposedError(name)
-    return allowed
+    return [item for item, _ in entities if id(item) not in hidden]
 
 
 def owner_of(device_name: str) -> str | None:
@@ -315,8 +326,8 @@ class UnresolvedTargetError(Exception):
         self.candidates = candidates
         self.kind: str | None = None
         """The type word's type, once the resolver knows it."""
-        self.reading: Any = None
-        """The reading that asked (a matcher.Recognized), once the resolver knows it."""
+        self.reading: Recognized | None = None
+        """The reading that asked, once the resolver knows it."""
 
 
 @callback
